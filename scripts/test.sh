@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs every test suite (unit, conformance, e2e, fuzz-corpus replay, header and ABI checks).
+# Builds first if needed; run scripts/setup.sh once on a fresh machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${BUILD_DIR:-build}
+if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
+  cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE:-RelWithDebInfo} ${CMAKE_ARGS:-}
+fi
+cmake --build "$BUILD_DIR" -j"$(nproc)"
+cd "$BUILD_DIR"
+ctest --output-on-failure -j"${CTEST_JOBS:-2}" "$@"
