@@ -1,0 +1,185 @@
+/**
+ * @file vpcep/client.h
+ * @brief The client handle: configuration, authentication, transport, retries.
+ *
+ * A ::vpcep_client is opaque and thread-safe: several threads may issue calls on the same
+ * client at once (each call uses its own transfer; connections, DNS and TLS sessions are
+ * shared and reused). The client copies everything it is given; the options struct and its
+ * strings may be freed as soon as vpcep_client_new() returns.
+ *
+ * Authentication (the first that applies):
+ *  1. access_key + secret_key: every request is signed (SDK-HMAC-SHA256, `Access=` form).
+ *  2. token: sent as X-Auth-Token.
+ *  3. user_name + password + domain_name: exchanged for a token with
+ *     `POST {auth_url}/auth/tokens` (project scope by project_id, else by region name) on the
+ *     first call; the project ID is taken from the token body when not given; on a 401 the
+ *     token is renewed once and the request repeated.
+ *
+ * Retries: HTTP 429, 5xx, `EndPoint.0022` and transport failures are retried up to
+ * max_retries times with capped, jittered exponential backoff (base retry_base_ms, doubled
+ * each attempt, capped at retry_cap_ms, full jitter in [delay/2, delay]); a `Retry-After`
+ * header (seconds) is honoured (capped at 60 s). Creates (POST of a new service or endpoint)
+ * whose outcome is unknown (transport failure, 5xx) are never re-sent blindly: the library
+ * first looks the object up (see vpcep/api.h) and adopts it if it was created.
+ *
+ * Logging: the log callback receives one line per request at VPCEP_LOG_DEBUG (method, path,
+ * status, duration, request ID, attempt) and retry notices at VPCEP_LOG_WARN. Secrets (keys,
+ * passwords, tokens, signatures) are never passed to it.
+ */
+#ifndef VPCEP_CLIENT_H
+#define VPCEP_CLIENT_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Opaque client handle. */
+typedef struct vpcep_client vpcep_client;
+
+/** Log levels; the same values as tfp_log_level (tfp/log.h). */
+typedef enum vpcep_log_level {
+    VPCEP_LOG_TRACE = 1,
+    VPCEP_LOG_DEBUG = 2,
+    VPCEP_LOG_INFO = 3,
+    VPCEP_LOG_WARN = 4,
+    VPCEP_LOG_ERROR = 5
+} vpcep_log_level;
+
+/** Default number of retries when max_retries is 0. */
+#define VPCEP_DEFAULT_MAX_RETRIES 5
+/** Value of max_retries that disables retries. */
+#define VPCEP_RETRIES_NONE (-1)
+/** Default per-request timeout in milliseconds (timeout_ms == 0). */
+#define VPCEP_DEFAULT_TIMEOUT_MS 60000L
+/** Default cap of a response body (max_body_bytes == 0): 8 MiB. */
+#define VPCEP_DEFAULT_MAX_BODY_BYTES ((size_t)8 * 1024 * 1024)
+/** Default backoff base and cap (retry_base_ms / retry_cap_ms == 0). */
+#define VPCEP_DEFAULT_RETRY_BASE_MS 500L
+#define VPCEP_DEFAULT_RETRY_CAP_MS 10000L
+
+#define VPCEP_CLIENT_OPTIONS_VERSION 1
+
+/**
+ * Client configuration. Versioned: set `version` with VPCEP_CLIENT_OPTIONS_INIT or
+ * vpcep_client_options_init(); fields are only ever appended. Zero / NULL means "default".
+ */
+typedef struct vpcep_client_options {
+    unsigned int version; /**< VPCEP_CLIENT_OPTIONS_VERSION */
+
+    const char *region;      /**< e.g. "eu-de"; required unless both endpoint and project_id
+                                  (and auth_url for password auth) are given */
+    const char *endpoint;    /**< default "https://vpcep.{region}.otc.t-systems.com" */
+    const char *project_id;  /**< required for AK/SK and token auth; resolved from the token
+                                  for password auth when NULL */
+    const char *access_key;  /**< AK/SK auth (both or neither) */
+    const char *secret_key;  /**< secret */
+    const char *token;       /**< secret; a ready IAM token */
+    const char *user_name;   /**< password auth (with password and domain_name) */
+    const char *password;    /**< secret */
+    const char *domain_name; /**< the user's domain (account) name */
+    const char *auth_url;    /**< default "https://iam.{region}.otc.t-systems.com/v3" */
+
+    int insecure;            /**< nonzero: do not verify TLS peers (default: verify) */
+    const char *cacert_file; /**< PEM bundle to verify peers with (default: system store) */
+    long timeout_ms;         /**< per-request timeout (default VPCEP_DEFAULT_TIMEOUT_MS) */
+    int max_retries;         /**< 0 = VPCEP_DEFAULT_MAX_RETRIES, VPCEP_RETRIES_NONE = none */
+    const char *user_agent;  /**< default "vpcep-c/<version>" */
+    size_t max_body_bytes;   /**< response body cap (default VPCEP_DEFAULT_MAX_BODY_BYTES) */
+    long retry_base_ms;      /**< first backoff delay (default VPCEP_DEFAULT_RETRY_BASE_MS) */
+    long retry_cap_ms;       /**< largest backoff delay (default VPCEP_DEFAULT_RETRY_CAP_MS) */
+
+    /** Log sink (NULL = no logging). Called from the calling thread; @p msg is one line. */
+    void (*log)(void *ud, int level, const char *msg);
+    void *log_ud;
+
+    /** Cancellation hook (NULL = never): nonzero means stop. Polled before every request,
+     *  during transfers and while sleeping; the call then returns VPCEP_ECANCELED. */
+    int (*cancelled)(void *ud);
+    void *cancel_ud;
+
+    /** Sleep hook (NULL = nanosleep in slices that honour the cancellation hook). Used for
+     *  backoff and poll delays; tests substitute a fake clock with it. */
+    void (*sleep)(void *ud, long ms);
+    /** Monotonic clock in milliseconds (NULL = CLOCK_MONOTONIC). Waiter deadlines use it. */
+    int64_t (*now_ms)(void *ud);
+    void *clock_ud; /**< passed to sleep and now_ms */
+} vpcep_client_options;
+
+#define VPCEP_CLIENT_OPTIONS_INIT                                                                  \
+    {                                                                                              \
+        VPCEP_CLIENT_OPTIONS_VERSION                                                               \
+    }
+
+/** Initialises @p opts to the defaults of @p version. Returns 0 or VPCEP_EINVALID (bad
+ *  version or NULL). */
+VPCEP_EXTERN int vpcep_client_options_init(vpcep_client_options *opts, unsigned int version);
+
+/**
+ * Creates a client. Validates and copies @p opts (no network I/O happens here; the IAM token
+ * is fetched lazily by the first call).
+ *
+ * @param[out] out  the new client, owned by the caller, freed with vpcep_client_free()
+ * @return 0; VPCEP_EINVALID for a bad option (message names it: unknown version, missing
+ *         region, half AK/SK pair, no credentials, project_id missing for AK/SK or token,
+ *         malformed URL); VPCEP_ENOMEM.
+ */
+VPCEP_EXTERN int
+vpcep_client_new(vpcep_client **out, const vpcep_client_options *opts, vpcep_error *err);
+
+/** Frees a client (NULL ok). No call may be in progress on it. */
+VPCEP_EXTERN void vpcep_client_free(vpcep_client *client);
+
+/**
+ * The project ID in use (resolving it through IAM first for password auth if needed).
+ * @param[out] out  borrowed pointer, valid until vpcep_client_free()
+ * @return 0, or the error of the token request.
+ */
+VPCEP_EXTERN int vpcep_client_project_id(vpcep_client *client, const char **out, vpcep_error *err);
+
+/** The resolved endpoint base URL (borrowed, never NULL for a valid client). */
+VPCEP_EXTERN const char *vpcep_client_endpoint(const vpcep_client *client);
+
+/** Statistics of a client since creation (all requests including retries and IAM calls). */
+typedef struct vpcep_client_stats {
+    uint64_t requests;       /**< HTTP requests sent */
+    uint64_t retries;        /**< of which retries */
+    uint64_t token_requests; /**< IAM token requests */
+} vpcep_client_stats;
+
+/** Copies the client's counters into @p out. */
+VPCEP_EXTERN void vpcep_client_get_stats(const vpcep_client *client, vpcep_client_stats *out);
+
+/**
+ * The backoff delay before retry number @p attempt (1-based) for the given base and cap,
+ * before jitter: min(cap, base * 2^(attempt-1)). Exposed for tests and benchmarks.
+ */
+VPCEP_EXTERN long vpcep_backoff_delay_ms(int attempt, long base_ms, long cap_ms);
+
+/**
+ * Signs a request with SDK-HMAC-SHA256 (`Access=` form). Exposed for tests and tools.
+ *
+ * @param method      "GET", "POST", ...
+ * @param url         absolute URL including the query string
+ * @param headers     @p n_headers "Name: value" strings to sign (must include X-Sdk-Date and
+ *                    Host; Content-Type may be included)
+ * @param body        bytes sent (may be NULL when @p body_len is 0)
+ * @param[out] authorization  the Authorization header value, caller frees with vpcep_free()
+ * @return 0, VPCEP_EINVALID (missing X-Sdk-Date, bad URL), VPCEP_ENOMEM.
+ */
+VPCEP_EXTERN int vpcep_sign_request(const char *access_key,
+                                    const char *secret_key,
+                                    const char *method,
+                                    const char *url,
+                                    const char *const *headers,
+                                    size_t n_headers,
+                                    const void *body,
+                                    size_t body_len,
+                                    char **authorization);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,136 @@
+/**
+ * @file vpcep/wait.h
+ * @brief Waiters driven by explicit state tables.
+ *
+ * A waiter polls one object until its status is in the spec's target states (success), in its
+ * failure states (VPCEP_EAPI at once, with the object's `error[]` code and message, or a
+ * generated message naming the state, in the error object, and err->state set), or the deadline
+ * passes (VPCEP_ETIMEOUT; err->state and the message name the last observed state). Any state
+ * in no list (the pending ones and unknown values) keeps polling. The cancellation hook of the
+ * client is honoured between polls and during sleeps (VPCEP_ECANCELED).
+ *
+ * Poll schedule: first poll after initial_delay_ms, then every interval starting at
+ * poll_min_ms and multiplied by 1.5 after each poll up to poll_max_ms, never sleeping past
+ * the deadline. Retryable request failures (throttling, 5xx, transport) inside a wait are
+ * retried by the transport and, when exhausted, counted as a pending poll until the deadline.
+ */
+#ifndef VPCEP_WAIT_H
+#define VPCEP_WAIT_H
+
+#include "api.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** What a 404 (or, for connections, an endpoint missing from the list) means. */
+typedef enum vpcep_wait_missing {
+    VPCEP_WAIT_MISSING_FAIL = 0,   /**< return VPCEP_ENOTFOUND (default) */
+    VPCEP_WAIT_MISSING_TARGET = 1, /**< success: deletes wait until 404 */
+    VPCEP_WAIT_MISSING_PENDING = 2 /**< keep polling (eventual consistency) */
+} vpcep_wait_missing;
+
+#define VPCEP_WAIT_MAX_STATES 8
+#define VPCEP_WAIT_SPEC_VERSION 1
+
+/**
+ * A state table. The state arrays hold up to VPCEP_WAIT_MAX_STATES borrowed strings each,
+ * terminated by NULL or by the array end; comparison is exact (camelCase statuses).
+ */
+typedef struct vpcep_wait_spec {
+    unsigned int version;
+    const char *pending[VPCEP_WAIT_MAX_STATES]; /**< documentation and logging only */
+    const char *target[VPCEP_WAIT_MAX_STATES];
+    const char *failure[VPCEP_WAIT_MAX_STATES];
+    vpcep_wait_missing missing;
+    long timeout_ms;       /**< deadline from the start of the wait; <= 0 = no deadline */
+    long initial_delay_ms; /**< before the first poll (default 0) */
+    long poll_min_ms;      /**< first interval (0 = 250) */
+    long poll_max_ms;      /**< interval cap (0 = 5000) */
+} vpcep_wait_spec;
+#define VPCEP_WAIT_SPEC_INIT                                                                       \
+    {                                                                                              \
+        VPCEP_WAIT_SPEC_VERSION                                                                    \
+    }
+
+/** Counters of one wait (for benchmarks and logs). */
+typedef struct vpcep_wait_stats {
+    unsigned int polls;     /**< status reads performed */
+    unsigned int api_calls; /**< HTTP requests spent, retries included */
+    int64_t elapsed_ms;
+} vpcep_wait_stats;
+
+/*
+ * Ready-made state tables; each fills @p spec (all fields) with the given timeout.
+ *   service_available : pending creating            target available         failure failed
+ *   service_deleted   : pending available,deleting  target 404               failure failed
+ *   endpoint_created  : pending creating            target pendingAcceptance,accepted
+ *                                                   failure failed,rejected,deleting
+ *   endpoint_accepted : pending creating,pendingAcceptance  target accepted
+ *                                                   failure failed,rejected,deleting (404 fails)
+ *   endpoint_deleted  : pending * (anything)        target 404               failure failed
+ *   connection_accepted: pending creating,pendingAcceptance target accepted
+ *                        failure failed,rejected,deleting; missing = pending (eventual consistency)
+ *   connection_rejected: pending accepted,pendingAcceptance,creating target rejected
+ *                        failure failed; missing = target (gone counts as rejected)
+ */
+VPCEP_EXTERN void vpcep_wait_spec_service_available(vpcep_wait_spec *spec, long timeout_ms);
+VPCEP_EXTERN void vpcep_wait_spec_service_deleted(vpcep_wait_spec *spec, long timeout_ms);
+VPCEP_EXTERN void vpcep_wait_spec_endpoint_created(vpcep_wait_spec *spec, long timeout_ms);
+VPCEP_EXTERN void vpcep_wait_spec_endpoint_accepted(vpcep_wait_spec *spec, long timeout_ms);
+VPCEP_EXTERN void vpcep_wait_spec_endpoint_deleted(vpcep_wait_spec *spec, long timeout_ms);
+VPCEP_EXTERN void vpcep_wait_spec_connection_accepted(vpcep_wait_spec *spec, long timeout_ms);
+VPCEP_EXTERN void vpcep_wait_spec_connection_rejected(vpcep_wait_spec *spec, long timeout_ms);
+
+/**
+ * Classifies @p state against @p spec: 1 target, -1 failure, 0 pending (anything else).
+ * NULL @p state (object missing) follows spec->missing: 1, -1 (FAIL) or 0.
+ */
+VPCEP_EXTERN int vpcep_wait_classify(const vpcep_wait_spec *spec, const char *state);
+
+/**
+ * The poll interval after @p polls polls (0-based), before clamping to the deadline:
+ * min(poll_max, poll_min * 1.5^polls) with the spec's defaults applied.
+ */
+VPCEP_EXTERN long vpcep_wait_interval_ms(const vpcep_wait_spec *spec, unsigned int polls);
+
+/**
+ * Waits on GET /vpc-endpoint-services/{id}.
+ * @param[out] out    optional: the last object read (NULL when it ended missing), caller frees
+ * @param[out] stats  optional counters
+ * @return 0 (target reached), VPCEP_EAPI (failure state), VPCEP_ENOTFOUND (missing with
+ *         VPCEP_WAIT_MISSING_FAIL), VPCEP_ETIMEOUT, VPCEP_ECANCELED, or a non-retryable
+ *         request error (e.g. VPCEP_EAUTH).
+ */
+VPCEP_EXTERN int vpcep_wait_service(vpcep_client *client,
+                                    vpcep_service **out,
+                                    const char *id,
+                                    const vpcep_wait_spec *spec,
+                                    vpcep_wait_stats *stats,
+                                    vpcep_error *err);
+
+/** Waits on GET /vpc-endpoints/{id}; as vpcep_wait_service(). */
+VPCEP_EXTERN int vpcep_wait_endpoint(vpcep_client *client,
+                                     vpcep_endpoint **out,
+                                     const char *id,
+                                     const vpcep_wait_spec *spec,
+                                     vpcep_wait_stats *stats,
+                                     vpcep_error *err);
+
+/**
+ * Waits on the connection @p endpoint_id of service @p service_id as its owner sees it
+ * (GET .../connections?id=...; works across accounts). As vpcep_wait_service().
+ */
+VPCEP_EXTERN int vpcep_wait_connection(vpcep_client *client,
+                                       vpcep_connection **out,
+                                       const char *service_id,
+                                       const char *endpoint_id,
+                                       const vpcep_wait_spec *spec,
+                                       vpcep_wait_stats *stats,
+                                       vpcep_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
