@@ -1,0 +1,3 @@
+/* tfplugin5 <-> core mapping (see dispatch_impl.h). */
+#define TFP_SRV_PROTO 5
+#include "dispatch_impl.h"

@@ -1,0 +1,633 @@
+/*
+ * provider/server/serve.c - tfp_serve(): the go-plugin handshake and the gRPC C core server.
+ *
+ * Threads: the calling thread runs the completion-queue loop (new calls, server shutdown);
+ * every accepted call is served on its own detached thread with its own pluck queue, so slow
+ * handlers never block StopProvider or each other. Nothing but the handshake line ever goes to
+ * the real stdout: fd 1 is pointed at stderr before gRPC starts.
+ */
+#include "../core/rpc.h"
+#include "dispatch.h"
+#include "handshake.h"
+#include "tls.h"
+
+#include <tfp/tfp.h>
+
+#include <grpc/byte_buffer.h>
+#include <grpc/byte_buffer_reader.h>
+#include <grpc/grpc.h>
+#include <grpc/grpc_security.h>
+#include <grpc/support/log.h>
+#include <grpc/support/time.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SRV_MAX_MESSAGE (256 * 1024 * 1024)
+#define SRV_PENDING_REQUESTS 4
+#define SRV_LOG_MODULE "tfp.server"
+
+typedef struct srv_state {
+    tfp_provider *provider;
+    grpc_server *server;
+    grpc_completion_queue *cq;
+    int proto;
+    atomic_int shutting_down;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int active; /* worker threads alive */
+} srv_state;
+
+typedef struct srv_call {
+    srv_state *st;
+    grpc_call *call;
+    grpc_call_details details;
+    grpc_metadata_array md;
+    grpc_completion_queue *cq; /* pluck queue bound to this call */
+} srv_call;
+
+/* The tag of the server-shutdown notification. */
+static int srv_shutdown_tag;
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* gRPC's own logs: through tfp_log on stderr, never stdout. */
+static void srv_gpr_log(gpr_log_func_args *args)
+{
+    tfp_log_level lvl = args->severity == GPR_LOG_SEVERITY_ERROR  ? TFP_LOG_ERROR
+                        : args->severity == GPR_LOG_SEVERITY_INFO ? TFP_LOG_DEBUG
+                                                                  : TFP_LOG_TRACE;
+    if (tfp_log_enabled(lvl))
+        tfp_log(lvl, "grpc", "%s:%d %s", args->file ? args->file : "", args->line,
+                args->message ? args->message : "");
+}
+
+static void srv_begin_shutdown(srv_state *st)
+{
+    int expected = 0;
+
+    if (!atomic_compare_exchange_strong(&st->shutting_down, &expected, 1))
+        return;
+    tfp__rpc_stop(st->provider);
+    grpc_server_shutdown_and_notify(st->server, st->cq, &srv_shutdown_tag);
+}
+
+static srv_call *srv_call_new(srv_state *st)
+{
+    srv_call *sc = calloc(1, sizeof(*sc));
+
+    if (sc == NULL)
+        return NULL;
+    sc->st = st;
+    grpc_call_details_init(&sc->details);
+    grpc_metadata_array_init(&sc->md);
+    sc->cq = grpc_completion_queue_create_for_pluck(NULL);
+    if (sc->cq == NULL) {
+        grpc_call_details_destroy(&sc->details);
+        grpc_metadata_array_destroy(&sc->md);
+        free(sc);
+        return NULL;
+    }
+    return sc;
+}
+
+static void srv_call_free(srv_call *sc)
+{
+    if (sc == NULL)
+        return;
+    if (sc->call != NULL)
+        grpc_call_unref(sc->call);
+    grpc_completion_queue_shutdown(sc->cq);
+    (void)grpc_completion_queue_pluck(sc->cq, NULL, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
+    grpc_completion_queue_destroy(sc->cq);
+    grpc_call_details_destroy(&sc->details);
+    grpc_metadata_array_destroy(&sc->md);
+    free(sc);
+}
+
+/* Posts one generic request_call. @return 0 or -1. */
+static int srv_request(srv_state *st)
+{
+    srv_call *sc = srv_call_new(st);
+
+    if (sc == NULL)
+        return -1;
+    if (grpc_server_request_call(st->server, &sc->call, &sc->details, &sc->md, sc->cq, st->cq,
+                                 sc) != GRPC_CALL_OK) {
+        srv_call_free(sc);
+        return -1;
+    }
+    return 0;
+}
+
+/* Runs one batch on the call's own queue and waits for it. @return 1 on success. */
+static int srv_batch(srv_call *sc, const grpc_op *ops, size_t n)
+{
+    grpc_event ev;
+
+    if (grpc_call_start_batch(sc->call, ops, n, sc, NULL) != GRPC_CALL_OK)
+        return 0;
+    ev = grpc_completion_queue_pluck(sc->cq, sc, gpr_inf_future(GPR_CLOCK_REALTIME), NULL);
+    return ev.type == GRPC_OP_COMPLETE && ev.success;
+}
+
+/* Reads the one request message. @return 1 and a new buffer (free) or 0 if the call died. */
+static int srv_recv(srv_call *sc, uint8_t **data, size_t *len, int *got)
+{
+    grpc_byte_buffer *bb = NULL;
+    grpc_op op;
+    grpc_byte_buffer_reader rdr;
+    grpc_slice s;
+    int ok = 0;
+
+    *data = NULL;
+    *len = 0;
+    *got = 0;
+    memset(&op, 0, sizeof(op));
+    op.op = GRPC_OP_RECV_MESSAGE;
+    op.data.recv_message.recv_message = &bb;
+    if (!srv_batch(sc, &op, 1))
+        goto done;
+    ok = 1;
+    if (bb == NULL)
+        goto done;
+    if (!grpc_byte_buffer_reader_init(&rdr, bb)) {
+        ok = 0;
+        goto done;
+    }
+    s = grpc_byte_buffer_reader_readall(&rdr);
+    grpc_byte_buffer_reader_destroy(&rdr);
+    *len = GRPC_SLICE_LENGTH(s);
+    *data = malloc(*len > 0 ? *len : 1);
+    if (*data == NULL)
+        ok = 0;
+    else
+        memcpy(*data, GRPC_SLICE_START_PTR(s), *len);
+    grpc_slice_unref(s);
+    *got = ok;
+done:
+    if (bb != NULL)
+        grpc_byte_buffer_destroy(bb);
+    return ok;
+}
+
+static int srv_send(srv_call *sc, const tfp__srv_reply *r)
+{
+    grpc_op ops[4];
+    grpc_byte_buffer *bb = NULL;
+    grpc_slice details = grpc_slice_from_copied_string(r->message ? r->message : "");
+    int cancelled = 0;
+    size_t n = 0;
+    int ok;
+
+    memset(ops, 0, sizeof(ops));
+    ops[n].op = GRPC_OP_SEND_INITIAL_METADATA;
+    ops[n].data.send_initial_metadata.count = 0;
+    n++;
+    if (r->status == GRPC_STATUS_OK) {
+        grpc_slice payload = grpc_slice_from_copied_buffer((const char *)r->data, r->len);
+        bb = grpc_raw_byte_buffer_create(&payload, 1);
+        grpc_slice_unref(payload);
+        ops[n].op = GRPC_OP_SEND_MESSAGE;
+        ops[n].data.send_message.send_message = bb;
+        n++;
+    }
+    ops[n].op = GRPC_OP_SEND_STATUS_FROM_SERVER;
+    ops[n].data.send_status_from_server.trailing_metadata_count = 0;
+    ops[n].data.send_status_from_server.status = (grpc_status_code)r->status;
+    ops[n].data.send_status_from_server.status_details = &details;
+    n++;
+    ops[n].op = GRPC_OP_RECV_CLOSE_ON_SERVER;
+    ops[n].data.recv_close_on_server.cancelled = &cancelled;
+    n++;
+    ok = srv_batch(sc, ops, n);
+    if (bb != NULL)
+        grpc_byte_buffer_destroy(bb);
+    grpc_slice_unref(details);
+    return ok;
+}
+
+static void srv_serve_call(srv_call *sc)
+{
+    srv_state *st = sc->st;
+    tfp__srv_handler handler = NULL;
+    tfp__srv_reply reply = {0};
+    char method[160];
+    uint8_t *in = NULL;
+    size_t in_len = 0;
+    size_t mlen = GRPC_SLICE_LENGTH(sc->details.method);
+    double t0 = now_ms();
+    int kind, got = 0;
+
+    if (mlen >= sizeof(method))
+        mlen = sizeof(method) - 1;
+    memcpy(method, GRPC_SLICE_START_PTR(sc->details.method), mlen);
+    method[mlen] = '\0';
+
+    kind = tfp__srv_lookup(st->proto, method, &handler);
+    if (kind == TFP__SRV_UNARY) {
+        if (!srv_recv(sc, &in, &in_len, &got))
+            goto done; /* the client went away */
+        if (!got)
+            tfp__srv_reply_status(&reply, GRPC_STATUS_INVALID_ARGUMENT, "missing request message");
+        else
+            handler(st->provider, in, in_len, &reply);
+    } else if (kind == TFP__SRV_SHUTDOWN) {
+        reply.status = GRPC_STATUS_OK; /* plugin.Empty: a zero-length message */
+    } else {
+        tfp__srv_reply_status(&reply, GRPC_STATUS_UNIMPLEMENTED, "method not implemented");
+    }
+    (void)srv_send(sc, &reply);
+    if (tfp_log_enabled(TFP_LOG_DEBUG))
+        tfp_log(TFP_LOG_DEBUG, SRV_LOG_MODULE, "rpc %s status=%d duration=%.3fms", method,
+                reply.status, now_ms() - t0);
+    if (kind == TFP__SRV_SHUTDOWN)
+        srv_begin_shutdown(st);
+done:
+    free(in);
+    tfp__srv_reply_dispose(&reply);
+}
+
+static void *srv_worker(void *arg)
+{
+    srv_call *sc = arg;
+    srv_state *st = sc->st;
+
+    srv_serve_call(sc);
+    srv_call_free(sc);
+    pthread_mutex_lock(&st->mu);
+    st->active--;
+    pthread_cond_broadcast(&st->cv);
+    pthread_mutex_unlock(&st->mu);
+    return NULL;
+}
+
+static void srv_dispatch_call(srv_state *st, srv_call *sc)
+{
+    pthread_attr_t attr;
+    pthread_t tid;
+    int rc;
+
+    pthread_mutex_lock(&st->mu);
+    st->active++;
+    pthread_mutex_unlock(&st->mu);
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    rc = pthread_create(&tid, &attr, srv_worker, sc);
+    pthread_attr_destroy(&attr);
+    if (rc != 0)
+        srv_worker(sc); /* no thread: serve it inline rather than drop it */
+}
+
+/* ----- listener ------------------------------------------------------------------------------ */
+
+static long env_long(const char *name, long dflt)
+{
+    const char *v = getenv(name);
+    char *end = NULL;
+    long n;
+
+    if (v == NULL || v[0] == '\0')
+        return dflt;
+    errno = 0;
+    n = strtol(v, &end, 10);
+    if (errno != 0 || end == v || *end != '\0')
+        return dflt;
+    return n;
+}
+
+/* A port we can bind right now on 127.0.0.1 (gRPC binds it again just after). */
+static int srv_port_free(int port)
+{
+    struct sockaddr_in sa;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int ok;
+
+    if (fd < 0)
+        return 0;
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ok = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+    close(fd);
+    return ok;
+}
+
+static int
+srv_listen_tcp(grpc_server *server, grpc_server_credentials *creds, char *addr, size_t cap)
+{
+    long lo = env_long("PLUGIN_MIN_PORT", 10000), hi = env_long("PLUGIN_MAX_PORT", 25000);
+    long port;
+
+    if (lo < 1 || lo > 65535)
+        lo = 10000;
+    if (hi < lo || hi > 65535)
+        hi = lo > 25000 ? 65535 : 25000;
+    for (port = lo; port <= hi; port++) {
+        char uri[64];
+        if (!srv_port_free((int)port))
+            continue;
+        snprintf(uri, sizeof(uri), "127.0.0.1:%ld", port);
+        if (grpc_server_add_http2_port(server, uri, creds) == (int)port) {
+            snprintf(addr, cap, "127.0.0.1:%ld", port);
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int
+srv_listen_unix(grpc_server *server, grpc_server_credentials *creds, char *path, size_t cap)
+{
+    int attempt;
+
+    for (attempt = 0; attempt < 8; attempt++) {
+        unsigned int rnd = 0;
+        char suffix[32], uri[160];
+        struct stat sb;
+
+        if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
+            rnd = (unsigned int)now_ms() ^ (unsigned int)getpid() << 8;
+        snprintf(suffix, sizeof(suffix), "%u", rnd % 1000000000u);
+        if (tfp__srv_socket_path(path, cap, getenv("PLUGIN_UNIX_SOCKET_DIR"), getenv("TMPDIR"),
+                                 suffix) != 0)
+            return -1;
+        if (lstat(path, &sb) == 0)
+            continue;
+        snprintf(uri, sizeof(uri), "unix:%s", path);
+        if (grpc_server_add_http2_port(server, uri, creds) != 0)
+            return 0;
+    }
+    return -1;
+}
+
+/* Accepts calls until the server has shut down and the queue is drained. @return 0. */
+static int srv_loop(srv_state *st, pid_t parent)
+{
+    double shutdown_at = 0;
+    int cancelled = 0;
+
+    for (;;) {
+        int stopping = atomic_load(&st->shutting_down);
+        gpr_timespec deadline;
+        grpc_event ev;
+
+        if (stopping && shutdown_at == 0)
+            shutdown_at = now_ms();
+        deadline = gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC),
+                                gpr_time_from_millis(stopping ? 100 : 1000, GPR_TIMESPAN));
+        ev = grpc_completion_queue_next(st->cq, deadline, NULL);
+        if (ev.type == GRPC_QUEUE_SHUTDOWN)
+            break;
+        if (ev.type == GRPC_QUEUE_TIMEOUT) {
+            if (!stopping && getppid() != parent) {
+                tfp_log(TFP_LOG_WARN, SRV_LOG_MODULE, "parent process exited: shutting down");
+                srv_begin_shutdown(st);
+            } else if (stopping && !cancelled && now_ms() - shutdown_at > 500) {
+                /* Calls still open half a second after Shutdown: cancel them. */
+                grpc_server_cancel_all_calls(st->server);
+                cancelled = 1;
+            }
+            continue;
+        }
+        if (ev.tag == &srv_shutdown_tag) {
+            grpc_completion_queue_shutdown(st->cq);
+            continue;
+        }
+        if (!ev.success) {
+            srv_call_free(ev.tag); /* a pending request ended by the shutdown */
+            continue;
+        }
+        if (!atomic_load(&st->shutting_down))
+            (void)srv_request(st);
+        srv_dispatch_call(st, ev.tag);
+    }
+    return 0;
+}
+
+/* ----- tfp_serve ----------------------------------------------------------------------------- */
+
+int tfp_serve_options_init(tfp_serve_options *opts, unsigned int version)
+{
+    if (opts == NULL || version != TFP_SERVE_OPTIONS_VERSION)
+        return TFP_EINVALID;
+    memset(opts, 0, sizeof(*opts));
+    opts->version = version;
+    return TFP_OK;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, buf, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        buf += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int tfp_serve(tfp_provider *p, int argc, char **argv, const tfp_serve_options *opts)
+{
+    srv_state st;
+    tfp__srv_tls_identity tls = {0};
+    grpc_server_credentials *creds = NULL;
+    grpc_arg args[2];
+    grpc_channel_args chargs;
+    char address[256] = "";
+    char line[4096];
+    const char *network, *cookie, *client_cert;
+    unsigned int offered = 0;
+    int is_unix, hs_fd = -1, i, rc = 1, grpc_up = 0, server_started = 0, cq_drained = 0;
+    pid_t parent;
+
+    memset(&st, 0, sizeof(st));
+    if (p == NULL || (opts != NULL && opts->version < 1)) {
+        fprintf(stderr, "tfp_serve: invalid arguments\n");
+        return 1;
+    }
+    if (tfp__srv_wants_version(argc, argv)) {
+        printf("%s %s\n", tfp_provider_name(p), tfp_provider_version(p));
+        fflush(stdout);
+        return 0;
+    }
+    cookie = getenv(TFP__SRV_MAGIC_COOKIE_KEY);
+    if (cookie == NULL || strcmp(cookie, TFP__SRV_MAGIC_COOKIE_VALUE) != 0) {
+        fprintf(stderr, "This binary is a plugin. These are not meant to be executed directly.\n"
+                        "Please execute the program that consumes these plugins, which will\n"
+                        "load any plugins automatically\n");
+        return 1;
+    }
+
+    /* Terraform coordinates interrupts through StopProvider; a Ctrl-C must not kill us. */
+    signal(SIGINT, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
+    parent = getppid();
+
+    /* Keep the real stdout for the handshake only; everything else written to fd 1 goes to
+     * stderr from now on. */
+    fflush(stdout);
+    hs_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+    if (hs_fd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+        fprintf(stderr, "tfp_serve: cannot set up stdout: %s\n", strerror(errno));
+        goto done;
+    }
+
+    if (opts != NULL && opts->protocols != 0)
+        offered = opts->protocols & TFP__SRV_PROTOS_ALL;
+    if (getenv("TFP_PROTOCOLS") != NULL && getenv("TFP_PROTOCOLS")[0] != '\0') {
+        unsigned int forced = tfp__srv_parse_protocols(getenv("TFP_PROTOCOLS"));
+        offered = (offered ? offered : TFP__SRV_PROTOS_ALL) & forced;
+        if (offered == 0) {
+            fprintf(stderr, "tfp_serve: TFP_PROTOCOLS leaves no protocol to serve\n");
+            goto done;
+        }
+    }
+    st.proto = tfp__srv_choose_protocol(getenv("PLUGIN_PROTOCOL_VERSIONS"), offered);
+    st.provider = p;
+    atomic_init(&st.shutting_down, 0);
+    pthread_mutex_init(&st.mu, NULL);
+    pthread_cond_init(&st.cv, NULL);
+
+    network = opts != NULL && opts->network != NULL ? opts->network : getenv("TFP_PLUGIN_NETWORK");
+    is_unix = !(network != NULL && strcmp(network, "tcp") == 0);
+
+    client_cert = getenv("PLUGIN_CLIENT_CERT");
+    if (client_cert != NULL && client_cert[0] != '\0') {
+        if (tfp__srv_tls_generate(&tls) != TFP_OK) {
+            fprintf(stderr, "tfp_serve: cannot generate the TLS certificate\n");
+            goto done;
+        }
+    }
+
+    gpr_set_log_function(srv_gpr_log);
+    grpc_init();
+    grpc_up = 1;
+    if (tls.cert_pem != NULL) {
+        grpc_ssl_pem_key_cert_pair pair = {tls.key_pem, tls.cert_pem};
+        creds = grpc_ssl_server_credentials_create_ex(
+            client_cert, &pair, 1, GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY,
+            NULL);
+    } else {
+        creds = grpc_insecure_server_credentials_create();
+    }
+    if (creds == NULL) {
+        fprintf(stderr, "tfp_serve: cannot create server credentials\n");
+        goto done;
+    }
+    args[0].type = GRPC_ARG_INTEGER;
+    args[0].key = (char *)GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH;
+    args[0].value.integer = SRV_MAX_MESSAGE;
+    args[1].type = GRPC_ARG_INTEGER;
+    args[1].key = (char *)GRPC_ARG_MAX_SEND_MESSAGE_LENGTH;
+    args[1].value.integer = SRV_MAX_MESSAGE;
+    chargs.num_args = 2;
+    chargs.args = args;
+    st.server = grpc_server_create(&chargs, NULL);
+    st.cq = grpc_completion_queue_create_for_next(NULL);
+    grpc_server_register_completion_queue(st.server, st.cq, NULL);
+    if ((is_unix ? srv_listen_unix(st.server, creds, address, sizeof(address))
+                 : srv_listen_tcp(st.server, creds, address, sizeof(address))) != 0) {
+        fprintf(stderr, "tfp_serve: cannot listen on a %s address\n", is_unix ? "unix" : "tcp");
+        goto done;
+    }
+    grpc_server_credentials_release(creds);
+    creds = NULL;
+    grpc_server_start(st.server);
+    server_started = 1;
+    for (i = 0; i < SRV_PENDING_REQUESTS; i++) {
+        if (srv_request(&st) != 0) {
+            fprintf(stderr, "tfp_serve: cannot accept calls\n");
+            goto done;
+        }
+    }
+
+    if (tfp__srv_format_handshake(line, sizeof(line), st.proto, is_unix ? "unix" : "tcp", address,
+                                  tls.cert_b64) < 0 ||
+        write_all(hs_fd, line, strlen(line)) != 0) {
+        fprintf(stderr, "tfp_serve: cannot write the handshake\n");
+        goto done;
+    }
+    tfp__srv_tls_dispose(&tls);
+    tfp_log(TFP_LOG_DEBUG, SRV_LOG_MODULE, "serving protocol %d on %s %s%s", st.proto,
+            is_unix ? "unix" : "tcp", address, client_cert ? " with mTLS" : "");
+
+    /* The loop: accept calls until the server has shut down. */
+    rc = srv_loop(&st, parent);
+    cq_drained = 1;
+
+done:
+    if (st.server != NULL && server_started && !cq_drained) {
+        /* Failed after start: shut down and drain before destroying. */
+        srv_begin_shutdown(&st);
+        grpc_server_cancel_all_calls(st.server);
+        (void)srv_loop(&st, parent);
+        cq_drained = 1;
+    }
+    if (st.server != NULL) {
+        struct timespec until;
+        int waited_out = 0;
+
+        /* Give in-flight handlers (already stopped by tfp__rpc_stop) a moment to return. */
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 2;
+        pthread_mutex_lock(&st.mu);
+        while (st.active > 0 && !waited_out)
+            waited_out = pthread_cond_timedwait(&st.cv, &st.mu, &until) == ETIMEDOUT;
+        pthread_mutex_unlock(&st.mu);
+        if (waited_out) {
+            /* A handler is stuck in provider code: leave gRPC alone, the process exits. */
+            grpc_up = 0;
+            st.cq = NULL;
+        } else {
+            grpc_server_destroy(st.server);
+        }
+        st.server = NULL;
+    }
+    if (st.cq != NULL) {
+        if (!cq_drained) {
+            grpc_completion_queue_shutdown(st.cq);
+            while (
+                grpc_completion_queue_next(st.cq, gpr_inf_future(GPR_CLOCK_REALTIME), NULL).type !=
+                GRPC_QUEUE_SHUTDOWN) {
+            }
+        }
+        grpc_completion_queue_destroy(st.cq);
+    }
+    if (creds != NULL)
+        grpc_server_credentials_release(creds);
+    if (address[0] == '/')
+        unlink(address);
+    if (grpc_up)
+        grpc_shutdown();
+    tfp__srv_tls_dispose(&tls);
+    if (hs_fd >= 0)
+        close(hs_fd);
+    if (st.provider != NULL) {
+        pthread_mutex_destroy(&st.mu);
+        pthread_cond_destroy(&st.cv);
+    }
+    return rc;
+}
