@@ -178,6 +178,22 @@ function impliedType(block) {
   return ['object', attrs];
 }
 
+/** Fills object attributes missing from `v` with null, recursively, following `type`
+ *  (like HCL's conversion of an object literal to an object type with optional attributes). */
+function fillValue(v, type) {
+  if (v === null || v === undefined || v instanceof Unknown || v instanceof Dynamic || typeof type === 'string') return v;
+  const [kind, elem] = type;
+  if ((kind === 'list' || kind === 'set') && Array.isArray(v)) return v.map((e) => fillValue(e, elem));
+  if (kind === 'map' && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, fillValue(e, elem)]));
+  if (kind === 'object' && typeof v === 'object' && !Array.isArray(v)) {
+    const out = {};
+    for (const k of Object.keys(elem)) out[k] = k in v ? fillValue(v[k], elem[k]) : null;
+    for (const k of Object.keys(v)) if (!(k in elem)) out[k] = v[k]; // left for encode() to refuse
+    return out;
+  }
+  return v;
+}
+
 /**
  * A full object for `block` as Terraform builds a config: every attribute present (null unless
  * given in `values`), LIST/SET blocks [] and MAP blocks {} unless given, SINGLE blocks null,
@@ -189,7 +205,7 @@ function fillBlock(block, values) {
   const known = new Set();
   for (const a of (block && block.attributes) || []) {
     known.add(a.name);
-    out[a.name] = a.name in values ? values[a.name] : null;
+    out[a.name] = a.name in values ? fillValue(values[a.name], attributeType(a)) : null;
   }
   for (const b of (block && block.block_types) || []) {
     known.add(b.type_name);
@@ -359,6 +375,7 @@ module.exports = {
   impliedType,
   attributeType,
   fillBlock,
+  fillValue,
   nestingName,
   encode,
   decode,
