@@ -6,7 +6,7 @@
 #   ./scripts/quickstart.sh stop     stop the emulator this script started
 #
 # Everything it writes lives in .quickstart/ (ignored by git): the emulator's PID, URL, log
-# and seed, a Terraform CLI config with dev_overrides that points at the freshly built plugin,
+# seed and state, a Terraform CLI config with dev_overrides that points at the freshly built plugin,
 # and a working copy of examples/quickstart/ with its terraform.tfvars and state. Running it
 # again reuses a running emulator (or starts a new one) and applies the same configuration again.
 #
@@ -100,24 +100,28 @@ if pid=$(running_emulator); then
 else
   say "Starting vpcep-emulator on $QS_LISTEN (--delay-ms $QS_DELAY_MS)"
   rm -f "$QS/emulator.pid" "$QS/emulator.url"
-  : >"$QS/emulator.log"
+  : >"$QS/emulator.out"
   # setsid: the emulator keeps running after this script (and its terminal session) ends.
+  # --state: a restarted emulator still knows what the Terraform state in .quickstart/ refers to.
   setsid "$EMULATOR" --listen "$QS_LISTEN" --delay-ms "$QS_DELAY_MS" \
-    >"$QS/emulator.log" 2>&1 </dev/null &
+    --state "$QS/emulator-state.json" >"$QS/emulator.out" 2>"$QS/emulator.log" </dev/null &
   pid=$!
   echo "$pid" >"$QS/emulator.pid"
   url=""
-  for _ in $(seq 1 100); do
-    url=$(head -n1 "$QS/emulator.log" 2>/dev/null | tr -d '\r' || true)
-    case "$url" in http://* | https://*) break ;; esac
-    url=""
+  for _ in $(seq 1 150); do
+    # The first complete line of stdout is the base URL.
+    if [ "$(wc -l <"$QS/emulator.out")" -ge 1 ]; then
+      url=$(head -n1 "$QS/emulator.out" | tr -d '\r')
+      break
+    fi
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
+  case "$url" in http://* | https://*) ;; *) url="" ;; esac
   if [ -z "$url" ]; then
     kill "$pid" 2>/dev/null || true
     rm -f "$QS/emulator.pid"
-    cat "$QS/emulator.log" >&2 || true
+    tail -n 20 "$QS/emulator.log" >&2 || true
     die "vpcep-emulator did not print its URL (log: $QS/emulator.log)"
   fi
   echo "$url" >"$QS/emulator.url"
@@ -128,32 +132,25 @@ echo "emulator: $URL (PID $(cat "$QS/emulator.pid"), log $QS/emulator.log)"
 # ---------------------------------------------------------------------------------------------
 say "Reading the emulator's seed (accounts, VPCs, ports)"
 "$EMULATOR" --print-seed >"$QS/seed.json"
-# One `key=value` line per variable of examples/quickstart, taken from the "owner" account.
-node -e '
-  const fs = require("fs");
-  const seed = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
-  const a = (seed.accounts || []).find((x) => x.name === "owner") || (seed.accounts || [])[0];
-  if (!a) throw new Error("no account in the seed");
-  const vpc = a.vpcs[0];
-  const out = {
-    region: seed.region, project_id: a.project_id, access_key: a.access_key,
-    secret_key: a.secret_key, vpc_id: vpc.id, subnet_id: vpc.subnets[0].id,
-    port_id: vpc.ports[0].id,
-  };
-  for (const [k, v] of Object.entries(out)) {
-    if (typeof v !== "string" || v === "") throw new Error("seed lacks " + k);
-    process.stdout.write(k + "=" + v + "\n");
-  }
-' "$QS/seed.json" >"$QS/seed.env" || die "could not read the seed ($QS/seed.json)"
+# The variables of examples/quickstart, from the account "owner".
+jq -er '(.accounts[] | select(.name == "owner")) as $a
+  | [ "region=\(.region)", "project_id=\($a.project_id)", "access_key=\($a.access_key)",
+      "secret_key=\($a.secret_key)", "vpc_id=\($a.vpcs[0].id)",
+      "subnet_id=\($a.vpcs[0].subnets[0].id)", "port_id=\($a.vpcs[0].ports[0].id)" ]
+  | .[]' "$QS/seed.json" >"$QS/seed.env" || die "could not read the seed ($QS/seed.json)"
+grep -q '=null$' "$QS/seed.env" && die "the seed lacks a value: $(grep '=null$' "$QS/seed.env")"
 seed() { sed -n "s/^$1=//p" "$QS/seed.env"; }
 
-# A CLI config that makes Terraform run the plugin from the build directory (no registry, no
-# `terraform init` needed).
+# A CLI config that makes Terraform run the freshly built plugin (no registry, no `terraform
+# init` needed). It points at a directory of its own that holds only a link to the plugin: the
+# build directory may also hold packaging output named terraform-provider-vpcep_*.
+mkdir -p "$QS/plugin"
+ln -sfn "$PLUGIN" "$QS/plugin/terraform-provider-vpcep"
 cat >"$QS/terraformrc" <<EOF
-# Written by scripts/quickstart.sh: use the freshly built plugin for otc/vpcep.
+# Written by scripts/quickstart.sh: use the plugin built in $BUILD_DIR for otc/vpcep.
 provider_installation {
   dev_overrides {
-    "registry.terraform.io/otc/vpcep" = "$BUILD_DIR"
+    "registry.terraform.io/otc/vpcep" = "$QS/plugin"
   }
   direct {}
 }
