@@ -1,0 +1,223 @@
+/*
+ * provider/resources/api_util.c - helpers between tfp values and the VPCEP client.
+ */
+#include "api_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void tfpv_api_error(
+    tfp_diags *d, const char *attr, const char *summary, int rc, const vpcep_error *err)
+{
+    const char *msg =
+        (err != NULL && err->error_msg[0] != '\0') ? err->error_msg : vpcep_strerror(rc);
+    const char *code = (err != NULL && err->error_code[0] != '\0') ? err->error_code : NULL;
+    int status = err != NULL ? err->http_status : 0;
+    const char *req = (err != NULL && err->request_id[0] != '\0') ? err->request_id : NULL;
+    char extra[256] = "";
+    size_t used = 0;
+    int w;
+
+    if (status != 0) {
+        w = snprintf(extra + used, sizeof extra - used, " (HTTP %d", status);
+        used = (w > 0 && (size_t)w < sizeof extra - used) ? used + (size_t)w : used;
+        if (req != NULL) {
+            w = snprintf(extra + used, sizeof extra - used, ", request %s", req);
+            used = (w > 0 && (size_t)w < sizeof extra - used) ? used + (size_t)w : used;
+        }
+        if (used + 2 < sizeof extra) {
+            extra[used++] = ')';
+            extra[used] = '\0';
+        }
+    }
+    if (code != NULL) {
+        tfp_diags_error(d, attr, summary, "%s: %s%s", code, msg, extra);
+    } else {
+        tfp_diags_error(d, attr, summary, "%s%s", msg, extra);
+    }
+}
+
+int tfpv_set_connections(tfp_value *obj, const vpcep_connection_list *conns)
+{
+    const tfp_type *lt = tfpv_attr_type(obj, "connections");
+    const tfp_type *et = lt != NULL ? tfp_type_element(lt) : NULL;
+    tfp_value *list = NULL, *e = NULL;
+    int rc;
+    if (et == NULL) {
+        return TFP_EINVALID;
+    }
+    rc = tfp_value_new_collection(&list, lt);
+    for (size_t i = 0; rc == 0 && conns != NULL && i < conns->count; i++) {
+        const vpcep_connection *c = &conns->items[i];
+        rc = tfp_value_new_object(&e, et);
+        if (rc == 0) {
+            rc = tfp_value_set_attr_string(e, "endpoint_id", c->id);
+        }
+        if (rc == 0) {
+            rc = tfp_value_set_attr_int64(e, "marker_id", c->marker_id);
+        }
+        if (rc == 0) {
+            rc = tfp_value_set_attr_string(e, "domain_id", c->domain_id);
+        }
+        if (rc == 0) {
+            rc = tfp_value_set_attr_string(e, "status", c->status);
+        }
+        if (rc == 0) {
+            rc = tfp_value_append(list, e);
+        } else {
+            tfp_value_free(e);
+        }
+        e = NULL;
+    }
+    if (rc == 0) {
+        rc = tfp_value_set_attr(obj, "connections", list);
+        list = NULL;
+    }
+    tfp_value_free(list);
+    return rc;
+}
+
+int tfpv_set_tags_from_api(
+    tfp_value *obj, const char *attr, const vpcep_tag *tags, size_t n, const tfp_value *prior_tags)
+{
+    const char **keys = NULL, **vals = NULL;
+    int rc;
+    if (n == 0) {
+        if (tfpv_is_set(prior_tags)) {
+            return tfpv_set_empty_collection(obj, attr);
+        }
+        return tfp_value_set_attr_null(obj, attr);
+    }
+    keys = calloc(n, sizeof *keys);
+    vals = calloc(n, sizeof *vals);
+    if (keys == NULL || vals == NULL) {
+        rc = TFP_ENOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        keys[i] = tags[i].key != NULL ? tags[i].key : "";
+        vals[i] = tags[i].value != NULL ? tags[i].value : "";
+    }
+    rc = tfpv_set_string_map(obj, attr, keys, vals, n);
+done:
+    free(keys);
+    free(vals);
+    return rc;
+}
+
+int tfpv_set_strings_from_api(
+    tfp_value *obj, const char *attr, const char *const *items, size_t n, const tfp_value *prior)
+{
+    if (n == 0 && !tfpv_is_set(prior)) {
+        return tfp_value_set_attr_null(obj, attr);
+    }
+    return tfpv_set_string_collection(obj, attr, items, n);
+}
+
+int tfpv_tag_params_from(tfpv_tag_params *out, const tfp_value *tags)
+{
+    size_t n = tfpv_is_set(tags) ? tfp_value_length(tags) : 0;
+    out->items = NULL;
+    out->n = 0;
+    if (n == 0) {
+        return 0;
+    }
+    out->items = calloc(n, sizeof *out->items);
+    if (out->items == NULL) {
+        return TFP_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *v = tfp_value_string(tfp_value_at(tags, i));
+        out->items[out->n].key = tfp_value_key_at(tags, i);
+        out->items[out->n].value = v != NULL ? v : "";
+        out->n++;
+    }
+    return 0;
+}
+
+void tfpv_tag_params_dispose(tfpv_tag_params *p)
+{
+    if (p != NULL) {
+        free(p->items);
+        p->items = NULL;
+        p->n = 0;
+    }
+}
+
+int tfpv_apply_tags_diff(vpcep_client *client,
+                         tfp_diags *d,
+                         vpcep_resource_type type,
+                         const char *id,
+                         const tfp_value *old_tags,
+                         const tfp_value *new_tags)
+{
+    size_t n_old = tfpv_is_set(old_tags) ? tfp_value_length(old_tags) : 0;
+    size_t n_new = tfpv_is_set(new_tags) ? tfp_value_length(new_tags) : 0;
+    vpcep_tag_param *del = NULL, *add = NULL;
+    size_t n_del = 0, n_add = 0;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    int rc = 0;
+
+    del = calloc(n_old + 1, sizeof *del);
+    add = calloc(n_new + 1, sizeof *add);
+    if (del == NULL || add == NULL) {
+        rc = TFP_ENOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < n_old; i++) {
+        const char *k = tfp_value_key_at(old_tags, i);
+        if (tfp_value_map_get(new_tags, k) == NULL) {
+            del[n_del].key = k;
+            del[n_del].value = NULL;
+            n_del++;
+        }
+    }
+    for (size_t i = 0; i < n_new; i++) {
+        const char *k = tfp_value_key_at(new_tags, i);
+        const char *v = tfp_value_string(tfp_value_at(new_tags, i));
+        const char *ov = tfp_value_string(tfp_value_map_get(old_tags, k));
+        if (v == NULL) {
+            v = "";
+        }
+        if (ov == NULL || strcmp(ov, v) != 0) {
+            add[n_add].key = k;
+            add[n_add].value = v;
+            n_add++;
+        }
+    }
+    if (n_del > 0) {
+        tfp_log(TFP_LOG_DEBUG, "vpcep", "deleting %zu tag(s) of %s", n_del, id);
+        rc = vpcep_tags_action(client, type, id, VPCEP_TAGS_DELETE, del, n_del, &err);
+        if (rc != 0) {
+            tfpv_api_error(d, "tags", "Cannot delete tags", rc, &err);
+            goto done;
+        }
+    }
+    if (n_add > 0) {
+        tfp_log(TFP_LOG_DEBUG, "vpcep", "setting %zu tag(s) of %s", n_add, id);
+        rc = vpcep_tags_action(client, type, id, VPCEP_TAGS_CREATE, add, n_add, &err);
+        if (rc != 0) {
+            tfpv_api_error(d, "tags", "Cannot set tags", rc, &err);
+            goto done;
+        }
+    }
+done:
+    free(del);
+    free(add);
+    return rc;
+}
+
+void tfpv_log_wait(const char *what, const char *id, int64_t timeout_ms)
+{
+    tfp_log(TFP_LOG_DEBUG, "vpcep", "waiting for %s %s (timeout %lld s)", what, id,
+            (long long)(timeout_ms / 1000));
+}
+
+void tfpv_log_wait_done(const char *what, const char *id, int rc, const vpcep_wait_stats *st)
+{
+    tfp_log(rc == 0 ? TFP_LOG_DEBUG : TFP_LOG_WARN, "vpcep",
+            "wait for %s %s: %s after %u poll(s), %u API call(s), %lld ms", what, id,
+            rc == 0 ? "done" : vpcep_strerror(rc), st != NULL ? st->polls : 0,
+            st != NULL ? st->api_calls : 0, st != NULL ? (long long)st->elapsed_ms : 0LL);
+}

@@ -1,0 +1,259 @@
+/*
+ * provider/resources/internal.h - shared declarations of the VPCEP resources.
+ *
+ * Layout: one file per resource or data source (service.c, endpoint.c, approval.c,
+ * ds_service.c, ds_public_services.c), the provider configuration (provider_config.c), and
+ * shared helpers (validate.c: pure validators; values.c: tfp_value helpers; dispatch.c:
+ * handler trampoline, the per-call thread-local used by the client's cancellation hook).
+ *
+ * Everything here is internal to the plugin (hidden visibility); the only entry point used by
+ * provider/main.c is tfpv_resources_register().
+ */
+#ifndef TFPV_RESOURCES_INTERNAL_H
+#define TFPV_RESOURCES_INTERNAL_H
+
+#include "resources.h"
+
+#include <tfp/tfp.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ----- Limits of the contract (design.md section 4) ------------------------------------- */
+
+#define TFPV_MAX_TAGS 10
+#define TFPV_TAG_KEY_MAX 36
+#define TFPV_TAG_VALUE_MAX 43
+#define TFPV_NAME_MAX 16
+#define TFPV_DESCRIPTION_MAX 128
+#define TFPV_MAX_PORTS 200
+#define TFPV_MAX_ENDPOINT_WHITELIST 20
+#define TFPV_DEFAULT_TIMEOUT_MS (10LL * 60 * 1000)
+#define TFPV_DOMAIN_PREFIX "iam:domain::"
+
+/* ----- Validators (validate.c): pure functions, 1 = valid ------------------------------- */
+
+/** ^[A-Za-z0-9_-]{1,16}$ */
+int tfpv_valid_service_name(const char *s);
+/** at most 128 characters (UTF-8 code points), no '<' or '>' */
+int tfpv_valid_description(const char *s);
+/** 1..36 characters of letters, digits, '-', '_' */
+int tfpv_valid_tag_key(const char *s);
+/** 0..43 characters of the same set */
+int tfpv_valid_tag_value(const char *s);
+/** an IPv4 address or IPv4 CIDR (a.b.c.d or a.b.c.d/n, n in 0..32) */
+int tfpv_valid_ipv4_or_cidr(const char *s);
+/** an IPv4 address */
+int tfpv_valid_ipv4(const char *s);
+/** an IAM domain ID as the permissions API accepts it: 1..64 of [A-Za-z0-9], or "*" */
+int tfpv_valid_domain_id(const char *s);
+/** an absolute http(s) URL with a host */
+int tfpv_valid_url(const char *s);
+/** Index of @p s in the NULL-terminated @p allowed (case-insensitive), or -1. */
+int tfpv_enum_index(const char *s, const char *const *allowed);
+/**
+ * Parses a duration like "10m", "30s", "1h", "1h30m", "90s", "500ms" into milliseconds.
+ * @return 0, TFP_EINVALID (malformed, zero, or above 24 h).
+ */
+int tfpv_parse_duration(const char *s, int64_t *ms_out);
+
+extern const char *const tfpv_server_types[];    /* VM VIP LB */
+extern const char *const tfpv_service_types[];   /* interface gateway */
+extern const char *const tfpv_tcp_proxy_modes[]; /* close toa_open proxy_open open */
+extern const char *const tfpv_protocols[];       /* TCP UDP */
+
+/* Validators that report with attribute paths. Unknown values are skipped. */
+void tfpv_check_tags(tfp_diags *d, const tfp_value *obj, const char *attr);
+void tfpv_check_timeouts(tfp_diags *d, const tfp_value *obj);
+void tfpv_check_enum(tfp_diags *d,
+                     const tfp_value *obj,
+                     const char *attr,
+                     const char *const *allowed);
+/** @p what describes the attribute in the error summary. */
+void tfpv_check_string_set(tfp_diags *d,
+                           const tfp_value *obj,
+                           const char *attr,
+                           int (*valid)(const char *),
+                           size_t max_items,
+                           const char *what);
+
+/* ----- tfp_value helpers (values.c) ---------------------------------------------------- */
+
+/** obj[name] or NULL (also when obj is NULL, null or unknown). */
+const tfp_value *tfpv_get(const tfp_value *obj, const char *name);
+/** 1 if v is present, known and not null. */
+int tfpv_is_set(const tfp_value *v);
+/** 1 if v is present and unknown. */
+int tfpv_is_unknown(const tfp_value *v);
+/** 1 if v is NULL, null, or a known empty collection / empty string. */
+int tfpv_is_empty(const tfp_value *v);
+/** A known string attribute or NULL. */
+const char *tfpv_str(const tfp_value *obj, const char *name);
+/** A known bool attribute: 1 and *out set, or 0 (null/unknown/absent). */
+int tfpv_bool(const tfp_value *obj, const char *name, int *out);
+/** A known integral number attribute: 1 and *out set, or 0. */
+int tfpv_int(const tfp_value *obj, const char *name, int64_t *out);
+/** Equal ignoring case (both non-NULL). */
+int tfpv_streq_nocase(const char *a, const char *b);
+/** Semantic equality where null and empty collections / strings are the same. */
+int tfpv_equal_empty_null(const tfp_value *a, const tfp_value *b);
+/** 1 if set @p s (of strings) contains @p str. */
+int tfpv_set_has_string(const tfp_value *s, const char *str);
+
+/** The type of attribute @p name of object @p obj (borrowed) or NULL. */
+const tfp_type *tfpv_attr_type(const tfp_value *obj, const char *name);
+/** Sets obj[name] to an empty known collection of its type. */
+int tfpv_set_empty_collection(tfp_value *obj, const char *name);
+/** Sets obj[name] to a known set/list of the given strings (n may be 0). */
+int tfpv_set_string_collection(tfp_value *obj,
+                               const char *name,
+                               const char *const *items,
+                               size_t n);
+/** Sets obj[name] to a known map(string) from parallel arrays. */
+int tfpv_set_string_map(
+    tfp_value *obj, const char *name, const char *const *keys, const char *const *values, size_t n);
+/** Copies src[name] (may be absent: then null) into dst[name]. */
+int tfpv_copy_attr(tfp_value *dst, const tfp_value *src, const char *name);
+/** Copies every wholly known top-level attribute of @p planned into @p st (the API answer
+ *  fills only what the plan left unknown, so apply results always match the plan). */
+int tfpv_overlay_known(tfp_value *st, const tfp_value *planned);
+/** Replaces every unknown value inside @p v (recursively, in place) by null. */
+int tfpv_unknowns_to_null(tfp_value **v);
+
+/** A list of strings collected from a set/list value (borrowed strings). */
+typedef struct tfpv_strs {
+    const char **items;
+    size_t n;
+} tfpv_strs;
+/** Collects the known strings of @p coll (null / unknown = empty). @return 0, TFP_ENOMEM. */
+int tfpv_strs_from(tfpv_strs *out, const tfp_value *coll);
+void tfpv_strs_dispose(tfpv_strs *s);
+int tfpv_strs_has(const tfpv_strs *s, const char *str);
+
+/** Error at a nested path attr[key] (map key) or attr.sub. */
+int tfpv_diag_key(tfp_diags *d,
+                  const char *attr,
+                  const char *key,
+                  const char *summary,
+                  const char *detail_fmt,
+                  ...) TFP_PRINTF(5, 6);
+int tfpv_diag_nested(tfp_diags *d,
+                     const char *attr,
+                     const char *sub,
+                     const char *summary,
+                     const char *detail_fmt,
+                     ...) TFP_PRINTF(5, 6);
+
+/** Timeout of operation @p op ("create", "update", "delete") from obj.timeouts, else the
+ *  default (10 minutes). */
+int64_t tfpv_timeout_ms(const tfp_value *obj, const char *op);
+
+/** A copy of @p s (NULL stays NULL) or NULL on ENOMEM; free with free(). */
+char *tfpv_strdup(const char *s);
+
+/* ----- Dispatch (dispatch.c) ----------------------------------------------------------- */
+
+/** Handlers of one resource or data-source type, called through one trampoline that records
+ *  the current call for the client's cancellation hook. */
+typedef struct tfpv_handlers {
+    tfp_handler_fn validate;
+    tfp_handler_fn upgrade;
+    tfp_handler_fn read;
+    tfp_handler_fn plan;
+    tfp_handler_fn apply;
+    tfp_handler_fn import;
+    tfp_handler_fn read_data;
+} tfpv_handlers;
+
+/** Creates a resource (is_data 0) or data source (1) with @p schema (stolen) and registers it
+ *  on @p p with the non-NULL handlers of @p h (static storage). */
+int tfpv_register_type(
+    tfp_provider *p, const char *name, tfp_schema *schema, const tfpv_handlers *h, int is_data);
+/** The call being handled on this thread (NULL outside a handler). */
+const tfp_call *tfpv_current_call(void);
+/** Records @p call as the current call of this thread (NULL clears). For tests and
+ *  provider handlers. */
+void tfpv_set_current_call(const tfp_call *call);
+/** The client cancellation hook: 1 when the current call was stopped. */
+int tfpv_cancelled_hook(void *ud);
+
+/** Decodes the stored state JSON with the current schema (UPGRADE of version 0). */
+int tfpv_upgrade_v0(tfp_call *call);
+
+/* Schema building helpers: abort-on-first-error chains. */
+int tfpv_add_attr(
+    tfp_block *b, const char *name, const tfp_type *t, unsigned flags, const char *desc);
+/** Adds the `timeouts` block with the given operations (NULL-terminated list). */
+int tfpv_add_timeouts(tfp_block *b, const char *const *ops);
+/** Adds a computed `connections` list(object{endpoint_id, marker_id, domain_id, status}). */
+int tfpv_add_connections_attr(tfp_block *b);
+
+/* ----- Provider configuration (provider_config.c) --------------------------------------- */
+
+struct vpcep_client;
+
+/** What ConfigureProvider stores as provider data. */
+typedef struct tfpv_ctx {
+    int configured;              /**< 0 while the configuration held unknown values */
+    struct vpcep_client *client; /**< NULL when not configured */
+    char *region;
+} tfpv_ctx;
+
+/** Builds the provider configuration schema. */
+int tfpv_provider_schema(tfp_schema **out);
+/** ValidateProviderConfig handler. */
+int tfpv_provider_validate(tfp_call *call);
+/** ConfigureProvider handler. */
+int tfpv_provider_configure(tfp_call *call);
+void tfpv_ctx_free(void *ctx);
+
+/**
+ * Resolved provider settings: config values, else environment, else defaults. Strings are
+ * borrowed from the config or the environment; defaults are written into the buffers.
+ */
+typedef struct tfpv_settings {
+    const char *region, *project_id, *access_key, *secret_key, *token;
+    const char *user_name, *password, *domain_name, *auth_url, *endpoint, *cacert_file;
+    int insecure;
+    int64_t max_retries; /**< -1 = not set */
+    int has_unknown;     /**< some configured value is unknown */
+    char auth_url_buf[256];
+    char endpoint_buf[256];
+} tfpv_settings;
+
+/**
+ * Resolves and checks @p config (env lookups through @p getenv_fn, NULL = getenv). Errors go to
+ * @p d with attribute paths. @p final: 1 at configure time (credentials required), 0 at
+ * validate time (only conflicts within the configuration). @return 0 or TFP_EINVALID.
+ */
+int tfpv_settings_resolve(tfpv_settings *s,
+                          const tfp_value *config,
+                          tfp_diags *d,
+                          int final,
+                          const char *(*getenv_fn)(const char *));
+
+/** The client for a handler that needs the API: NULL with an error diagnostic when the
+ *  provider is not configured (yet). */
+struct vpcep_client *tfpv_client(tfp_call *call);
+/** The client when configured, else NULL without a diagnostic (plan-time checks). */
+struct vpcep_client *tfpv_client_opt(tfp_call *call);
+/** The configured region (for messages) or "?". */
+const char *tfpv_region(tfp_call *call);
+
+/* ----- Registration of the types ----------------------------------------------------- */
+
+int tfpv_service_register(tfp_provider *p);
+int tfpv_endpoint_register(tfp_provider *p);
+int tfpv_approval_register(tfp_provider *p);
+int tfpv_ds_service_register(tfp_provider *p);
+int tfpv_ds_public_services_register(tfp_provider *p);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

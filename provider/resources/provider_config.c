@@ -1,0 +1,399 @@
+/*
+ * provider/resources/provider_config.c - the provider "vpcep" configuration: schema,
+ * ValidateProviderConfig, ConfigureProvider, and the VPCEP client shared by the handlers.
+ *
+ * Values come from the configuration, else from the environment (OS_* / VPCEP_ENDPOINT), else
+ * from defaults derived from the region. When the configuration holds unknown values (a
+ * provider configured from another resource's attributes during plan), configure succeeds
+ * without a client; handlers that need the API then skip plan-time verification or report
+ * that the provider is not configured yet.
+ */
+#include "internal.h"
+
+#include <vpcep/client.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct attr_spec {
+    const char *name;
+    const char *env;
+    unsigned flags;
+    const char *desc;
+} attr_spec;
+
+static const attr_spec string_attrs[] = {
+    {"region", "OS_REGION_NAME", 0, "Region, e.g. eu-de. Environment: OS_REGION_NAME."},
+    {"project_id", "OS_PROJECT_ID", 0,
+     "Project ID; resolved from the IAM token for password authentication. Environment: "
+     "OS_PROJECT_ID."},
+    {"access_key", "OS_ACCESS_KEY", TFP_ATTR_SENSITIVE,
+     "Access key (AK/SK request signing). Environment: OS_ACCESS_KEY."},
+    {"secret_key", "OS_SECRET_KEY", TFP_ATTR_SENSITIVE,
+     "Secret key (AK/SK request signing). Environment: OS_SECRET_KEY."},
+    {"token", "OS_TOKEN", TFP_ATTR_SENSITIVE, "IAM token. Environment: OS_TOKEN."},
+    {"user_name", "OS_USERNAME", 0, "IAM user name. Environment: OS_USERNAME."},
+    {"password", "OS_PASSWORD", TFP_ATTR_SENSITIVE, "IAM password. Environment: OS_PASSWORD."},
+    {"domain_name", "OS_DOMAIN_NAME", 0, "IAM domain (account) name. Environment: OS_DOMAIN_NAME."},
+    {"auth_url", "OS_AUTH_URL", 0,
+     "IAM endpoint; default https://iam.{region}.otc.t-systems.com/v3. Environment: "
+     "OS_AUTH_URL."},
+    {"endpoint", "VPCEP_ENDPOINT", 0,
+     "Base URL of the VPCEP API; default https://vpcep.{region}.otc.t-systems.com. "
+     "Environment: VPCEP_ENDPOINT."},
+    {"cacert_file", NULL, 0, "PEM file with the CA certificates to verify the API with."},
+};
+
+int tfpv_provider_schema(tfp_schema **out)
+{
+    tfp_schema *s = NULL;
+    tfp_block *b;
+    int rc = tfp_schema_new(&s, 0);
+    if (rc != 0) {
+        return rc;
+    }
+    b = tfp_schema_root(s);
+    for (size_t i = 0; rc == 0 && i < sizeof string_attrs / sizeof string_attrs[0]; i++) {
+        rc = tfpv_add_attr(b, string_attrs[i].name, tfp_type_string(),
+                           TFP_ATTR_OPTIONAL | string_attrs[i].flags, string_attrs[i].desc);
+    }
+    if (rc == 0) {
+        rc = tfpv_add_attr(b, "insecure", tfp_type_bool(), TFP_ATTR_OPTIONAL,
+                           "Do not verify the API's TLS certificate (default false).");
+    }
+    if (rc == 0) {
+        rc = tfpv_add_attr(b, "max_retries", tfp_type_number(), TFP_ATTR_OPTIONAL,
+                           "Retries of throttled, failed (5xx) and dropped requests (default "
+                           "5; 0 disables retries).");
+    }
+    if (rc != 0) {
+        tfp_schema_free(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+static const char *env_default(const char *name)
+{
+    return getenv(name);
+}
+
+/* config[name] if set, else env, else NULL. Unknown sets has_unknown. Empty counts as unset. */
+static const char *pick(tfpv_settings *s,
+                        const tfp_value *config,
+                        const char *name,
+                        const char *env,
+                        const char *(*getenv_fn)(const char *))
+{
+    const tfp_value *v = tfpv_get(config, name);
+    const char *str;
+    if (tfpv_is_unknown(v)) {
+        s->has_unknown = 1;
+        return NULL;
+    }
+    str = tfp_value_string(v);
+    if (str != NULL && str[0] != '\0') {
+        return str;
+    }
+    if (env != NULL) {
+        str = getenv_fn(env);
+        if (str != NULL && str[0] != '\0') {
+            return str;
+        }
+    }
+    return NULL;
+}
+
+static int attr_unknown(const tfp_value *config, const char *name)
+{
+    return tfpv_is_unknown(tfpv_get(config, name));
+}
+
+int tfpv_settings_resolve(tfpv_settings *s,
+                          const tfp_value *config,
+                          tfp_diags *d,
+                          int final,
+                          const char *(*getenv_fn)(const char *))
+{
+    int errors_before = tfp_diags_has_errors(d);
+    int64_t retries = 0;
+    static const char *const cred_attrs[] = {"access_key", "secret_key", "token", "user_name",
+                                             "password"};
+    int ak_unknown, sk_unknown, b = 0, cfg_creds = 0;
+
+    if (getenv_fn == NULL) {
+        getenv_fn = env_default;
+    }
+    memset(s, 0, sizeof *s);
+    s->max_retries = -1;
+    s->region = pick(s, config, "region", "OS_REGION_NAME", getenv_fn);
+    s->project_id = pick(s, config, "project_id", "OS_PROJECT_ID", getenv_fn);
+    /* Credentials come from one source: when the configuration names any, the environment's
+     * credentials are not mixed in (an OS_TOKEN in the shell must not conflict with keys
+     * written in the configuration). */
+    for (size_t i = 0; i < sizeof cred_attrs / sizeof cred_attrs[0]; i++) {
+        const tfp_value *v = tfpv_get(config, cred_attrs[i]);
+        if (tfpv_is_unknown(v) || !tfpv_is_empty(v)) {
+            cfg_creds = 1;
+        }
+    }
+    s->access_key = pick(s, config, "access_key", cfg_creds ? NULL : "OS_ACCESS_KEY", getenv_fn);
+    s->secret_key = pick(s, config, "secret_key", cfg_creds ? NULL : "OS_SECRET_KEY", getenv_fn);
+    s->token = pick(s, config, "token", cfg_creds ? NULL : "OS_TOKEN", getenv_fn);
+    s->user_name = pick(s, config, "user_name", cfg_creds ? NULL : "OS_USERNAME", getenv_fn);
+    s->password = pick(s, config, "password", cfg_creds ? NULL : "OS_PASSWORD", getenv_fn);
+    s->domain_name = pick(s, config, "domain_name", "OS_DOMAIN_NAME", getenv_fn);
+    s->auth_url = pick(s, config, "auth_url", "OS_AUTH_URL", getenv_fn);
+    s->endpoint = pick(s, config, "endpoint", "VPCEP_ENDPOINT", getenv_fn);
+    s->cacert_file = pick(s, config, "cacert_file", NULL, getenv_fn);
+    if (attr_unknown(config, "insecure") || attr_unknown(config, "max_retries")) {
+        s->has_unknown = 1;
+    }
+    if (tfpv_bool(config, "insecure", &b)) {
+        s->insecure = b;
+    }
+    if (tfpv_is_set(tfpv_get(config, "max_retries"))) {
+        if (!tfpv_int(config, "max_retries", &retries) || retries < 0 || retries > 100) {
+            tfp_diags_error(d, "max_retries", "Invalid max_retries",
+                            "max_retries must be a whole number between 0 and 100.");
+        } else {
+            s->max_retries = retries;
+        }
+    }
+
+    /* URLs: only what is known and set. */
+    if (s->endpoint != NULL && !tfpv_valid_url(s->endpoint)) {
+        tfp_diags_error(d, "endpoint", "Malformed URL",
+                        "endpoint (or VPCEP_ENDPOINT) must be an absolute http or https URL "
+                        "with a host, such as https://vpcep.eu-de.otc.t-systems.com.");
+    }
+    if (s->auth_url != NULL && !tfpv_valid_url(s->auth_url)) {
+        tfp_diags_error(d, "auth_url", "Malformed URL",
+                        "auth_url (or OS_AUTH_URL) must be an absolute http or https URL with "
+                        "a host, such as https://iam.eu-de.otc.t-systems.com/v3.");
+    }
+    if (s->region != NULL && (strchr(s->region, '/') != NULL || strchr(s->region, ' ') != NULL ||
+                              strlen(s->region) > 64)) {
+        tfp_diags_error(d, "region", "Invalid region",
+                        "region must be a region name such as eu-de.");
+    }
+
+    /* Credential combinations. */
+    ak_unknown = attr_unknown(config, "access_key");
+    sk_unknown = attr_unknown(config, "secret_key");
+    if (s->token != NULL && (s->access_key != NULL || s->secret_key != NULL)) {
+        tfp_diags_error(d, "token", "Conflicting credentials",
+                        "Both token and access_key/secret_key are set (in the configuration or "
+                        "the environment); use one authentication method.");
+    }
+    if (s->access_key != NULL && s->secret_key == NULL && !sk_unknown) {
+        tfp_diags_error(d, "secret_key", "Incomplete AK/SK credentials",
+                        "access_key is set but secret_key is not (set it or OS_SECRET_KEY).");
+    }
+    if (s->secret_key != NULL && s->access_key == NULL && !ak_unknown) {
+        tfp_diags_error(d, "access_key", "Incomplete AK/SK credentials",
+                        "secret_key is set but access_key is not (set it or OS_ACCESS_KEY).");
+    }
+
+    if (final && !s->has_unknown) {
+        int aksk = s->access_key != NULL && s->secret_key != NULL;
+        int pw = s->user_name != NULL || s->password != NULL;
+        if (s->region == NULL) {
+            tfp_diags_error(d, "region", "Missing region",
+                            "Set region in the provider configuration or OS_REGION_NAME.");
+        }
+        if (!aksk && s->token == NULL && !pw && s->access_key == NULL && s->secret_key == NULL) {
+            tfp_diags_error(d, NULL, "No credentials",
+                            "Configure access_key and secret_key (OS_ACCESS_KEY, "
+                            "OS_SECRET_KEY), or token (OS_TOKEN), or user_name, password and "
+                            "domain_name (OS_USERNAME, OS_PASSWORD, OS_DOMAIN_NAME).");
+        }
+        if (!aksk && s->token == NULL && pw) {
+            if (s->user_name == NULL) {
+                tfp_diags_error(d, "user_name", "Incomplete password credentials",
+                                "password is set but user_name is not (set it or "
+                                "OS_USERNAME).");
+            }
+            if (s->password == NULL) {
+                tfp_diags_error(d, "password", "Incomplete password credentials",
+                                "user_name is set but password is not (set it or "
+                                "OS_PASSWORD).");
+            }
+            if (s->domain_name == NULL) {
+                tfp_diags_error(d, "domain_name", "Incomplete password credentials",
+                                "Password authentication needs domain_name (or "
+                                "OS_DOMAIN_NAME), the account the user belongs to.");
+            }
+        }
+        if ((aksk || s->token != NULL) && s->project_id == NULL) {
+            tfp_diags_error(d, "project_id", "Missing project_id",
+                            "AK/SK and token authentication need project_id (or "
+                            "OS_PROJECT_ID); it is only resolved automatically for "
+                            "user_name/password authentication.");
+        }
+        if (s->cacert_file != NULL) {
+            FILE *f = fopen(s->cacert_file, "r");
+            if (f == NULL) {
+                tfp_diags_error(d, "cacert_file", "Cannot read cacert_file",
+                                "The CA bundle \"%s\" cannot be opened.", s->cacert_file);
+            } else {
+                fclose(f);
+            }
+        }
+    }
+
+    /* Defaults derived from the region. */
+    if (s->region != NULL) {
+        if (s->auth_url == NULL) {
+            snprintf(s->auth_url_buf, sizeof s->auth_url_buf, "https://iam.%s.otc.t-systems.com/v3",
+                     s->region);
+            s->auth_url = s->auth_url_buf;
+        }
+        if (s->endpoint == NULL) {
+            snprintf(s->endpoint_buf, sizeof s->endpoint_buf, "https://vpcep.%s.otc.t-systems.com",
+                     s->region);
+            s->endpoint = s->endpoint_buf;
+        }
+    }
+    return (!errors_before && tfp_diags_has_errors(d)) ? TFP_EINVALID : 0;
+}
+
+int tfpv_provider_validate(tfp_call *call)
+{
+    tfpv_settings s;
+    (void)tfpv_settings_resolve(&s, tfp_call_config(call), tfp_call_diags(call), 0, NULL);
+    return 0; /* problems travel as diagnostics */
+}
+
+void tfpv_ctx_free(void *p)
+{
+    tfpv_ctx *ctx = p;
+    if (ctx == NULL) {
+        return;
+    }
+    vpcep_client_free(ctx->client);
+    free(ctx->region);
+    free(ctx);
+}
+
+static void log_to_tfp(void *ud, int level, const char *msg)
+{
+    (void)ud;
+    if (level < TFP_LOG_TRACE || level > TFP_LOG_ERROR) {
+        level = TFP_LOG_DEBUG;
+    }
+    tfp_log((tfp_log_level)level, "vpcep", "%s", msg);
+}
+
+int tfpv_provider_configure(tfp_call *call)
+{
+    tfp_diags *d = tfp_call_diags(call);
+    tfpv_settings s;
+    tfpv_ctx *ctx = NULL;
+    vpcep_client_options opts;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    int rc;
+
+    rc = tfpv_settings_resolve(&s, tfp_call_config(call), d, 1, NULL);
+    if (rc != 0 || tfp_diags_has_errors(d)) {
+        rc = 0; /* reported as diagnostics */
+        goto done;
+    }
+    ctx = calloc(1, sizeof *ctx);
+    if (ctx == NULL) {
+        rc = TFP_ENOMEM;
+        goto done;
+    }
+    if (s.region != NULL) {
+        ctx->region = tfpv_strdup(s.region);
+        if (ctx->region == NULL) {
+            rc = TFP_ENOMEM;
+            goto done;
+        }
+    }
+    if (s.has_unknown) {
+        /* Deferred: the values are known at apply time, when Terraform configures again. */
+        tfp_log(TFP_LOG_DEBUG, "vpcep",
+                "provider configuration holds unknown values; client creation deferred");
+        rc = tfp_call_set_provider_data(call, ctx, tfpv_ctx_free);
+        if (rc == 0) {
+            ctx = NULL;
+        }
+        goto done;
+    }
+
+    vpcep_client_options_init(&opts, VPCEP_CLIENT_OPTIONS_VERSION);
+    opts.region = s.region;
+    opts.endpoint = s.endpoint;
+    opts.project_id = s.project_id;
+    opts.auth_url = s.auth_url;
+    if (s.access_key != NULL && s.secret_key != NULL) {
+        opts.access_key = s.access_key;
+        opts.secret_key = s.secret_key;
+    } else if (s.token != NULL) {
+        opts.token = s.token;
+    } else {
+        opts.user_name = s.user_name;
+        opts.password = s.password;
+        opts.domain_name = s.domain_name;
+    }
+    opts.insecure = s.insecure;
+    opts.cacert_file = s.cacert_file;
+    if (s.max_retries >= 0) {
+        opts.max_retries = s.max_retries == 0 ? VPCEP_RETRIES_NONE : (int)s.max_retries;
+    }
+    opts.user_agent = "terraform-provider-vpcep";
+    opts.log = log_to_tfp;
+    opts.cancelled = tfpv_cancelled_hook;
+
+    rc = vpcep_client_new(&ctx->client, &opts, &err);
+    if (rc != 0) {
+        tfp_diags_error(d, NULL, "Cannot configure the VPCEP client", "%s",
+                        err.error_msg[0] != '\0' ? err.error_msg : vpcep_strerror(rc));
+        rc = 0;
+        goto done;
+    }
+    ctx->configured = 1;
+    tfp_log(TFP_LOG_DEBUG, "vpcep", "provider configured: region=%s endpoint=%s auth=%s",
+            s.region != NULL ? s.region : "", vpcep_client_endpoint(ctx->client),
+            opts.access_key != NULL ? "aksk" : (opts.token != NULL ? "token" : "password"));
+    rc = tfp_call_set_provider_data(call, ctx, tfpv_ctx_free);
+    if (rc == 0) {
+        ctx = NULL;
+    }
+done:
+    tfpv_ctx_free(ctx);
+    return rc;
+}
+
+struct vpcep_client *tfpv_client_opt(tfp_call *call)
+{
+    const tfpv_ctx *ctx = tfp_call_provider_data(call);
+    if (ctx == NULL || !ctx->configured) {
+        return NULL;
+    }
+    return ctx->client;
+}
+
+struct vpcep_client *tfpv_client(tfp_call *call)
+{
+    struct vpcep_client *c = tfpv_client_opt(call);
+    if (c == NULL) {
+        tfp_diags_error(tfp_call_diags(call), NULL, "Provider not configured",
+                        "The vpcep provider configuration is not known yet (it depends on "
+                        "values known only after apply) or failed; this operation needs the "
+                        "API.");
+    }
+    return c;
+}
+
+const char *tfpv_region(tfp_call *call)
+{
+    const tfpv_ctx *ctx = tfp_call_provider_data(call);
+    if (ctx == NULL || ctx->region == NULL) {
+        return "?";
+    }
+    return ctx->region;
+}

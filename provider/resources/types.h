@@ -1,0 +1,77 @@
+/*
+ * provider/resources/types.h - the testable pieces of each resource and data source: schema
+ * builders, validators, pure plan functions and API-to-state mappings.
+ */
+#ifndef TFPV_RESOURCES_TYPES_H
+#define TFPV_RESOURCES_TYPES_H
+
+#include "api_util.h"
+#include "internal.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* vpcep_service */
+int tfpv_service_schema(tfp_schema **out);
+/** Validates a (possibly partly unknown) configuration; errors carry attribute paths. */
+void tfpv_service_check(tfp_diags *d, const tfp_value *cfg);
+/** The planned state from prior (NULL/null on create), proposed and config. */
+int tfpv_service_plan_value(tfp_value **out,
+                            const tfp_value *prior,
+                            const tfp_value *proposed,
+                            const tfp_value *config);
+/** The state of a service read from the API; @p prior keeps the user's spellings. */
+int tfpv_service_state(tfp_value **out,
+                       const tfp_type *type,
+                       const tfp_value *prior,
+                       const vpcep_service *svc,
+                       const vpcep_permission_list *perms,
+                       const vpcep_connection_list *conns);
+
+/* vpcep_endpoint */
+int tfpv_endpoint_schema(tfp_schema **out);
+void tfpv_endpoint_check(tfp_diags *d, const tfp_value *cfg);
+/** Checks the interface-only and gateway-only arguments once the service type is known. */
+void tfpv_endpoint_check_type(tfp_diags *d, const tfp_value *cfg, const char *service_type);
+/** @p info: the service looked up at plan time (NULL when not verified). */
+int tfpv_endpoint_plan_value(tfp_value **out,
+                             const tfp_value *prior,
+                             const tfp_value *proposed,
+                             const vpcep_service_info *info);
+/** The attribute names whose change replaces the endpoint; returns how many (<= max). */
+int tfpv_endpoint_replace_paths(const tfp_value *prior,
+                                const tfp_value *planned,
+                                const char **out,
+                                size_t max);
+int tfpv_endpoint_state(tfp_value **out,
+                        const tfp_type *type,
+                        const tfp_value *prior,
+                        const vpcep_endpoint *ep);
+
+/* vpcep_approval */
+int tfpv_approval_schema(tfp_schema **out);
+void tfpv_approval_check(tfp_diags *d, const tfp_value *cfg);
+int tfpv_approval_plan_value(tfp_value **out, const tfp_value *prior, const tfp_value *proposed);
+/** endpoints = the accepted connections among prior.endpoints (all accepted when null). */
+int tfpv_approval_state(tfp_value **out,
+                        const tfp_type *type,
+                        const tfp_value *prior,
+                        const char *service_id,
+                        const vpcep_connection_list *conns);
+
+/* data sources */
+int tfpv_ds_service_schema(tfp_schema **out);
+void tfpv_ds_service_check(tfp_diags *d, const tfp_value *cfg);
+int tfpv_ds_service_state(tfp_value **out, const tfp_type *type, const vpcep_service_info *info);
+int tfpv_ds_public_services_schema(tfp_schema **out);
+int tfpv_ds_public_services_state(tfp_value **out,
+                                  const tfp_type *type,
+                                  const char *name,
+                                  const vpcep_service_info_list *list);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

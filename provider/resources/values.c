@@ -1,0 +1,418 @@
+/*
+ * provider/resources/values.c - small helpers over tfp_value shared by the resources.
+ */
+#include "internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+char *tfpv_strdup(const char *s)
+{
+    size_t n;
+    char *out;
+    if (s == NULL) {
+        return NULL;
+    }
+    n = strlen(s) + 1;
+    out = malloc(n);
+    if (out != NULL) {
+        memcpy(out, s, n);
+    }
+    return out;
+}
+
+const tfp_value *tfpv_get(const tfp_value *obj, const char *name)
+{
+    if (obj == NULL || name == NULL || tfp_value_is_null(obj) || !tfp_value_is_known(obj)) {
+        return NULL;
+    }
+    return tfp_value_attr(obj, name);
+}
+
+int tfpv_is_set(const tfp_value *v)
+{
+    return v != NULL && tfp_value_is_known(v) && !tfp_value_is_null(v);
+}
+
+int tfpv_is_unknown(const tfp_value *v)
+{
+    return v != NULL && !tfp_value_is_known(v);
+}
+
+int tfpv_is_empty(const tfp_value *v)
+{
+    const char *s;
+    if (v == NULL || tfp_value_is_null(v)) {
+        return 1;
+    }
+    if (!tfp_value_is_known(v)) {
+        return 0;
+    }
+    switch (tfp_type_kind(tfp_value_type(v))) {
+    case TFP_KIND_LIST:
+    case TFP_KIND_SET:
+    case TFP_KIND_MAP:
+        return tfp_value_length(v) == 0;
+    case TFP_KIND_STRING:
+        s = tfp_value_string(v);
+        return s == NULL || s[0] == '\0';
+    default:
+        return 0;
+    }
+}
+
+const char *tfpv_str(const tfp_value *obj, const char *name)
+{
+    return tfp_value_string(tfpv_get(obj, name));
+}
+
+int tfpv_bool(const tfp_value *obj, const char *name, int *out)
+{
+    const tfp_value *v = tfpv_get(obj, name);
+    int b = 0;
+    if (!tfpv_is_set(v) || tfp_value_bool(v, &b) != 0) {
+        return 0;
+    }
+    *out = b;
+    return 1;
+}
+
+int tfpv_int(const tfp_value *obj, const char *name, int64_t *out)
+{
+    const tfp_value *v = tfpv_get(obj, name);
+    int64_t i = 0;
+    if (!tfpv_is_set(v) || tfp_value_int64(v, &i) != 0) {
+        return 0;
+    }
+    *out = i;
+    return 1;
+}
+
+int tfpv_streq_nocase(const char *a, const char *b)
+{
+    return a != NULL && b != NULL && strcasecmp(a, b) == 0;
+}
+
+int tfpv_equal_empty_null(const tfp_value *a, const tfp_value *b)
+{
+    int ea = tfpv_is_empty(a), eb = tfpv_is_empty(b);
+    if (ea || eb) {
+        return ea && eb;
+    }
+    return a != NULL && b != NULL && tfp_value_equal(a, b);
+}
+
+int tfpv_set_has_string(const tfp_value *s, const char *str)
+{
+    size_t n = tfp_value_length(s);
+    if (!tfpv_is_set(s) || str == NULL) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *e = tfp_value_string(tfp_value_at(s, i));
+        if (e != NULL && strcmp(e, str) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+const tfp_type *tfpv_attr_type(const tfp_value *obj, const char *name)
+{
+    if (obj == NULL) {
+        return NULL;
+    }
+    return tfp_type_attr(tfp_value_type(obj), name);
+}
+
+int tfpv_set_empty_collection(tfp_value *obj, const char *name)
+{
+    const tfp_type *t = tfpv_attr_type(obj, name);
+    tfp_value *v = NULL;
+    int rc;
+    if (t == NULL) {
+        return TFP_EINVALID;
+    }
+    rc = tfp_value_new_collection(&v, t);
+    if (rc != 0) {
+        return rc;
+    }
+    return tfp_value_set_attr(obj, name, v);
+}
+
+int tfpv_set_string_collection(tfp_value *obj, const char *name, const char *const *items, size_t n)
+{
+    const tfp_type *t = tfpv_attr_type(obj, name);
+    tfp_value *coll = NULL, *e = NULL;
+    int rc;
+    if (t == NULL) {
+        return TFP_EINVALID;
+    }
+    rc = tfp_value_new_collection(&coll, t);
+    if (rc != 0) {
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        rc = tfp_value_new_string(&e, items[i] != NULL ? items[i] : "");
+        if (rc != 0) {
+            goto done;
+        }
+        rc = tfp_value_append(coll, e);
+        e = NULL;
+        if (rc != 0) {
+            goto done;
+        }
+    }
+    rc = tfp_value_set_attr(obj, name, coll);
+    coll = NULL;
+done:
+    tfp_value_free(coll);
+    return rc;
+}
+
+int tfpv_set_string_map(
+    tfp_value *obj, const char *name, const char *const *keys, const char *const *values, size_t n)
+{
+    const tfp_type *t = tfpv_attr_type(obj, name);
+    tfp_value *map = NULL, *e = NULL;
+    int rc;
+    if (t == NULL) {
+        return TFP_EINVALID;
+    }
+    rc = tfp_value_new_collection(&map, t);
+    if (rc != 0) {
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        rc = tfp_value_new_string(&e, values[i] != NULL ? values[i] : "");
+        if (rc != 0) {
+            goto done;
+        }
+        rc = tfp_value_map_put(map, keys[i], e);
+        e = NULL;
+        if (rc != 0) {
+            goto done;
+        }
+    }
+    rc = tfp_value_set_attr(obj, name, map);
+    map = NULL;
+done:
+    tfp_value_free(map);
+    return rc;
+}
+
+int tfpv_copy_attr(tfp_value *dst, const tfp_value *src, const char *name)
+{
+    const tfp_value *v = tfpv_get(src, name);
+    if (v == NULL) {
+        return tfp_value_set_attr_null(dst, name);
+    }
+    return tfp_value_set_attr_copy(dst, name, v);
+}
+
+int tfpv_overlay_known(tfp_value *st, const tfp_value *planned)
+{
+    size_t n;
+    int rc = 0;
+    if (!tfpv_is_set(planned)) {
+        return 0;
+    }
+    n = tfp_value_length(planned);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const tfp_value *v = tfp_value_at(planned, i);
+        if (tfp_value_is_wholly_known(v)) {
+            rc = tfp_value_set_attr_copy(st, tfp_value_key_at(planned, i), v);
+        }
+    }
+    return rc;
+}
+
+static int clean_copy(tfp_value **out, const tfp_value *v)
+{
+    const tfp_type *t = tfp_value_type(v);
+    tfp_value *res = NULL, *child = NULL;
+    size_t n;
+    int rc = 0;
+    *out = NULL;
+    if (!tfp_value_is_known(v)) {
+        return tfp_value_new_null(out, t);
+    }
+    if (tfp_value_is_null(v)) {
+        return tfp_value_copy(out, v);
+    }
+    n = tfp_value_length(v);
+    switch (tfp_type_kind(t)) {
+    case TFP_KIND_OBJECT:
+        rc = tfp_value_new_object(&res, t);
+        for (size_t i = 0; rc == 0 && i < n; i++) {
+            rc = clean_copy(&child, tfp_value_at(v, i));
+            if (rc == 0) {
+                rc = tfp_value_set_attr(res, tfp_value_key_at(v, i), child);
+            }
+            child = NULL;
+        }
+        break;
+    case TFP_KIND_LIST:
+    case TFP_KIND_SET:
+        rc = tfp_value_new_collection(&res, t);
+        for (size_t i = 0; rc == 0 && i < n; i++) {
+            rc = clean_copy(&child, tfp_value_at(v, i));
+            if (rc == 0) {
+                rc = tfp_value_append(res, child);
+            }
+            child = NULL;
+        }
+        break;
+    case TFP_KIND_MAP:
+        rc = tfp_value_new_collection(&res, t);
+        for (size_t i = 0; rc == 0 && i < n; i++) {
+            rc = clean_copy(&child, tfp_value_at(v, i));
+            if (rc == 0) {
+                rc = tfp_value_map_put(res, tfp_value_key_at(v, i), child);
+            }
+            child = NULL;
+        }
+        break;
+    default:
+        rc = tfp_value_copy(&res, v);
+        break;
+    }
+    if (rc != 0) {
+        tfp_value_free(res);
+        return rc;
+    }
+    *out = res;
+    return 0;
+}
+
+int tfpv_unknowns_to_null(tfp_value **v)
+{
+    tfp_value *clean = NULL;
+    int rc;
+    if (v == NULL || *v == NULL || tfp_value_is_wholly_known(*v)) {
+        return 0;
+    }
+    rc = clean_copy(&clean, *v);
+    if (rc != 0) {
+        return rc;
+    }
+    tfp_value_free(*v);
+    *v = clean;
+    return 0;
+}
+
+int tfpv_strs_from(tfpv_strs *out, const tfp_value *coll)
+{
+    size_t n = tfpv_is_set(coll) ? tfp_value_length(coll) : 0;
+    out->items = NULL;
+    out->n = 0;
+    if (n == 0) {
+        return 0;
+    }
+    out->items = calloc(n, sizeof *out->items);
+    if (out->items == NULL) {
+        return TFP_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *s = tfp_value_string(tfp_value_at(coll, i));
+        if (s != NULL) {
+            out->items[out->n++] = s;
+        }
+    }
+    return 0;
+}
+
+void tfpv_strs_dispose(tfpv_strs *s)
+{
+    if (s != NULL) {
+        free(s->items);
+        s->items = NULL;
+        s->n = 0;
+    }
+}
+
+int tfpv_strs_has(const tfpv_strs *s, const char *str)
+{
+    for (size_t i = 0; str != NULL && i < s->n; i++) {
+        if (strcmp(s->items[i], str) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int diag_path(tfp_diags *d,
+                     const char *attr,
+                     const char *key,
+                     const char *sub,
+                     const char *summary,
+                     const char *detail_fmt,
+                     va_list ap) TFP_PRINTF(6, 0);
+
+static int diag_path(tfp_diags *d,
+                     const char *attr,
+                     const char *key,
+                     const char *sub,
+                     const char *summary,
+                     const char *detail_fmt,
+                     va_list ap)
+{
+    tfp_path *path = NULL;
+    char detail[1024];
+    int rc = tfp_path_new_attr(&path, attr);
+    if (rc == 0 && key != NULL) {
+        rc = tfp_path_push_key(path, key);
+    }
+    if (rc == 0 && sub != NULL) {
+        rc = tfp_path_push_attr(path, sub);
+    }
+    if (rc == 0) {
+        vsnprintf(detail, sizeof detail, detail_fmt, ap);
+        rc = tfp_diags_add(d, TFP_SEVERITY_ERROR, path, summary, "%s", detail);
+    }
+    tfp_path_free(path);
+    return rc;
+}
+
+int tfpv_diag_key(tfp_diags *d,
+                  const char *attr,
+                  const char *key,
+                  const char *summary,
+                  const char *detail_fmt,
+                  ...)
+{
+    va_list ap;
+    int rc;
+    va_start(ap, detail_fmt);
+    rc = diag_path(d, attr, key != NULL ? key : "", NULL, summary, detail_fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int tfpv_diag_nested(tfp_diags *d,
+                     const char *attr,
+                     const char *sub,
+                     const char *summary,
+                     const char *detail_fmt,
+                     ...)
+{
+    va_list ap;
+    int rc;
+    va_start(ap, detail_fmt);
+    rc = diag_path(d, attr, NULL, sub, summary, detail_fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int64_t tfpv_timeout_ms(const tfp_value *obj, const char *op)
+{
+    const char *s = tfpv_str(tfpv_get(obj, "timeouts"), op);
+    int64_t ms = 0;
+    if (s != NULL && tfpv_parse_duration(s, &ms) == 0) {
+        return ms;
+    }
+    return TFPV_DEFAULT_TIMEOUT_MS;
+}
