@@ -1,0 +1,238 @@
+/*
+ * provider/core/core.h - internal structures and helpers shared by the core's files.
+ * Not installed; nothing here is exported from libtfp.
+ */
+#ifndef TFP_CORE_CORE_H
+#define TFP_CORE_CORE_H
+
+#include <tfp/tfp.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+/** Maximum nesting depth accepted by the decoders (and produced by the encoders). */
+#define TFP__MAX_DEPTH 64
+/** Longest decimal text a number may have (digits + sign + exponent). */
+#define TFP__MAX_NUMBER_TEXT 4096
+/** Largest decimal exponent accepted in number text. */
+#define TFP__MAX_EXPONENT 4000
+
+struct tfp_type {
+    tfp_kind kind;
+    int is_static;
+    atomic_long refs;
+    struct tfp_type *elem; /* list, set, map */
+    size_t n;              /* object attributes / tuple elements */
+    char **names;          /* object: sorted by name */
+    struct tfp_type **types;
+};
+
+enum tfp__vstate { TFP__NULL = 0, TFP__UNKNOWN = 1, TFP__KNOWN = 2 };
+
+struct tfp_value {
+    tfp_type *type; /* referenced; concrete type (dynamic only for null/unknown "any") */
+    int state;      /* enum tfp__vstate */
+    int b;          /* bool */
+    char *str;      /* string bytes (NUL-terminated) or number text */
+    size_t slen;
+    tfp_value **items; /* list, set, tuple, object (aligned with type names), map (by keys) */
+    char **keys;       /* map keys, sorted */
+    size_t n;
+    size_t alloc;
+};
+
+/* ----- types ----- */
+/** 1 if a value of type @p have may stand where @p want is expected (dynamic matches any). */
+int tfp__type_conforms(const tfp_type *have, const tfp_type *want);
+/** 1 if @p t contains dynamic anywhere. */
+int tfp__type_has_dynamic(const tfp_type *t);
+/** Index of attribute @p name in object type @p t, or -1. */
+long tfp__type_attr_index(const tfp_type *t, const char *name);
+/** Parses a type from a cJSON node (const void * to keep cJSON out of this header). */
+int tfp__type_from_cjson(tfp_type **out, const void *node, int depth);
+/** Appends the JSON form of @p t to @p b. */
+int tfp__type_to_buf(util_buf *b, const tfp_type *t);
+
+/* ----- values ----- */
+/** A new value shell of type @p t in state @p state (t referenced). */
+tfp_value *tfp__value_alloc(const tfp_type *t, int state);
+/** Makes room for one more item (and key when @p with_keys). */
+int tfp__value_grow(tfp_value *v, int with_keys);
+/** Number from already validated text (copied). */
+int tfp__value_new_number_text(tfp_value **out, const char *text, size_t len);
+/** Appends to a set or list without re-checking the element type. Steals @p elem. */
+int tfp__value_push(tfp_value *coll, tfp_value *elem);
+/** Checks that @p v (and everything inside) conforms to @p t; on mismatch returns
+ *  TFP_EINVALID and, when @p path is non-NULL, leaves the offending path in it. */
+int tfp__value_conforms(const tfp_value *v, const tfp_type *t, tfp_path *path);
+/** First unknown inside @p v: returns 1 and fills @p path (if non-NULL), or 0. */
+int tfp__value_find_unknown(const tfp_value *v, tfp_path *path);
+/** Sorts map entries by key and rejects duplicate keys (TFP_EINVALID). */
+int tfp__value_map_finish(tfp_value *map);
+/** Converts a value whose type is dynamic (null/unknown) to @p t; copies otherwise. */
+int tfp__value_copy_as(tfp_value **out, const tfp_value *v, const tfp_type *t);
+
+/* ----- numbers (decimal text) ----- */
+typedef struct tfp__decimal {
+    int neg;
+    int inf;       /* 1 for an infinity */
+    char *digits;  /* significant digits, no leading/trailing zeros; "" for zero; owned */
+    long exp;      /* value = digits * 10^exp */
+} tfp__decimal;
+
+/** Parses decimal text (also "+Inf", "-Inf", "Infinity"). @return 0, TFP_EINVALID, TFP_ENOMEM. */
+int tfp__decimal_parse(tfp__decimal *d, const char *text, size_t len);
+void tfp__decimal_dispose(tfp__decimal *d);
+int tfp__decimal_cmp_equal(const tfp__decimal *a, const tfp__decimal *b);
+/** 1 if integral. */
+int tfp__decimal_is_integer(const tfp__decimal *d);
+/** @return 0, TFP_EINVALID (not integral), TFP_ETOOLARGE. */
+int tfp__decimal_to_int64(const tfp__decimal *d, int64_t *out);
+/** Plain text without exponent (Go's Text('f', -1)), new (util_free). */
+char *tfp__decimal_to_plain(const tfp__decimal *d);
+/** 1 if exactly representable as a finite double (sets *out). */
+int tfp__decimal_exact_double(const tfp__decimal *d, const char *text, double *out);
+/** Shortest text that round-trips @p d (finite). buf >= 32. */
+void tfp__double_text(char *buf, size_t size, double d);
+
+/* ----- diagnostics / paths ----- */
+struct tfp_path_step {
+    int kind;
+    char *name;
+    int64_t index;
+};
+
+struct tfp_path {
+    struct tfp_path_step *steps;
+    size_t n;
+    size_t alloc;
+};
+
+struct tfp_diag {
+    tfp_severity severity;
+    char *summary;
+    char *detail;
+    tfp_path *path;
+};
+
+struct tfp_diags {
+    struct tfp_diag *items;
+    size_t n;
+    size_t alloc;
+    int has_errors;
+};
+
+/** Adds a diagnostic with a preformatted detail (copied). */
+int tfp__diags_add_text(tfp_diags *d,
+                        tfp_severity severity,
+                        const tfp_path *path,
+                        const char *summary,
+                        const char *detail);
+
+/* ----- schema ----- */
+struct tfp__attr {
+    char *name;
+    tfp_type *type;
+    unsigned int flags;
+    char *description;
+};
+
+struct tfp__nested {
+    char *type_name;
+    tfp_nesting nesting;
+    int64_t min_items;
+    int64_t max_items;
+    tfp_block *block;
+};
+
+struct tfp_block {
+    struct tfp__attr *attrs;
+    size_t nattrs;
+    size_t attrs_alloc;
+    struct tfp__nested *blocks;
+    size_t nblocks;
+    size_t blocks_alloc;
+    char *description;
+    tfp_block *parent;
+    tfp_nesting nesting; /* how this block is nested in its parent (0 for the root) */
+    _Atomic(tfp_type *) type_cache;
+    tfp_type **retired; /* stale cached types, freed with the block */
+    size_t nretired;
+};
+
+struct tfp_schema {
+    int64_t version;
+    tfp_block root;
+};
+
+
+/* ----- provider, resources, calls ----- */
+struct tfp_resource {
+    char *type_name;
+    tfp_schema *schema;
+    tfp_handler_fn handlers[9]; /* indexed by tfp_op */
+    void *payload;
+    int is_data_source;
+    int registered;
+};
+
+struct tfp_provider {
+    char *name;
+    char *version;
+    tfp_schema *schema;
+    tfp_handler_fn validate;
+    tfp_handler_fn configure;
+    void *payload;
+    tfp_resource **resources; /* sorted by name */
+    size_t nresources;
+    tfp_resource **data_sources;
+    size_t ndata_sources;
+    pthread_mutex_t lock; /* provider data, stop flag */
+    pthread_cond_t stop_cond;
+    int stopped;
+    void *provider_data;
+    void (*provider_data_free)(void *);
+};
+
+struct tfp_call {
+    tfp_op op;
+    tfp_provider *provider;
+    const char *type_name;
+    const tfp_schema *schema;
+    void *payload;
+    tfp_diags *diags;
+    const tfp_value *config;
+    const tfp_value *prior;
+    const tfp_value *proposed;
+    const tfp_value *planned;
+    const void *priv;
+    size_t priv_len;
+    const char *import_id;
+    int64_t state_version;
+    const char *raw_state;
+    size_t raw_state_len;
+    const char *tf_version;
+    tfp_value *result;
+    int result_set;
+    void *priv_out;
+    size_t priv_out_len;
+    int priv_out_set;
+    tfp_path **replace;
+    size_t nreplace;
+    size_t replace_alloc;
+};
+
+void tfp__call_init(tfp_call *call, tfp_provider *p, tfp_op op);
+void tfp__call_dispose(tfp_call *call);
+
+/* ----- logging (test hooks) ----- */
+/** Re-reads TF_LOG_PROVIDER / TF_LOG. */
+void tfp__log_reload(void);
+/** Redirects log output to @p fd (-1 restores stderr). */
+void tfp__log_set_fd(int fd);
+
+#endif

@@ -1,0 +1,109 @@
+/*
+ * provider/util/util.h - allocation, bounded buffers, strings and clocks.
+ *
+ * No third-party headers. Used by core, server and the REST client. Return codes are plain
+ * ints whose values match the public ones (0 ok, UTIL_ENOMEM, UTIL_EINVALID, UTIL_ETOOLARGE),
+ * so callers can pass them on unchanged.
+ */
+#ifndef TFPV_UTIL_H
+#define TFPV_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#    define UTIL_PRINTF(fmt_idx, args_idx) __attribute__((format(printf, fmt_idx, args_idx)))
+#else
+#    define UTIL_PRINTF(fmt_idx, args_idx)
+#endif
+
+enum util_error {
+    UTIL_OK = 0,
+    UTIL_ERROR = -1,
+    UTIL_ENOMEM = -2,
+    UTIL_EINVALID = -3,
+    UTIL_ETOOLARGE = -8
+};
+
+/* ----- Allocation ---------------------------------------------------------------------------
+ * Thin wrappers over the C allocator. Size computations overflow-check (calloc-style).
+ * util_free(NULL) is a no-op. */
+void *util_malloc(size_t size);
+void *util_calloc(size_t n, size_t size);
+void *util_realloc(void *ptr, size_t size);
+/* realloc for an array of n elements of size bytes, overflow-checked. */
+void *util_reallocarray(void *ptr, size_t n, size_t size);
+void util_free(void *ptr);
+char *util_strdup(const char *s);
+/* Copies at most n bytes of s and NUL-terminates. */
+char *util_strndup(const char *s, size_t n);
+/* Copies exactly n bytes (plus a NUL terminator, so the copy is usable as a string). */
+void *util_memdup(const void *p, size_t n);
+
+/* Test-only failure injection: the @p n-th allocation from now (1-based) fails, and every one
+ * after it fails too when @p sticky is non-zero. n = 0 disables. Process-wide, atomic. */
+void util_alloc_fail_at(long n, int sticky);
+/* Number of allocations performed since the process started (for torture loops). */
+long util_alloc_count(void);
+
+/* ----- Bounded growable buffer --------------------------------------------------------------
+ * Always NUL-terminated once it holds data. Growing beyond cap is an error (UTIL_ETOOLARGE);
+ * after any failure the buffer is released, stays empty and remembers the error, so a sequence
+ * of appends can be checked once at the end (curl dynbuf). */
+typedef struct util_buf {
+    char *data;
+    size_t len;
+    size_t alloc;
+    size_t cap; /* maximum len */
+    int error;  /* first error, sticky */
+} util_buf;
+
+#define UTIL_BUF_INIT(cap_) {NULL, 0, 0, (cap_), 0}
+
+void util_buf_init(util_buf *b, size_t cap);
+void util_buf_dispose(util_buf *b);
+/* Empties the buffer (keeps memory and cap, clears the error). */
+void util_buf_reset(util_buf *b);
+int util_buf_append(util_buf *b, const void *data, size_t len);
+int util_buf_puts(util_buf *b, const char *s);
+int util_buf_putc(util_buf *b, char c);
+int util_buf_printf(util_buf *b, const char *fmt, ...) UTIL_PRINTF(2, 3);
+int util_buf_vprintf(util_buf *b, const char *fmt, va_list ap) UTIL_PRINTF(2, 0);
+/* The contents ("" when empty), borrowed. */
+const char *util_buf_cstr(const util_buf *b);
+/* Hands the memory to the caller (util_free); NULL if the buffer failed. Resets the buffer.
+ * An empty buffer yields an allocated "". */
+char *util_buf_detach(util_buf *b, size_t *len_out);
+
+/* ----- Strings -------------------------------------------------------------------------------- */
+
+/* snprintf that always NUL-terminates; UTIL_ETOOLARGE when truncated, UTIL_EINVALID on
+ * a bad format or a zero size. */
+int util_snprintf(char *dst, size_t size, const char *fmt, ...) UTIL_PRINTF(3, 4);
+int util_vsnprintf(char *dst, size_t size, const char *fmt, va_list ap) UTIL_PRINTF(3, 0);
+/* A new formatted string (util_free), NULL on failure. */
+char *util_asprintf(const char *fmt, ...) UTIL_PRINTF(1, 2);
+char *util_vasprintf(const char *fmt, va_list ap) UTIL_PRINTF(1, 0);
+/* ASCII case-insensitive comparison (locale independent). NULL sorts first. */
+int util_strcasecmp(const char *a, const char *b);
+int util_strncasecmp(const char *a, const char *b, size_t n);
+int util_str_has_prefix(const char *s, const char *prefix);
+/* 1 if s[0..len) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
+int util_utf8_valid(const char *s, size_t len);
+
+/* ----- Clocks --------------------------------------------------------------------------------- */
+
+/* Monotonic time in milliseconds / nanoseconds since an arbitrary origin. */
+uint64_t util_now_ms(void);
+uint64_t util_now_ns(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
