@@ -67,10 +67,7 @@ typedef struct vpcep_service_create_opts {
     const vpcep_tag_param *tags;
     size_t n_tags;
 } vpcep_service_create_opts;
-#define VPCEP_SERVICE_CREATE_OPTS_INIT                                                             \
-    {                                                                                              \
-        VPCEP_SERVICE_CREATE_OPTS_VERSION                                                          \
-    }
+#define VPCEP_SERVICE_CREATE_OPTS_INIT VPCEP_INIT_VERSIONED(VPCEP_SERVICE_CREATE_OPTS_VERSION)
 
 /**
  * POST /vpc-endpoint-services. The answer is usually `creating`; wait with
@@ -101,10 +98,7 @@ typedef struct vpcep_service_list_opts {
     const char *sort_dir; /**< asc | desc */
     int page_size;        /**< limit per request, 0 = 100 (1..1000) */
 } vpcep_service_list_opts;
-#define VPCEP_SERVICE_LIST_OPTS_INIT                                                               \
-    {                                                                                              \
-        VPCEP_SERVICE_LIST_OPTS_VERSION                                                            \
-    }
+#define VPCEP_SERVICE_LIST_OPTS_INIT VPCEP_INIT_VERSIONED(VPCEP_SERVICE_LIST_OPTS_VERSION)
 
 /** GET /vpc-endpoint-services (all pages). @p opts may be NULL (no filter). */
 VPCEP_EXTERN int vpcep_services_list(vpcep_client *client,
@@ -126,10 +120,7 @@ typedef struct vpcep_service_update_opts {
     const char *tcp_proxy;
     const char *description; /**< "" clears the description */
 } vpcep_service_update_opts;
-#define VPCEP_SERVICE_UPDATE_OPTS_INIT                                                             \
-    {                                                                                              \
-        VPCEP_SERVICE_UPDATE_OPTS_VERSION                                                          \
-    }
+#define VPCEP_SERVICE_UPDATE_OPTS_INIT VPCEP_INIT_VERSIONED(VPCEP_SERVICE_UPDATE_OPTS_VERSION)
 
 /**
  * PUT /vpc-endpoint-services/{id}. An update without any field is VPCEP_EINVALID before any
@@ -158,9 +149,7 @@ typedef struct vpcep_public_service_list_opts {
     int page_size; /**< 0 = 100 */
 } vpcep_public_service_list_opts;
 #define VPCEP_PUBLIC_SERVICE_LIST_OPTS_INIT                                                        \
-    {                                                                                              \
-        VPCEP_PUBLIC_SERVICE_LIST_OPTS_VERSION                                                     \
-    }
+    VPCEP_INIT_VERSIONED(VPCEP_PUBLIC_SERVICE_LIST_OPTS_VERSION)
 
 /** GET /vpc-endpoint-services/public (all pages). @p opts may be NULL. */
 VPCEP_EXTERN int vpcep_public_services_list(vpcep_client *client,
@@ -193,10 +182,7 @@ typedef struct vpcep_connection_list_opts {
     const char *sort_dir;
     int page_size; /**< 0 = 100 */
 } vpcep_connection_list_opts;
-#define VPCEP_CONNECTION_LIST_OPTS_INIT                                                            \
-    {                                                                                              \
-        VPCEP_CONNECTION_LIST_OPTS_VERSION                                                         \
-    }
+#define VPCEP_CONNECTION_LIST_OPTS_INIT VPCEP_INIT_VERSIONED(VPCEP_CONNECTION_LIST_OPTS_VERSION)
 
 /** GET /vpc-endpoint-services/{id}/connections (all pages). @p opts may be NULL. */
 VPCEP_EXTERN int vpcep_connections_list(vpcep_client *client,
@@ -235,10 +221,7 @@ typedef struct vpcep_permission_list_opts {
     const char *sort_dir;
     int page_size; /**< 0 = 100, at most 500 */
 } vpcep_permission_list_opts;
-#define VPCEP_PERMISSION_LIST_OPTS_INIT                                                            \
-    {                                                                                              \
-        VPCEP_PERMISSION_LIST_OPTS_VERSION                                                         \
-    }
+#define VPCEP_PERMISSION_LIST_OPTS_INIT VPCEP_INIT_VERSIONED(VPCEP_PERMISSION_LIST_OPTS_VERSION)
 
 /** GET /vpc-endpoint-services/{id}/permissions (all pages). @p opts may be NULL. */
 VPCEP_EXTERN int vpcep_permissions_list(vpcep_client *client,
@@ -307,10 +290,7 @@ typedef struct vpcep_endpoint_create_opts {
     size_t n_policy_statements;
     const char *description;
 } vpcep_endpoint_create_opts;
-#define VPCEP_ENDPOINT_CREATE_OPTS_INIT                                                            \
-    {                                                                                              \
-        VPCEP_ENDPOINT_CREATE_OPTS_VERSION                                                         \
-    }
+#define VPCEP_ENDPOINT_CREATE_OPTS_INIT VPCEP_INIT_VERSIONED(VPCEP_ENDPOINT_CREATE_OPTS_VERSION)
 
 /**
  * POST /vpc-endpoints. The answer is `creating`; wait with vpcep_wait_endpoint().
@@ -341,10 +321,7 @@ typedef struct vpcep_endpoint_list_opts {
     const char *sort_dir;
     int page_size; /**< 0 = 100 */
 } vpcep_endpoint_list_opts;
-#define VPCEP_ENDPOINT_LIST_OPTS_INIT                                                              \
-    {                                                                                              \
-        VPCEP_ENDPOINT_LIST_OPTS_VERSION                                                           \
-    }
+#define VPCEP_ENDPOINT_LIST_OPTS_INIT VPCEP_INIT_VERSIONED(VPCEP_ENDPOINT_LIST_OPTS_VERSION)
 
 /** GET /vpc-endpoints (all pages). @p opts may be NULL. */
 VPCEP_EXTERN int vpcep_endpoints_list(vpcep_client *client,

@@ -107,10 +107,7 @@ typedef struct vpcep_client_options {
     void *clock_ud; /**< passed to sleep and now_ms */
 } vpcep_client_options;
 
-#define VPCEP_CLIENT_OPTIONS_INIT                                                                  \
-    {                                                                                              \
-        VPCEP_CLIENT_OPTIONS_VERSION                                                               \
-    }
+#define VPCEP_CLIENT_OPTIONS_INIT VPCEP_INIT_VERSIONED(VPCEP_CLIENT_OPTIONS_VERSION)
 
 /** Initialises @p opts to the defaults of @p version. Returns 0 or VPCEP_EINVALID (bad
  *  version or NULL). */

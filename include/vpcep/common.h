@@ -30,6 +30,22 @@ extern "C" {
 #    define VPCEP_EXTERN
 #endif
 
+/**
+ * Initialiser of a versioned struct: sets `version`, zeroes the rest. Designated in C (no
+ * -Wmissing-field-initializers warning), positional in C++.
+ */
+#ifdef __cplusplus
+#    define VPCEP_INIT_VERSIONED(v)                                                                \
+        {                                                                                          \
+            v                                                                                      \
+        }
+#else
+#    define VPCEP_INIT_VERSIONED(v)                                                                \
+        {                                                                                          \
+            .version = (v)                                                                         \
+        }
+#endif
+
 #define VPCEP_VERSION_MAJOR 0
 #define VPCEP_VERSION_MINOR 1
 #define VPCEP_VERSION_PATCH 0
@@ -73,13 +89,7 @@ typedef struct vpcep_error {
     char state[32];       /**< waiters: the last observed state ("" if none) */
 } vpcep_error;
 
-#define VPCEP_ERROR_INIT                                                                           \
-    {                                                                                              \
-        VPCEP_ERROR_VERSION, 0, 0, 0, {0}, {0}, {0},                                               \
-        {                                                                                          \
-            0                                                                                      \
-        }                                                                                          \
-    }
+#define VPCEP_ERROR_INIT VPCEP_INIT_VERSIONED(VPCEP_ERROR_VERSION)
 
 /** Initialises @p err (any version <= VPCEP_ERROR_VERSION). NULL is ignored. */
 VPCEP_EXTERN void vpcep_error_init(vpcep_error *err);

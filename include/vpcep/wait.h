@@ -48,10 +48,7 @@ typedef struct vpcep_wait_spec {
     long poll_min_ms;      /**< first interval (0 = 250) */
     long poll_max_ms;      /**< interval cap (0 = 5000) */
 } vpcep_wait_spec;
-#define VPCEP_WAIT_SPEC_INIT                                                                       \
-    {                                                                                              \
-        VPCEP_WAIT_SPEC_VERSION                                                                    \
-    }
+#define VPCEP_WAIT_SPEC_INIT VPCEP_INIT_VERSIONED(VPCEP_WAIT_SPEC_VERSION)
 
 /** Counters of one wait (for benchmarks and logs). */
 typedef struct vpcep_wait_stats {

@@ -1,0 +1,1492 @@
+/* The operations of vpcep-api.md section 1: request encoding, paging, duplicate-safe creates. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define DEFAULT_PAGE 100
+#define MAX_PAGES 10000
+
+/* ---- helpers ----------------------------------------------------------------------------- */
+static int id_ok(const char *s)
+{
+    size_t i;
+
+    if (s == NULL || s[0] == '\0' || strlen(s) > 128)
+        return 0;
+    for (i = 0; s[i] != '\0'; i++) {
+        char ch = s[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '-' || ch == '_' || ch == '.'))
+            return 0;
+    }
+    return 1;
+}
+
+static int nonempty(const char *s)
+{
+    return s != NULL && s[0] != '\0';
+}
+
+static void qadd(rest_buf *q, const char *key, const char *value)
+{
+    if (value == NULL)
+        return;
+    if (q->len > 0)
+        rest_buf_append(q, "&", 1);
+    rest_buf_append_escaped(q, key, 0);
+    rest_buf_append(q, "=", 1);
+    rest_buf_append_escaped(q, value, 0);
+}
+
+static void qaddi(rest_buf *q, const char *key, long long value)
+{
+    char tmp[32];
+
+    snprintf(tmp, sizeof(tmp), "%lld", value);
+    qadd(q, key, tmp);
+}
+
+static int check_version(unsigned int got, unsigned int max, const char *what, vpcep_error *err)
+{
+    if (got == 0 || got > max)
+        return rest_fail(err, VPCEP_EINVALID, "unsupported %s version %u", what, got);
+    return 0;
+}
+
+static int json_oom(vpcep_error *err)
+{
+    return rest_fail(err, VPCEP_ENOMEM, "out of memory");
+}
+
+/* Decodes a 2xx body with @p dec; a body that does not decode is an API error. */
+static int decode_result(const rest_result *res,
+                         int (*dec)(const char *, size_t, void **),
+                         void **out,
+                         const char *what,
+                         vpcep_error *err)
+{
+    int rc = dec(res->body ? res->body : "", res->body_len, out);
+
+    if (rc == VPCEP_ENOMEM)
+        return json_oom(err);
+    if (rc != 0) {
+        rest_fail(err, VPCEP_EAPI, "malformed %s in the API answer", what);
+        if (err != NULL)
+            err->http_status = (int)res->status;
+        return VPCEP_EAPI;
+    }
+    return 0;
+}
+
+static int dec_service_v(const char *j, size_t n, void **o)
+{
+    return vpcep_decode_service(j, n, (vpcep_service **)o);
+}
+static int dec_endpoint_v(const char *j, size_t n, void **o)
+{
+    return vpcep_decode_endpoint(j, n, (vpcep_endpoint **)o);
+}
+static int dec_info_v(const char *j, size_t n, void **o)
+{
+    return vpcep_decode_service_info(j, n, (vpcep_service_info **)o);
+}
+static int dec_quota_v(const char *j, size_t n, void **o)
+{
+    return vpcep_decode_quota_list(j, n, (vpcep_quota_list **)o);
+}
+static int dec_versions_v(const char *j, size_t n, void **o)
+{
+    return vpcep_decode_api_version_list(j, n, (vpcep_api_version_list **)o);
+}
+static int dec_ptags_v(const char *j, size_t n, void **o)
+{
+    return vpcep_decode_project_tag_list(j, n, (vpcep_project_tag_list **)o);
+}
+static int dec_conns_v(const char *j, size_t n, void **o)
+{
+    return vpcep_decode_connection_list(j, n, (vpcep_connection_list **)o);
+}
+
+/* ---- paging ------------------------------------------------------------------------------ */
+typedef struct pager {
+    size_t item_size;
+    /* decodes one page into items/count/total (stealing the list's array) */
+    int (*page)(const char *json, size_t len, void **items, size_t *count, int64_t *total);
+    void (*dispose)(void *item);
+} pager;
+
+static int list_pages(vpcep_client *c,
+                      const char *path,
+                      const char *filters,
+                      int page_size,
+                      int max_page,
+                      const pager *pg,
+                      void **items_out,
+                      size_t *count_out,
+                      int64_t *total_out,
+                      unsigned int *calls,
+                      vpcep_error *err)
+{
+    char *items = NULL;
+    size_t count = 0, i;
+    int64_t total = 0;
+    long long offset = 0;
+    int pages, rc = 0;
+
+    *items_out = NULL;
+    *count_out = 0;
+    if (page_size <= 0)
+        page_size = DEFAULT_PAGE;
+    if (page_size > max_page)
+        page_size = max_page;
+    for (pages = 0; pages < MAX_PAGES; pages++) {
+        rest_buf q;
+        rest_request rq;
+        rest_result res;
+        void *page_items = NULL;
+        size_t page_count = 0;
+        int64_t page_total = 0;
+
+        rest_buf_init(&q, 0);
+        if (filters != NULL && filters[0] != '\0')
+            rest_buf_append(&q, filters, strlen(filters));
+        qaddi(&q, "limit", page_size);
+        if (offset > 0)
+            qaddi(&q, "offset", offset);
+        if (q.oom) {
+            rest_buf_dispose(&q);
+            rc = json_oom(err);
+            goto done;
+        }
+        memset(&rq, 0, sizeof(rq));
+        rq.method = "GET";
+        rq.path = path;
+        rq.query = q.data;
+        rq.calls = calls;
+        rc = rest_call(c, &rq, &res, err);
+        rest_buf_dispose(&q);
+        if (rc != 0)
+            goto done;
+        rc =
+            pg->page(res.body ? res.body : "", res.body_len, &page_items, &page_count, &page_total);
+        rest_result_dispose(&res);
+        if (rc != 0) {
+            rc = rc == VPCEP_ENOMEM
+                     ? json_oom(err)
+                     : rest_fail(err, VPCEP_EAPI, "malformed list in the API answer");
+            goto done;
+        }
+        if (page_count > 0) {
+            char *grown = realloc(items, (count + page_count) * pg->item_size);
+            if (grown == NULL) {
+                for (i = 0; i < page_count; i++)
+                    pg->dispose((char *)page_items + i * pg->item_size);
+                free(page_items);
+                rc = json_oom(err);
+                goto done;
+            }
+            items = grown;
+            memcpy(items + count * pg->item_size, page_items, page_count * pg->item_size);
+            count += page_count;
+        }
+        free(page_items);
+        total = page_total;
+        if (page_count == 0 || (int64_t)count >= page_total)
+            break;
+        offset += (long long)page_count;
+    }
+done:
+    if (rc != 0) {
+        for (i = 0; i < count; i++)
+            pg->dispose(items + i * pg->item_size);
+        free(items);
+        return rc;
+    }
+    *items_out = items;
+    *count_out = count;
+    if (total_out != NULL)
+        *total_out = total > (int64_t)count ? total : (int64_t)count;
+    return 0;
+}
+
+#define DEFINE_PAGER(name, list_t, item_t, decode_fn, dispose_fn)                                  \
+    static int name##_page(const char *j, size_t n, void **items, size_t *count, int64_t *total)   \
+    {                                                                                              \
+        list_t *l = NULL;                                                                          \
+        int rc = decode_fn(j, n, &l);                                                              \
+        if (rc != 0)                                                                               \
+            return rc;                                                                             \
+        *items = l->items;                                                                         \
+        *count = l->count;                                                                         \
+        *total = l->total_count;                                                                   \
+        free(l);                                                                                   \
+        return 0;                                                                                  \
+    }                                                                                              \
+    static void name##_dispose(void *item)                                                         \
+    {                                                                                              \
+        dispose_fn(item);                                                                          \
+    }                                                                                              \
+    static const pager name##_pager = {sizeof(item_t), name##_page, name##_dispose};
+
+static void info_dispose_one(vpcep_service_info *s)
+{
+    free(s->id);
+    free(s->owner);
+    free(s->service_name);
+    free(s->service_type);
+    free(s->server_type);
+    free(s->created_at);
+}
+
+static void perm_dispose_one(vpcep_permission *p)
+{
+    free(p->id);
+    free(p->permission);
+    free(p->domain_id);
+    free(p->permission_type);
+    free(p->description);
+    free(p->created_at);
+}
+
+DEFINE_PAGER(
+    svc, vpcep_service_list, vpcep_service, vpcep_decode_service_list, rest_service_dispose)
+DEFINE_PAGER(info,
+             vpcep_service_info_list,
+             vpcep_service_info,
+             vpcep_decode_service_info_list,
+             info_dispose_one)
+DEFINE_PAGER(conn,
+             vpcep_connection_list,
+             vpcep_connection,
+             vpcep_decode_connection_list,
+             rest_connection_dispose)
+DEFINE_PAGER(
+    perm, vpcep_permission_list, vpcep_permission, vpcep_decode_permission_list, perm_dispose_one)
+DEFINE_PAGER(
+    ep, vpcep_endpoint_list, vpcep_endpoint, vpcep_decode_endpoint_list, rest_endpoint_dispose)
+
+/* ---- request encoding -------------------------------------------------------------------- */
+static int add_str(cJSON *o, const char *key, const char *v)
+{
+    if (v == NULL)
+        return 0;
+    return cJSON_AddStringToObject(o, key, v) == NULL ? -1 : 0;
+}
+
+static int add_ports(cJSON *o, const vpcep_port_param *ports, size_t n)
+{
+    cJSON *arr = cJSON_AddArrayToObject(o, "ports");
+    size_t i;
+
+    if (arr == NULL)
+        return -1;
+    for (i = 0; i < n; i++) {
+        cJSON *p = cJSON_CreateObject();
+        if (p == NULL)
+            return -1;
+        cJSON_AddItemToArray(arr, p);
+        if (cJSON_AddNumberToObject(p, "client_port", ports[i].client_port) == NULL ||
+            cJSON_AddNumberToObject(p, "server_port", ports[i].server_port) == NULL ||
+            cJSON_AddStringToObject(p, "protocol", ports[i].protocol ? ports[i].protocol : "TCP") ==
+                NULL)
+            return -1;
+    }
+    return 0;
+}
+
+static int add_tags(cJSON *o, const vpcep_tag_param *tags, size_t n, int keep_null_value)
+{
+    cJSON *arr = cJSON_AddArrayToObject(o, "tags");
+    size_t i;
+
+    if (arr == NULL)
+        return -1;
+    for (i = 0; i < n; i++) {
+        cJSON *t = cJSON_CreateObject();
+        if (t == NULL)
+            return -1;
+        cJSON_AddItemToArray(arr, t);
+        if (cJSON_AddStringToObject(t, "key", tags[i].key) == NULL)
+            return -1;
+        if (tags[i].value != NULL || !keep_null_value) {
+            if (cJSON_AddStringToObject(t, "value", tags[i].value ? tags[i].value : "") == NULL)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static int add_str_array(cJSON *o, const char *key, const char *const *v, size_t n)
+{
+    cJSON *arr = cJSON_AddArrayToObject(o, key);
+    size_t i;
+
+    if (arr == NULL)
+        return -1;
+    for (i = 0; i < n; i++) {
+        cJSON *s = cJSON_CreateString(v[i] ? v[i] : "");
+        if (s == NULL)
+            return -1;
+        cJSON_AddItemToArray(arr, s);
+    }
+    return 0;
+}
+
+static int check_ports(const vpcep_port_param *ports, size_t n, vpcep_error *err)
+{
+    size_t i;
+
+    if (n == 0 || n > 200 || ports == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "ports: between 1 and 200 port mappings required");
+    for (i = 0; i < n; i++) {
+        if (ports[i].client_port < 1 || ports[i].client_port > 65535 || ports[i].server_port < 1 ||
+            ports[i].server_port > 65535)
+            return rest_fail(err, VPCEP_EINVALID, "ports[%zu]: ports must be 1..65535", i);
+    }
+    return 0;
+}
+
+static int check_tags(const vpcep_tag_param *tags, size_t n, vpcep_error *err)
+{
+    size_t i;
+
+    if (n > 0 && tags == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "tags: NULL array");
+    for (i = 0; i < n; i++) {
+        if (!nonempty(tags[i].key))
+            return rest_fail(err, VPCEP_EINVALID, "tags[%zu]: key must not be empty", i);
+    }
+    return 0;
+}
+
+static char *print_json(cJSON *root)
+{
+    char *s = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    return s;
+}
+
+/* ---- versions ---------------------------------------------------------------------------- */
+int vpcep_versions_list(vpcep_client *client, vpcep_api_version_list **out, vpcep_error *err)
+{
+    rest_request rq;
+    rest_result res;
+    int rc;
+
+    rest_error_clear(err);
+    if (client == NULL || out == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "client and out must not be NULL");
+    *out = NULL;
+    memset(&rq, 0, sizeof(rq));
+    rq.method = "GET";
+    rq.path = "/";
+    rq.raw_path = 1;
+    rc = rest_call(client, &rq, &res, err);
+    if (rc == 0)
+        rc = decode_result(&res, dec_versions_v, (void **)out, "version list", err);
+    rest_result_dispose(&res);
+    return rc;
+}
+
+/* ---- services ---------------------------------------------------------------------------- */
+static int service_matches(const vpcep_service *s, const vpcep_service_create_opts *o)
+{
+    const char *want_proto = o->ports[0].protocol ? o->ports[0].protocol : "TCP";
+    size_t i;
+
+    if (s->vpc_id == NULL || s->port_id == NULL || strcmp(s->vpc_id, o->vpc_id) != 0 ||
+        strcmp(s->port_id, o->port_id) != 0)
+        return 0;
+    if (s->status != NULL && strcmp(s->status, "deleting") == 0)
+        return 0;
+    for (i = 0; i < s->n_ports; i++) {
+        const char *proto = s->ports[i].protocol ? s->ports[i].protocol : "TCP";
+        if (s->ports[i].server_port == o->ports[0].server_port &&
+            strcasecmp(proto, want_proto) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* After a create whose outcome is unknown: finds the service if it was created. */
+static int service_lookup(vpcep_client *c,
+                          const vpcep_service_create_opts *o,
+                          vpcep_service **found,
+                          vpcep_error *err)
+{
+    vpcep_service_list_opts lo = VPCEP_SERVICE_LIST_OPTS_INIT;
+    vpcep_service_list *l = NULL;
+    size_t i;
+    int rc;
+
+    *found = NULL;
+    lo.name = o->service_name;
+    lo.page_size = 1000;
+    rc = vpcep_services_list(c, &l, &lo, err);
+    if (rc != 0)
+        return rc;
+    for (i = 0; i < l->count; i++) {
+        if (service_matches(&l->items[i], o)) {
+            *found = malloc(sizeof(**found));
+            if (*found == NULL) {
+                rc = json_oom(err);
+                break;
+            }
+            **found = l->items[i];
+            memset(&l->items[i], 0, sizeof(l->items[i]));
+            break;
+        }
+    }
+    vpcep_service_list_free(l);
+    return rc;
+}
+
+int vpcep_service_create(vpcep_client *client,
+                         vpcep_service **out,
+                         const vpcep_service_create_opts *opts,
+                         vpcep_error *err)
+{
+    cJSON *root = NULL;
+    char *body = NULL;
+    rest_request rq;
+    rest_result res;
+    int rc, attempt;
+
+    rest_error_clear(err);
+    memset(&res, 0, sizeof(res));
+    if (client == NULL || out == NULL || opts == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "client, out and opts must not be NULL");
+    *out = NULL;
+    if ((rc = check_version(opts->version, VPCEP_SERVICE_CREATE_OPTS_VERSION,
+                            "vpcep_service_create_opts", err)) != 0)
+        return rc;
+    if (!nonempty(opts->port_id) || !nonempty(opts->vpc_id) || !nonempty(opts->server_type))
+        return rest_fail(err, VPCEP_EINVALID, "port_id, vpc_id and server_type are required");
+    if ((rc = check_ports(opts->ports, opts->n_ports, err)) != 0 ||
+        (rc = check_tags(opts->tags, opts->n_tags, err)) != 0)
+        return rc;
+    root = cJSON_CreateObject();
+    if (root == NULL || add_str(root, "port_id", opts->port_id) ||
+        add_str(root, "vpc_id", opts->vpc_id) || add_str(root, "server_type", opts->server_type) ||
+        add_ports(root, opts->ports, opts->n_ports) ||
+        add_str(root, "service_name", opts->service_name) ||
+        add_str(root, "service_type", opts->service_type) ||
+        add_str(root, "pool_id", opts->pool_id) ||
+        add_str(root, "vip_port_id", opts->vip_port_id) ||
+        add_str(root, "tcp_proxy", opts->tcp_proxy) ||
+        add_str(root, "description", opts->description) ||
+        (opts->approval_enabled_set &&
+         cJSON_AddBoolToObject(root, "approval_enabled", opts->approval_enabled != 0) == NULL) ||
+        (opts->n_tags > 0 && add_tags(root, opts->tags, opts->n_tags, 0))) {
+        cJSON_Delete(root);
+        return json_oom(err);
+    }
+    body = print_json(root);
+    if (body == NULL)
+        return json_oom(err);
+    memset(&rq, 0, sizeof(rq));
+    rq.method = "POST";
+    rq.path = "/vpc-endpoint-services";
+    rq.body = body;
+    rq.create = 1;
+    for (attempt = 0;; attempt++) {
+        rc = rest_call(client, &rq, &res, err);
+        if (rc == 0) {
+            rc = decode_result(&res, dec_service_v, (void **)out, "service", err);
+            break;
+        }
+        if (!res.outcome_unknown || attempt >= client->max_retries)
+            break;
+        rest_result_dispose(&res);
+        rest_log(client, VPCEP_LOG_WARN,
+                 "vpcep: service create outcome unknown (%s); looking it up before retrying",
+                 vpcep_strerror(rc));
+        if ((rc = rest_sleep(client, rest_backoff_jittered(client, attempt + 1), err)) != 0)
+            break;
+        if ((rc = service_lookup(client, opts, out, err)) != 0)
+            break;
+        if (*out != NULL) {
+            rest_log(client, VPCEP_LOG_INFO, "vpcep: adopted service %s created by the lost call",
+                     (*out)->id ? (*out)->id : "?");
+            break;
+        }
+    }
+    rest_result_dispose(&res);
+    cJSON_free(body);
+    return rc;
+}
+
+int rest_service_get(
+    vpcep_client *c, vpcep_service **out, const char *id, unsigned int *calls, vpcep_error *err)
+{
+    char path[200];
+    rest_request rq;
+    rest_result res;
+    int rc;
+
+    rest_error_clear(err);
+    if (c == NULL || out == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "client and out must not be NULL");
+    *out = NULL;
+    if (!id_ok(id))
+        return rest_fail(err, VPCEP_EINVALID, "invalid service id");
+    snprintf(path, sizeof(path), "/vpc-endpoint-services/%s", id);
+    memset(&rq, 0, sizeof(rq));
+    rq.method = "GET";
+    rq.path = path;
+    rq.calls = calls;
+    rc = rest_call(c, &rq, &res, err);
+    if (rc == 0)
+        rc = decode_result(&res, dec_service_v, (void **)out, "service", err);
+    rest_result_dispose(&res);
+    return rc;
+}
+
+int vpcep_service_get(vpcep_client *client, vpcep_service **out, const char *id, vpcep_error *err)
+{
+    return rest_service_get(client, out, id, NULL, err);
+}
+
+int vpcep_services_list(vpcep_client *client,
+                        vpcep_service_list **out,
+                        const vpcep_service_list_opts *opts,
+                        vpcep_error *err)
+{
+    rest_buf f;
+    vpcep_service_list *l = NULL;
+    void *items = NULL;
+    int rc;
+
+    rest_error_clear(err);
+    if (client == NULL || out == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "client and out must not be NULL");
+    *out = NULL;
+    if (opts != NULL && (rc = check_version(opts->version, VPCEP_SERVICE_LIST_OPTS_VERSION,
+                                            "vpcep_service_list_opts", err)) != 0)
+        return rc;
+    rest_buf_init(&f, 0);
+    if (opts != NULL) {
+        qadd(&f, "endpoint_service_name", opts->name);
+        qadd(&f, "id", opts->id);
+        qadd(&f, "status", opts->status);
+        qadd(&f, "sort_key", opts->sort_key);
+        qadd(&f, "sort_dir", opts->sort_dir);
+    }
+    l = calloc(1, sizeof(*l));
+    if (f.oom || l == NULL) {
+        rc = json_oom(err);
+        goto done;
+    }
+    rc = list_pages(client, "/vpc-endpoint-services", f.data, opts ? opts->page_size : 0, 1000,
+                    &svc_pager, &items, &l->count, &l->total_count, NULL, err);
+    if (rc != 0)
+        goto done;
+    l->items = items;
+    *out = l;
+    l = NULL;
+done:
+    free(l);
+    rest_buf_dispose(&f);
+    return rc;
+}
+
+int vpcep_service_update(vpcep_client *client,
+                         vpcep_service **out,
+                         const char *id,
+                         const vpcep_service_update_opts *opts,
+                         vpcep_error *err)
+{
+    char path[200];
+    cJSON *root = NULL;
+    char *body = NULL;
+    rest_request rq;
+    rest_result res;
+    int rc;
+
+    rest_error_clear(err);
+    memset(&res, 0, sizeof(res));
+    if (out != NULL)
+        *out = NULL;
+    if (client == NULL || opts == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "client and opts must not be NULL");
+    if ((rc = check_version(opts->version, VPCEP_SERVICE_UPDATE_OPTS_VERSION,
+                            "vpcep_service_update_opts", err)) != 0)
+        return rc;
+    if (!id_ok(id))
+        return rest_fail(err, VPCEP_EINVALID, "invalid service id");
+    if (!opts->approval_enabled_set && opts->service_name == NULL && !opts->ports_set &&
+        opts->port_id == NULL && opts->vip_port_id == NULL && opts->tcp_proxy == NULL &&
+        opts->description == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "empty update: no field to change");
+    if (opts->ports_set && (rc = check_ports(opts->ports, opts->n_ports, err)) != 0)
+        return rc;
+    root = cJSON_CreateObject();
+    if (root == NULL || add_str(root, "service_name", opts->service_name) ||
+        add_str(root, "port_id", opts->port_id) ||
+        add_str(root, "vip_port_id", opts->vip_port_id) ||
+        add_str(root, "tcp_proxy", opts->tcp_proxy) ||
+        add_str(root, "description", opts->description) ||
+        (opts->ports_set && add_ports(root, opts->ports, opts->n_ports)) ||
+        (opts->approval_enabled_set &&
+         cJSON_AddBoolToObject(root, "approval_enabled", opts->approval_enabled != 0) == NULL)) {
+        cJSON_Delete(root);
+        return json_oom(err);
+    }
+    body = print_json(root);
+    if (body == NULL)
+        return json_oom(err);
+    snprintf(path, sizeof(path), "/vpc-endpoint-services/%s", id);
+    memset(&rq, 0, sizeof(rq));
+    rq.method = "PUT";
+    rq.path = path;
+    rq.body = body;
+    rc = rest_call(client, &rq, &res, err);
+    if (rc == 0 && out != NULL)
+        rc = decode_result(&res, dec_service_v, (void **)out, "service", err);
+    rest_result_dispose(&res);
+    cJSON_free(body);
+    return rc;
+}
+
+static int simple_delete(vpcep_client *c, const char *prefix, const char *id, vpcep_error *err)
+{
+    char path[200];
+    rest_request rq;
+    rest_result res;
+    int rc;
+
+    rest_error_clear(err);
+    if (c == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "client must not be NULL");
+    if (!id_ok(id))
+        return rest_fail(err, VPCEP_EINVALID, "invalid id");
+    snprintf(path, sizeof(path), "%s/%s", prefix, id);
+    memset(&rq, 0, sizeof(rq));
+    rq.method = "DELETE";
+    rq.path = path;
+    rc = rest_call(c, &rq, &res, err);
+    rest_result_dispose(&res);
+    return rc;
+}
+
+int vpcep_service_delete(vpcep_client *client, const char *id, vpcep_error *err)
+{
+    return simple_delete(client, "/vpc-endpoint-services", id, err);
+}
+
+int vpcep_public_services_list(vpcep_client *client,
+                               vpcep_service_info_list **out,
+                               const vpcep_public_service_list_opts *opts,
+                               vpcep_error *err)
+{
+    rest_buf f;
+    vpcep_service_info_list *l = NULL;
+    void *items = NULL;
+    int rc;
+
+    rest_error_clear(err);
+    if (client == NULL || out == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "client and out must not be NULL");
+    *out = NULL;
+    if (opts != NULL && (rc = check_version(opts->version, VPCEP_PUBLIC_SERVICE_LIST_OPTS_VERSION,
+                                            "vpcep_public_service_list_opts", err)) != 0)
+        return rc;
+    rest_buf_init(&f, 0);
+    if (opts != NULL) {
+        qadd(&f, "endpoint_service_name", opts->name);
+        qadd(&f, "id", opts->id);
+        qadd(&f, "sort_key", opts->sort_key);
+        qadd(&f, "sort_dir", opts->sort_dir);
+    }
+    l = calloc(1, sizeof(*l));
+    if (f.oom || l == NULL) {
+        rc = json_oom(err);
+        goto done;
+    }
+    rc = list_pages(client, "/vpc-endpoint-services/public", f.data, opts ? opts->page_size : 0,
+                    1000, &info_pager, &items, &l->count, &l->total_count, NULL, err);
+    if (rc != 0)
+        goto done;
+    l->items = items;
+    *out = l;
+    l = NULL;
+done:
+    free(l);
+    rest_buf_dispose(&f);
+    return rc;
+}
+
+int vpcep_service_describe(vpcep_client *client,
+                           vpcep_service_info **out,
+                           const char *id,
+                           const char *name,
+                           vpcep_error *err)
+{
+    rest_buf q;
+    rest_request rq;
+    rest_result res;
+    int rc;
+
+    rest_error_clear(err);
+    memset(&res, 0, sizeof(res));
+    if (client == NULL || out == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "client and out must not be NULL");
+    *out = NULL;
+    if ((id == NULL) == (name == NULL) || (id != NULL && !nonempty(id)) ||
+        (name != NULL && !nonempty(name)))
+        return rest_fail(err, VPCEP_EINVALID, "exactly one of id and name is required");
+    rest_buf_init(&q, 0);
+    qadd(&q, id ? "id" : "endpoint_service_name", id ? id : name);
+    if (q.oom) {
+        rest_buf_dispose(&q);
+        return json_oom(err);
+    }
+    memset(&rq, 0, sizeof(rq));
+    rq.method = "GET";
+    rq.path = "/vpc-endpoint-services/describe";
+    rq.query = q.data;
+    rc = rest_call(client, &rq, &res, err);
+    if (rc == 0 && (res.body == NULL || res.body_len == 0))
+        rc = rest_fail(err, VPCEP_ENOTFOUND, "service %s not found", id ? id : name);
+    else if (rc == 0)
+        rc = decode_result(&res, dec_info_v, (void **)out, "service", err);
+    if (rc == 0 && (*out)->id == NULL) {
+        vpcep_service_info_free(*out);
+        *out = NULL;
+        rc = rest_fail(err, VPCEP_ENOTFOUND, "service %s not found", id ? id : name);
+    }
+    rest_result_dispose(&res);
+    rest_buf_dispose(&q);
+    return rc;
+}
+
+/* ---- connections ------------------------------------------------------------------------- */
+static int connections_list(vpcep_client *client,
+                            vpcep_connection_list **out,
+                            const char *service_id,
+                            const vpcep_connection_list_opts *opts,
+                            unsigned int *calls,
+                            vpcep_error *err)
+{
+    char path[220];
+    rest_buf f;
+    vpcep_connection_list *l = NULL;
+    void *items = NULL;
+    int rc;
+
+    rest_error_clear(err);
+    if (client == NULL || out == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "client and out must not be NULL");
+    *out = NULL;
+    if (!id_ok(service_id))
+        return rest_fail(err, VPCEP_EINVALID, "invalid service id");
+    if (opts != NULL && (rc = check_version(opts->version, VPCEP_CONNECTION_LIST_OPTS_VERSION,
+                                            "vpcep_connection_list_opts", err)) != 0)
+        return rc;
+    snprintf(path, sizeof(path), "/vpc-endpoint-services/%s/connections", service_id);
+    rest_buf_init(&f, 0);
+    if (opts != NULL) {
+        qadd(&f, "id", opts->endpoint_id);
+        if (opts->marker_id_set)
+            qaddi(&f, "marker_id", (long long)opts->marker_id);
+        qadd(&f, "status", opts->status);
+        qadd(&f, "sort_key", opts->sort_key);
+        qadd(&f, "sort_dir", opts->sort_dir);
+    }
+    l = calloc(1, sizeof(*l));
+    if (f.oom || l == NULL) {
+        rc = json_oom(err);
+        goto done;
+    }
+    rc = list_pages(client, path, f.data, opts ? opts->page_size : 0, 1000, &conn_pager, &items,
+                    &l->count, &l->total_count, calls, err);
+    if (rc != 0)
+        goto done;
+    l->items = items;
+    *out = l;
+    l = NULL;
+done:
+    free(l);
+    rest_buf_dispose(&f);
+    return rc;
+}
+
+int vpcep_connections_list(vpcep_client *client,
+                           vpcep_connection_list **out,
+                           const char *service_id,
+                           const vpcep_connection_list_opts *opts,
+                           vpcep_error *err)
+{
+    return connections_list(client, out, service_id, opts, NULL, err);
+}
+
+int rest_connection_find(vpcep_client *c,
+                         vpcep_connection **out,
+                         const char *service_id,
+                         const char *endpoint_id,
+                         unsigned int *calls,
+                         vpcep_error *err)
+{
+    vpcep_connection_list_opts lo = VPCEP_CONNECTION_LIST_OPTS_INIT;
+    vpcep_connection_list *l = NULL;
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    if (!id_ok(endpoint_id))
+        return rest_fail(err, VPCEP_EINVALID, "invalid endpoint id");
+    lo.endpoint_id = endpoint_id;
+    rc = connections_list(c, &l, service_id, &lo, calls, err);
+    if (rc != 0)
+        return rc;
+    for (i = 0; i < l->count; i++) {
+        if (l->items[i].id != NULL && strcmp(l->items[i].id, endpoint_id) == 0) {
+            *out = malloc(sizeof(**out));
+            if (*out == NULL) {
+                rc = json_oom(err);
+                break;
+            }
+            **out = l->items[i];
+            memset(&l->items[i], 0, sizeof(l->items[i]));
+            break;
+        }
+    }
+    vpcep_connection_list_free(l);
+    if (rc == 0 && *out == NULL)
+        rc = rest_fail(err, VPCEP_ENOTFOUND, "endpoint %s is not connected to service %s",
+                       endpoint_id, service_id);
+    return rc;
+}
+
+int vpcep_connection_action(vpcep_client *client,
+                            vpcep_connection_list **out,
+                            const char *service_id,
+                            vpcep_connection_action_kind action,
+                            const char *const *endpoint_ids,
+                            size_t n_endpoints,
+                            vpcep_error *err)
+{
+    char path[220];
+    vpcep_connection_list *acc = NULL;
+    size_t i, j;
+    int rc = 0;
+
+    rest_error_clear(err);
+    if (out != NULL)
+        *out = NULL;
+    if (client == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "client must not be NULL");
+    if (!id_ok(service_id))
+        return rest_fail(err, VPCEP_EINVALID, "invalid service id");
+    if (action != VPCEP_CONNECTION_ACCEPT && action != VPCEP_CONNECTION_REJECT)
+        return rest_fail(err, VPCEP_EINVALID, "action must be accept or reject");
+    if (n_endpoints == 0 || endpoint_ids == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "at least one endpoint id is required");
+    for (i = 0; i < n_endpoints; i++) {
+        if (!id_ok(endpoint_ids[i]))
+            return rest_fail(err, VPCEP_EINVALID, "endpoint_ids[%zu]: invalid id", i);
+    }
+    acc = calloc(1, sizeof(*acc));
+    if (acc == NULL)
+        return json_oom(err);
+    snprintf(path, sizeof(path), "/vpc-endpoint-services/%s/connections/action", service_id);
+    for (i = 0; i < n_endpoints; i++) {
+        cJSON *root = cJSON_CreateObject();
+        char *body;
+        rest_request rq;
+        rest_result res;
+        vpcep_connection_list *one = NULL;
+
+        if (root == NULL ||
+            add_str(root, "action", action == VPCEP_CONNECTION_ACCEPT ? "receive" : "reject") ||
+            add_str_array(root, "endpoints", &endpoint_ids[i], 1)) {
+            cJSON_Delete(root);
+            rc = json_oom(err);
+            goto done;
+        }
+        body = print_json(root);
+        if (body == NULL) {
+            rc = json_oom(err);
+            goto done;
+        }
+        memset(&rq, 0, sizeof(rq));
+        rq.method = "POST";
+        rq.path = path;
+        rq.body = body;
+        rc = rest_call(client, &rq, &res, err);
+        cJSON_free(body);
+        if (rc == 0 && res.body_len > 0)
+            rc = decode_result(&res, dec_conns_v, (void **)&one, "connections", err);
+        rest_result_dispose(&res);
+        if (rc != 0)
+            goto done;
+        if (one != NULL && one->count > 0) {
+            vpcep_connection *grown =
+                realloc(acc->items, (acc->count + one->count) * sizeof(*acc->items));
+            if (grown == NULL) {
+                vpcep_connection_list_free(one);
+                rc = json_oom(err);
+                goto done;
+            }
+            acc->items = grown;
+            for (j = 0; j < one->count; j++)
+                acc->items[acc->count++] = one->items[j];
+            one->count = 0;
+        }
+        vpcep_connection_list_free(one);
+    }
+    acc->total_count = (int64_t)acc->count;
+    if (out != NULL) {
+        *out = acc;
+        acc = NULL;
+    }
+done:
+    vpcep_connection_list_free(acc);
+    return rc;
+}
+
+/* ---- permissions ------------------------------------------------------------------------- */
+char *vpcep_permission_from_domain_id(const char *domain_id)
+{
+    static const char prefix[] = "iam:domain::";
+    size_t n;
+    char *out;
+
+    if (domain_id == NULL || domain_id[0] == '\0')
+        return NULL;
+    if (strcmp(domain_id, "*") == 0 || strncasecmp(domain_id, prefix, sizeof(prefix) - 1) == 0)
+        return rest_strdup(domain_id);
+    n = sizeof(prefix) + strlen(domain_id);
+    out = malloc(n);
+    if (out != NULL)
+        snprintf(out, n, "%s%s", prefix, domain_id);
+    return out;
+}
+
+int vpcep_permissions_list(vpcep_client *client,
+                           vpcep_permission_list **out,
+                           const char *service_id,
+                           const vpcep_permission_list_opts *opts,
+                           vpcep_error *err)
+{
+    char path[220];
+    rest_buf f;
+    vpcep_permission_list *l = NULL;
+    void *items = NULL;
+    int rc;
+
+    rest_error_clear(err);
+    if (client == NULL || out == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "client and out must not be NULL");
+    *out = NULL;
+    if (!id_ok(service_id))
+        return rest_fail(err, VPCEP_EINVALID, "invalid service id");
+    if (opts != NULL && (rc = check_version(opts->version, VPCEP_PERMISSION_LIST_OPTS_VERSION,
+                                            "vpcep_permission_list_opts", err)) != 0)
+        return rc;
+    snprintf(path, sizeof(path), "/vpc-endpoint-services/%s/permissions", service_id);
+    rest_buf_init(&f, 0);
+    if (opts != NULL) {
+        qadd(&f, "permission", opts->permission);
+        qadd(&f, "sort_key", opts->sort_key);
+        qadd(&f, "sort_dir", opts->sort_dir);
+    }
+    l = calloc(1, sizeof(*l));
+    if (f.oom || l == NULL) {
+        rc = json_oom(err);
+        goto done;
+    }
+    rc = list_pages(client, path, f.data, opts ? opts->page_size : 0, 500, &perm_pager, &items,
+                    &l->count, &l->total_count, NULL, err);
+    if (rc != 0)
+        goto done;
+    l->items = items;
+    *out = l;
+    l = NULL;
+done:
+    free(l);
+    rest_buf_dispose(&f);
+    return rc;
+}
+
+int vpcep_permission_action(vpcep_client *client,
+                            const char *service_id,
+                            vpcep_permission_action_kind action,
+                            const char *const *domain_ids,
+                            size_t n_domain_ids,
+                            vpcep_error *err)
+{
+    char path[220];
+    cJSON *root = NULL, *arr;
+    char *body = NULL;
+    rest_request rq;
+    rest_result res;
+    size_t i;
+    int rc;
+
+    rest_error_clear(err);
+    memset(&res, 0, sizeof(res));
+    if (client == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "client must not be NULL");
+    if (!id_ok(service_id))
+        return rest_fail(err, VPCEP_EINVALID, "invalid service id");
+    if (action != VPCEP_PERMISSION_ADD && action != VPCEP_PERMISSION_REMOVE)
+        return rest_fail(err, VPCEP_EINVALID, "action must be add or remove");
+    if (n_domain_ids == 0 || n_domain_ids > 500 || domain_ids == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "between 1 and 500 domain ids are required");
+    root = cJSON_CreateObject();
+    if (root == NULL ||
+        add_str(root, "action", action == VPCEP_PERMISSION_ADD ? "add" : "remove") ||
+        (arr = cJSON_AddArrayToObject(root, "permissions")) == NULL) {
+        rc = json_oom(err);
+        goto done;
+    }
+    for (i = 0; i < n_domain_ids; i++) {
+        char *p;
+        cJSON *s;
+        if (!nonempty(domain_ids[i]) || strlen(domain_ids[i]) > 80) {
+            rc = rest_fail(err, VPCEP_EINVALID, "domain_ids[%zu]: invalid", i);
+            goto done;
+        }
+        p = vpcep_permission_from_domain_id(domain_ids[i]);
+        s = p ? cJSON_CreateString(p) : NULL;
+        free(p);
+        if (s == NULL) {
+            rc = json_oom(err);
+            goto done;
+        }
+        cJSON_AddItemToArray(arr, s);
+    }
+    body = cJSON_PrintUnformatted(root);
+    if (body == NULL) {
+        rc = json_oom(err);
+        goto done;
+    }
+    snprintf(path, sizeof(path), "/vpc-endpoint-services/%s/permissions/action", service_id);
+    memset(&rq, 0, sizeof(rq));
+    rq.method = "POST";
+    rq.path = path;
+    rq.body = body;
+    rc = rest_call(client, &rq, &res, err);
+done:
+    rest_result_dispose(&res);
+    cJSON_Delete(root);
+    cJSON_free(body);
+    return rc;
+}
+
+/* ---- endpoints --------------------------------------------------------------------------- */
+typedef struct id_set {
+    char **ids;
+    size_t n;
+} id_set;
+
+static void id_set_free(id_set *s)
+{
+    size_t i;
+
+    for (i = 0; i < s->n; i++)
+        free(s->ids[i]);
+    free(s->ids);
+    s->ids = NULL;
+    s->n = 0;
+}
+
+static int id_set_has(const id_set *s, const char *id)
+{
+    size_t i;
+
+    for (i = 0; i < s->n; i++) {
+        if (strcmp(s->ids[i], id) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int endpoint_candidates(vpcep_client *c,
+                               const vpcep_endpoint_create_opts *o,
+                               vpcep_endpoint_list **out,
+                               vpcep_error *err)
+{
+    vpcep_endpoint_list_opts lo = VPCEP_ENDPOINT_LIST_OPTS_INIT;
+
+    lo.vpc_id = o->vpc_id;
+    lo.page_size = 1000;
+    return vpcep_endpoints_list(c, out, &lo, err);
+}
+
+static int endpoint_matches(const vpcep_endpoint *e, const vpcep_endpoint_create_opts *o)
+{
+    if (e->id == NULL || e->endpoint_service_id == NULL ||
+        strcmp(e->endpoint_service_id, o->endpoint_service_id) != 0)
+        return 0;
+    if (e->vpc_id != NULL && strcmp(e->vpc_id, o->vpc_id) != 0)
+        return 0;
+    if (o->subnet_id != NULL && e->subnet_id != NULL && strcmp(e->subnet_id, o->subnet_id) != 0)
+        return 0;
+    if (e->status != NULL && strcmp(e->status, "deleting") == 0)
+        return 0;
+    return 1;
+}
+
+static int
+endpoint_snapshot(vpcep_client *c, const vpcep_endpoint_create_opts *o, id_set *s, vpcep_error *err)
+{
+    vpcep_endpoint_list *l = NULL;
+    size_t i;
+    int rc = endpoint_candidates(c, o, &l, err);
+
+    if (rc != 0)
+        return rc;
+    s->ids = calloc(l->count ? l->count : 1, sizeof(char *));
+    if (s->ids == NULL) {
+        rc = json_oom(err);
+        goto done;
+    }
+    for (i = 0; i < l->count; i++) {
+        if (!endpoint_matches(&l->items[i], o))
+            continue;
+        s->ids[s->n] = l->items[i].id;
+        l->items[i].id = NULL;
+        s->n++;
+    }
+done:
+    vpcep_endpoint_list_free(l);
+    return rc;
+}
+
+static int endpoint_lookup(vpcep_client *c,
+                           const vpcep_endpoint_create_opts *o,
+                           const id_set *before,
+                           vpcep_endpoint **found,
+                           vpcep_error *err)
+{
+    vpcep_endpoint_list *l = NULL;
+    size_t i;
+    int rc = endpoint_candidates(c, o, &l, err);
+
+    *found = NULL;
+    if (rc != 0)
+        return rc;
+    for (i = 0; i < l->count; i++) {
+        if (!endpoint_matches(&l->items[i], o) || id_set_has(before, l->items[i].id))
+            continue;
+        *found = malloc(sizeof(**found));
+        if (*found == NULL) {
+            rc = json_oom(err);
+            break;
+        }
+        **found = l->items[i];
+        memset(&l->items[i], 0, sizeof(l->items[i]));
+        break;
+    }
+    vpcep_endpoint_list_free(l);
+    return rc;
+}
+
+static int add_policies(cJSON *o, const vpcep_policy_param *p, size_t n)
+{
+    cJSON *arr = cJSON_AddArrayToObject(o, "policy_statement");
+    size_t i;
+
+    if (arr == NULL)
+        return -1;
+    for (i = 0; i < n; i++) {
+        cJSON *s = cJSON_CreateObject();
+        if (s == NULL)
+            return -1;
+        cJSON_AddItemToArray(arr, s);
+        if (add_str(s, "Effect", p[i].effect ? p[i].effect : "Allow") ||
+            add_str_array(s, "Action", p[i].actions, p[i].n_actions) ||
+            add_str_array(s, "Resource", p[i].resources, p[i].n_resources))
+            return -1;
+    }
+    return 0;
+}
+
+int vpcep_endpoint_create(vpcep_client *client,
+                          vpcep_endpoint **out,
+                          const vpcep_endpoint_create_opts *opts,
+                          vpcep_error *err)
+{
+    cJSON *root = NULL;
+    char *body = NULL;
+    rest_request rq;
+    rest_result res;
+    id_set before = {NULL, 0};
+    int rc, attempt;
+
+    rest_error_clear(err);
+    memset(&res, 0, sizeof(res));
+    if (client == NULL || out == NULL || opts == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "client, out and opts must not be NULL");
+    *out = NULL;
+    if ((rc = check_version(opts->version, VPCEP_ENDPOINT_CREATE_OPTS_VERSION,
+                            "vpcep_endpoint_create_opts", err)) != 0)
+        return rc;
+    if (!id_ok(opts->endpoint_service_id) || !id_ok(opts->vpc_id))
+        return rest_fail(err, VPCEP_EINVALID, "endpoint_service_id and vpc_id are required");
+    if ((rc = check_tags(opts->tags, opts->n_tags, err)) != 0)
+        return rc;
+    if ((opts->n_routetables > 0 && opts->routetables == NULL) ||
+        (opts->n_whitelist > 0 && opts->whitelist == NULL) ||
+        (opts->n_policy_statements > 0 && opts->policy_statements == NULL))
+        return rest_fail(err, VPCEP_EINVALID, "NULL array with a nonzero count");
+    root = cJSON_CreateObject();
+    if (root == NULL || add_str(root, "endpoint_service_id", opts->endpoint_service_id) ||
+        add_str(root, "vpc_id", opts->vpc_id) || add_str(root, "subnet_id", opts->subnet_id) ||
+        add_str(root, "port_ip", opts->port_ip) ||
+        add_str(root, "specification_name", opts->specification_name) ||
+        add_str(root, "description", opts->description) ||
+        (opts->enable_dns_set &&
+         cJSON_AddBoolToObject(root, "enable_dns", opts->enable_dns != 0) == NULL) ||
+        (opts->enable_whitelist_set &&
+         cJSON_AddBoolToObject(root, "enable_whitelist", opts->enable_whitelist != 0) == NULL) ||
+        (opts->n_tags > 0 && add_tags(root, opts->tags, opts->n_tags, 0)) ||
+        ((opts->routetables_set || opts->n_routetables > 0) &&
+         add_str_array(root, "routetables", opts->routetables, opts->n_routetables)) ||
+        ((opts->whitelist_set || opts->n_whitelist > 0) &&
+         add_str_array(root, "whitelist", opts->whitelist, opts->n_whitelist)) ||
+        (opts->n_policy_statements > 0 &&
+         add_policies(root, opts->policy_statements, opts->n_policy_statements))) {
+        cJSON_Delete(root);
+        return json_oom(err);
+    }
+    body = print_json(root);
+    if (body == NULL)
+        return json_oom(err);
+    if (client->max_retries > 0 && (rc = endpoint_snapshot(client, opts, &before, err)) != 0)
+        goto done;
+    memset(&rq, 0, sizeof(rq));
+    rq.method = "POST";
+    rq.path = "/vpc-endpoints";
+    rq.body = body;
+    rq.create = 1;
+    for (attempt = 0;; attempt++) {
+        rc = rest_call(client, &rq, &res, err);
+        if (rc == 0) {
+            rc = decode_result(&res, dec_endpoint_v, (void **)out, "endpoint", err);
+            break;
+        }
+        if (!res.outcome_unknown || attempt >= client->max_retries)
+            break;
+        rest_result_dispose(&res);
+        rest_log(client, VPCEP_LOG_WARN,
+                 "vpcep: endpoint create outcome unknown (%s); looking it up before retrying",
+                 vpcep_strerror(rc));
+        if ((rc = rest_sleep(client, rest_backoff_jittered(client, attempt + 1), err)) != 0)
+            break;
+        if ((rc = endpoint_lookup(client, opts, &before, out, err)) != 0)
+            break;
+        if (*out != NULL) {
+            rest_log(client, VPCEP_LOG_INFO, "vpcep: adopted endpoint %s created by the lost call",
+                     (*out)->id);
+            break;
+        }
+    }
+done:
+    id_set_free(&before);
+    rest_result_dispose(&res);
+    cJSON_free(body);
+    return rc;
+}
+
+int rest_endpoint_get(
+    vpcep_client *c, vpcep_endpoint **out, const char *id, unsigned int *calls, vpcep_error *err)
+{
+    char path[200];
+    rest_request rq;
+    rest_result res;
+    int rc;
+
+    rest_error_clear(err);
+    if (c == NULL || out == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "client and out must not be NULL");
+    *out = NULL;
+    if (!id_ok(id))
+        return rest_fail(err, VPCEP_EINVALID, "invalid endpoint id");
+    snprintf(path, sizeof(path), "/vpc-endpoints/%s", id);
+    memset(&rq, 0, sizeof(rq));
+    rq.method = "GET";
+    rq.path = path;
+    rq.calls = calls;
+    rc = rest_call(c, &rq, &res, err);
+    if (rc == 0)
+        rc = decode_result(&res, dec_endpoint_v, (void **)out, "endpoint", err);
+    rest_result_dispose(&res);
+    return rc;
+}
+
+int vpcep_endpoint_get(vpcep_client *client, vpcep_endpoint **out, const char *id, vpcep_error *err)
+{
+    return rest_endpoint_get(client, out, id, NULL, err);
+}
+
+int vpcep_endpoints_list(vpcep_client *client,
+                         vpcep_endpoint_list **out,
+                         const vpcep_endpoint_list_opts *opts,
+                         vpcep_error *err)
+{
+    rest_buf f;
+    vpcep_endpoint_list *l = NULL;
+    void *items = NULL;
+    int rc;
+
+    rest_error_clear(err);
+    if (client == NULL || out == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "client and out must not be NULL");
+    *out = NULL;
+    if (opts != NULL && (rc = check_version(opts->version, VPCEP_ENDPOINT_LIST_OPTS_VERSION,
+                                            "vpcep_endpoint_list_opts", err)) != 0)
+        return rc;
+    rest_buf_init(&f, 0);
+    if (opts != NULL) {
+        qadd(&f, "endpoint_service_name", opts->service_name);
+        qadd(&f, "vpc_id", opts->vpc_id);
+        qadd(&f, "id", opts->id);
+        qadd(&f, "sort_key", opts->sort_key);
+        qadd(&f, "sort_dir", opts->sort_dir);
+    }
+    l = calloc(1, sizeof(*l));
+    if (f.oom || l == NULL) {
+        rc = json_oom(err);
+        goto done;
+    }
+    rc = list_pages(client, "/vpc-endpoints", f.data, opts ? opts->page_size : 0, 1000, &ep_pager,
+                    &items, &l->count, &l->total_count, NULL, err);
+    if (rc != 0)
+        goto done;
+    l->items = items;
+    *out = l;
+    l = NULL;
+done:
+    free(l);
+    rest_buf_dispose(&f);
+    return rc;
+}
+
+int vpcep_endpoint_delete(vpcep_client *client, const char *id, vpcep_error *err)
+{
+    return simple_delete(client, "/vpc-endpoints", id, err);
+}
+
+/* ---- quotas and tags --------------------------------------------------------------------- */
+int vpcep_quota_get(vpcep_client *client,
+                    vpcep_quota_list **out,
+                    const char *type,
+                    vpcep_error *err)
+{
+    rest_buf q;
+    rest_request rq;
+    rest_result res;
+    int rc;
+
+    rest_error_clear(err);
+    memset(&res, 0, sizeof(res));
+    if (client == NULL || out == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "client and out must not be NULL");
+    *out = NULL;
+    if (type != NULL && strcmp(type, "endpoint_service") != 0 && strcmp(type, "endpoint") != 0)
+        return rest_fail(err, VPCEP_EINVALID, "type must be endpoint_service or endpoint");
+    rest_buf_init(&q, 0);
+    qadd(&q, "type", type);
+    memset(&rq, 0, sizeof(rq));
+    rq.method = "GET";
+    rq.path = "/quotas";
+    rq.query = q.data;
+    rc = rest_call(client, &rq, &res, err);
+    if (rc == 0)
+        rc = decode_result(&res, dec_quota_v, (void **)out, "quotas", err);
+    rest_result_dispose(&res);
+    rest_buf_dispose(&q);
+    return rc;
+}
+
+static const char *resource_type_name(vpcep_resource_type t)
+{
+    return t == VPCEP_RESOURCE_SERVICE    ? "endpoint_service"
+           : t == VPCEP_RESOURCE_ENDPOINT ? "endpoint"
+                                          : NULL;
+}
+
+int vpcep_tags_action(vpcep_client *client,
+                      vpcep_resource_type type,
+                      const char *resource_id,
+                      vpcep_tags_action_kind action,
+                      const vpcep_tag_param *tags,
+                      size_t n_tags,
+                      vpcep_error *err)
+{
+    char path[240];
+    const char *tname = resource_type_name(type);
+    cJSON *root = NULL;
+    char *body = NULL;
+    rest_request rq;
+    rest_result res;
+    int rc;
+
+    rest_error_clear(err);
+    memset(&res, 0, sizeof(res));
+    if (client == NULL || tname == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "client and a valid resource type are required");
+    if (!id_ok(resource_id))
+        return rest_fail(err, VPCEP_EINVALID, "invalid resource id");
+    if (action != VPCEP_TAGS_CREATE && action != VPCEP_TAGS_DELETE)
+        return rest_fail(err, VPCEP_EINVALID, "action must be create or delete");
+    if (n_tags == 0)
+        return rest_fail(err, VPCEP_EINVALID, "at least one tag is required");
+    if ((rc = check_tags(tags, n_tags, err)) != 0)
+        return rc;
+    root = cJSON_CreateObject();
+    if (root == NULL ||
+        add_str(root, "action", action == VPCEP_TAGS_CREATE ? "create" : "delete") ||
+        add_tags(root, tags, n_tags, action == VPCEP_TAGS_DELETE)) {
+        rc = json_oom(err);
+        goto done;
+    }
+    body = cJSON_PrintUnformatted(root);
+    if (body == NULL) {
+        rc = json_oom(err);
+        goto done;
+    }
+    snprintf(path, sizeof(path), "/%s/%s/tags/action", tname, resource_id);
+    memset(&rq, 0, sizeof(rq));
+    rq.method = "POST";
+    rq.path = path;
+    rq.body = body;
+    rc = rest_call(client, &rq, &res, err);
+done:
+    rest_result_dispose(&res);
+    cJSON_Delete(root);
+    cJSON_free(body);
+    return rc;
+}
+
+int vpcep_project_tags_list(vpcep_client *client,
+                            vpcep_project_tag_list **out,
+                            vpcep_resource_type type,
+                            vpcep_error *err)
+{
+    char path[64];
+    const char *tname = resource_type_name(type);
+    rest_request rq;
+    rest_result res;
+    int rc;
+
+    rest_error_clear(err);
+    if (client == NULL || out == NULL || tname == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "client, out and a valid resource type are required");
+    *out = NULL;
+    snprintf(path, sizeof(path), "/%s/tags", tname);
+    memset(&rq, 0, sizeof(rq));
+    rq.method = "GET";
+    rq.path = path;
+    rc = rest_call(client, &rq, &res, err);
+    if (rc == 0)
+        rc = decode_result(&res, dec_ptags_v, (void **)out, "tags", err);
+    rest_result_dispose(&res);
+    return rc;
+}

@@ -1,0 +1,1182 @@
+/* Lenient JSON decoding of API answers into the typed model (cJSON). */
+#include "internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+/*
+ * cJSON keeps numbers as doubles, which loses integers above 2^53 (marker_id can be
+ * 422321321312321321). Before parsing, integer literals of more than 15 digits are turned into
+ * strings, which the int64 reader accepts.
+ */
+static char *quote_big_integers(const char *json, size_t len, size_t *out_len)
+{
+    rest_buf b;
+    size_t i = 0, start = 0;
+    int in_str = 0;
+
+    rest_buf_init(&b, 0);
+    while (i < len) {
+        char ch = json[i];
+        if (in_str) {
+            if (ch == '\\')
+                i++;
+            else if (ch == '"')
+                in_str = 0;
+            i++;
+            continue;
+        }
+        if (ch == '"') {
+            in_str = 1;
+            i++;
+            continue;
+        }
+        if (ch == '-' || (ch >= '0' && ch <= '9')) {
+            size_t j = i + (ch == '-'), digits = 0;
+            while (j < len && json[j] >= '0' && json[j] <= '9') {
+                j++;
+                digits++;
+            }
+            if (digits > 15 && digits <= 19 &&
+                (j >= len || (json[j] != '.' && json[j] != 'e' && json[j] != 'E'))) {
+                rest_buf_append(&b, json + start, i - start);
+                rest_buf_append(&b, "\"", 1);
+                rest_buf_append(&b, json + i, j - i);
+                rest_buf_append(&b, "\"", 1);
+                start = j;
+            }
+            i = j > i ? j : i + 1;
+            continue;
+        }
+        i++;
+    }
+    if (start == 0) {
+        rest_buf_dispose(&b);
+        *out_len = len;
+        return NULL; /* unchanged */
+    }
+    rest_buf_append(&b, json + start, len - start);
+    if (b.oom) {
+        rest_buf_dispose(&b);
+        *out_len = 0;
+        return NULL;
+    }
+    *out_len = b.len;
+    return rest_buf_detach(&b);
+}
+
+cJSON *rest_json_parse(const char *json, size_t len)
+{
+    char *rewritten;
+    size_t nlen = 0;
+    cJSON *root;
+
+    if (json == NULL)
+        return NULL;
+    rewritten = quote_big_integers(json, len, &nlen);
+    if (rewritten == NULL && nlen == 0 && len != 0)
+        return NULL;
+    root = cJSON_ParseWithLength(rewritten ? rewritten : json, rewritten ? nlen : len);
+    free(rewritten);
+    return root;
+}
+
+char *rest_json_str(const cJSON *obj, const char *key)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+    if (cJSON_IsString(it) && it->valuestring != NULL)
+        return rest_strdup(it->valuestring);
+    return NULL;
+}
+
+int rest_json_bool(const cJSON *obj, const char *key, int *value)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+    if (cJSON_IsBool(it)) {
+        *value = cJSON_IsTrue(it) ? 1 : 0;
+        return 1;
+    }
+    if (cJSON_IsString(it) && it->valuestring != NULL) {
+        if (strcasecmp(it->valuestring, "true") == 0 || strcmp(it->valuestring, "1") == 0) {
+            *value = 1;
+            return 1;
+        }
+        if (strcasecmp(it->valuestring, "false") == 0 || strcmp(it->valuestring, "0") == 0) {
+            *value = 0;
+            return 1;
+        }
+        return 0;
+    }
+    if (cJSON_IsNumber(it)) {
+        *value = it->valuedouble != 0;
+        return 1;
+    }
+    return 0;
+}
+
+int rest_json_int64(const cJSON *obj, const char *key, int64_t *value)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+    if (cJSON_IsNumber(it)) {
+        double d = it->valuedouble;
+        if (!isfinite(d) || d < -9.2e18 || d > 9.2e18)
+            return 0;
+        *value = (int64_t)d;
+        return 1;
+    }
+    if (cJSON_IsString(it) && it->valuestring != NULL && it->valuestring[0] != '\0') {
+        char *end = NULL;
+        long long v;
+        errno = 0;
+        v = strtoll(it->valuestring, &end, 10);
+        if (errno != 0 || end == NULL || *end != '\0')
+            return 0;
+        *value = (int64_t)v;
+        return 1;
+    }
+    return 0;
+}
+
+static int json_int(const cJSON *obj, const char *key, int *value)
+{
+    int64_t v = 0;
+
+    if (!rest_json_int64(obj, key, &v) || v < INT_MIN || v > INT_MAX)
+        return 0;
+    *value = (int)v;
+    return 1;
+}
+
+/* ---- time -------------------------------------------------------------------------------- */
+static int scan_datetime(const char *text, char sep, struct tm *tmv, int *n)
+{
+    int got;
+
+    memset(tmv, 0, sizeof(*tmv));
+    *n = 0;
+    if (sep == 'T')
+        got = sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tmv->tm_year, &tmv->tm_mon, &tmv->tm_mday,
+                     &tmv->tm_hour, &tmv->tm_min, &tmv->tm_sec, n);
+    else
+        got = sscanf(text, "%4d-%2d-%2d %2d:%2d:%2d%n", &tmv->tm_year, &tmv->tm_mon, &tmv->tm_mday,
+                     &tmv->tm_hour, &tmv->tm_min, &tmv->tm_sec, n);
+    return got == 6 && *n >= 19;
+}
+
+int vpcep_parse_time(const char *text, int64_t *out)
+{
+    struct tm tmv;
+    const char *p;
+    int n = 0, off = 0;
+    time_t t;
+
+    if (text == NULL || out == NULL)
+        return VPCEP_EINVALID;
+    if (!scan_datetime(text, 'T', &tmv, &n) && !scan_datetime(text, ' ', &tmv, &n))
+        return VPCEP_EINVALID;
+    if (tmv.tm_mon < 1 || tmv.tm_mon > 12 || tmv.tm_mday < 1 || tmv.tm_mday > 31 ||
+        tmv.tm_hour > 23 || tmv.tm_min > 59 || tmv.tm_sec > 60 || tmv.tm_hour < 0 ||
+        tmv.tm_min < 0 || tmv.tm_sec < 0)
+        return VPCEP_EINVALID;
+    p = text + n;
+    if (*p == '.') {
+        p++;
+        if (!isdigit((unsigned char)*p))
+            return VPCEP_EINVALID;
+        while (isdigit((unsigned char)*p))
+            p++;
+    }
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int hh = 0, mm = 0, m = 0;
+        if (sscanf(p + 1, "%2d:%2d%n", &hh, &mm, &m) == 2 && m == 5) {
+            /* ok */
+        } else if (sscanf(p + 1, "%2d%2d%n", &hh, &mm, &m) == 2 && m == 4) {
+            /* ok */
+        } else {
+            return VPCEP_EINVALID;
+        }
+        off = (hh * 60 + mm) * 60 * (*p == '-' ? -1 : 1);
+        p += 1 + m;
+    }
+    if (*p != '\0')
+        return VPCEP_EINVALID;
+    tmv.tm_year -= 1900;
+    tmv.tm_mon -= 1;
+    t = timegm(&tmv);
+    if (t == (time_t)-1 && !(tmv.tm_year == 69 && tmv.tm_mday == 31))
+        return VPCEP_EINVALID;
+    *out = (int64_t)t - off;
+    return 0;
+}
+
+static void time_field(const cJSON *o, const char *key, char **str, int64_t *epoch)
+{
+    *str = rest_json_str(o, key);
+    *epoch = 0;
+    if (*str != NULL && vpcep_parse_time(*str, epoch) != 0)
+        *epoch = 0;
+}
+
+/* ---- arrays ------------------------------------------------------------------------------ */
+static int str_array(const cJSON *o, const char *key, char ***out, size_t *n)
+{
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, key), *it;
+    size_t cnt = 0;
+
+    *out = NULL;
+    *n = 0;
+    if (!cJSON_IsArray(arr))
+        return 0;
+    cJSON_ArrayForEach(it, arr)
+    {
+        if (cJSON_IsString(it))
+            cnt++;
+    }
+    if (cnt == 0)
+        return 0;
+    *out = calloc(cnt, sizeof(char *));
+    if (*out == NULL)
+        return VPCEP_ENOMEM;
+    cJSON_ArrayForEach(it, arr)
+    {
+        if (!cJSON_IsString(it))
+            continue;
+        (*out)[*n] = rest_strdup(it->valuestring);
+        if ((*out)[*n] == NULL)
+            return VPCEP_ENOMEM;
+        (*n)++;
+    }
+    return 0;
+}
+
+static void str_array_free(char **a, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        free(a[i]);
+    free(a);
+}
+
+static int tags_decode(const cJSON *o, vpcep_tag **out, size_t *n)
+{
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, "tags"), *it;
+    int cnt;
+
+    *out = NULL;
+    *n = 0;
+    if (!cJSON_IsArray(arr) || (cnt = cJSON_GetArraySize(arr)) <= 0)
+        return 0;
+    *out = calloc((size_t)cnt, sizeof(**out));
+    if (*out == NULL)
+        return VPCEP_ENOMEM;
+    cJSON_ArrayForEach(it, arr)
+    {
+        vpcep_tag *t;
+        if (!cJSON_IsObject(it))
+            continue;
+        t = &(*out)[(*n)++];
+        t->key = rest_json_str(it, "key");
+        t->value = rest_json_str(it, "value");
+    }
+    return 0;
+}
+
+static void tags_free(vpcep_tag *t, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        free(t[i].key);
+        free(t[i].value);
+    }
+    free(t);
+}
+
+static int errors_decode(const cJSON *o, vpcep_error_item **out, size_t *n)
+{
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, "error"), *it;
+    int cnt;
+
+    *out = NULL;
+    *n = 0;
+    if (cJSON_IsObject(arr)) {
+        *out = calloc(1, sizeof(**out));
+        if (*out == NULL)
+            return VPCEP_ENOMEM;
+        (*out)[0].error_code = rest_json_str(arr, "error_code");
+        (*out)[0].error_message = rest_json_str(arr, "error_message");
+        if ((*out)[0].error_message == NULL)
+            (*out)[0].error_message = rest_json_str(arr, "error_msg");
+        *n = 1;
+        return 0;
+    }
+    if (!cJSON_IsArray(arr) || (cnt = cJSON_GetArraySize(arr)) <= 0)
+        return 0;
+    *out = calloc((size_t)cnt, sizeof(**out));
+    if (*out == NULL)
+        return VPCEP_ENOMEM;
+    cJSON_ArrayForEach(it, arr)
+    {
+        vpcep_error_item *e;
+        if (!cJSON_IsObject(it))
+            continue;
+        e = &(*out)[(*n)++];
+        e->error_code = rest_json_str(it, "error_code");
+        e->error_message = rest_json_str(it, "error_message");
+        if (e->error_message == NULL)
+            e->error_message = rest_json_str(it, "error_msg");
+    }
+    return 0;
+}
+
+static void errors_free(vpcep_error_item *e, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        free(e[i].error_code);
+        free(e[i].error_message);
+    }
+    free(e);
+}
+
+/* ---- services ---------------------------------------------------------------------------- */
+int rest_decode_service_obj(const cJSON *o, vpcep_service *s)
+{
+    const cJSON *ports, *it;
+    int cnt, rc;
+
+    memset(s, 0, sizeof(*s));
+    s->id = rest_json_str(o, "id");
+    s->port_id = rest_json_str(o, "port_id");
+    s->vip_port_id = rest_json_str(o, "vip_port_id");
+    s->pool_id = rest_json_str(o, "pool_id");
+    s->service_name = rest_json_str(o, "service_name");
+    s->service_type = rest_json_str(o, "service_type");
+    s->server_type = rest_json_str(o, "server_type");
+    s->vpc_id = rest_json_str(o, "vpc_id");
+    s->approval_enabled_set = rest_json_bool(o, "approval_enabled", &s->approval_enabled);
+    s->status = rest_json_str(o, "status");
+    time_field(o, "created_at", &s->created_at, &s->created_at_epoch);
+    time_field(o, "updated_at", &s->updated_at, &s->updated_at_epoch);
+    s->project_id = rest_json_str(o, "project_id");
+    s->domain_id = rest_json_str(o, "domain_id");
+    s->tcp_proxy = rest_json_str(o, "tcp_proxy");
+    s->description = rest_json_str(o, "description");
+    s->cidr_type = rest_json_str(o, "cidr_type");
+    rest_json_int64(o, "connection_count", &s->connection_count);
+    ports = cJSON_GetObjectItemCaseSensitive(o, "ports");
+    if (cJSON_IsArray(ports) && (cnt = cJSON_GetArraySize(ports)) > 0) {
+        s->ports = calloc((size_t)cnt, sizeof(*s->ports));
+        if (s->ports == NULL)
+            return VPCEP_ENOMEM;
+        cJSON_ArrayForEach(it, ports)
+        {
+            vpcep_port_mapping *pm;
+            if (!cJSON_IsObject(it))
+                continue;
+            pm = &s->ports[s->n_ports++];
+            json_int(it, "client_port", &pm->client_port);
+            json_int(it, "server_port", &pm->server_port);
+            pm->protocol = rest_json_str(it, "protocol");
+        }
+    }
+    if ((rc = tags_decode(o, &s->tags, &s->n_tags)) != 0)
+        return rc;
+    return errors_decode(o, &s->errors, &s->n_errors);
+}
+
+void rest_service_dispose(vpcep_service *s)
+{
+    size_t i;
+
+    free(s->id);
+    free(s->port_id);
+    free(s->vip_port_id);
+    free(s->pool_id);
+    free(s->service_name);
+    free(s->service_type);
+    free(s->server_type);
+    free(s->vpc_id);
+    free(s->status);
+    free(s->created_at);
+    free(s->updated_at);
+    free(s->project_id);
+    free(s->domain_id);
+    free(s->tcp_proxy);
+    free(s->description);
+    free(s->cidr_type);
+    for (i = 0; i < s->n_ports; i++)
+        free(s->ports[i].protocol);
+    free(s->ports);
+    tags_free(s->tags, s->n_tags);
+    errors_free(s->errors, s->n_errors);
+    memset(s, 0, sizeof(*s));
+}
+
+void vpcep_service_free(vpcep_service *svc)
+{
+    if (svc == NULL)
+        return;
+    rest_service_dispose(svc);
+    free(svc);
+}
+
+void vpcep_service_list_free(vpcep_service_list *list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; i < list->count; i++)
+        rest_service_dispose(&list->items[i]);
+    free(list->items);
+    free(list);
+}
+
+/* Generic "parse root object, decode one" / "decode list under key". */
+typedef int (*obj_decoder)(const cJSON *o, void *item);
+typedef void (*obj_disposer)(void *item);
+
+static int decode_list(const char *json,
+                       size_t len,
+                       const char *key,
+                       size_t item_size,
+                       obj_decoder dec,
+                       obj_disposer disp,
+                       void **items,
+                       size_t *count,
+                       int64_t *total)
+{
+    cJSON *root = rest_json_parse(json, len);
+    const cJSON *arr, *it;
+    int cnt, rc = 0;
+    char *p;
+
+    *items = NULL;
+    *count = 0;
+    if (total != NULL)
+        *total = 0;
+    if (!cJSON_IsObject(root)) {
+        rc = VPCEP_EINVALID;
+        goto done;
+    }
+    arr = cJSON_GetObjectItemCaseSensitive(root, key);
+    if (total != NULL && !rest_json_int64(root, "total_count", total))
+        *total = -1;
+    if (!cJSON_IsArray(arr) || (cnt = cJSON_GetArraySize(arr)) <= 0)
+        goto done;
+    p = calloc((size_t)cnt, item_size);
+    if (p == NULL) {
+        rc = VPCEP_ENOMEM;
+        goto done;
+    }
+    *items = p;
+    cJSON_ArrayForEach(it, arr)
+    {
+        if (!cJSON_IsObject(it))
+            continue;
+        rc = dec(it, p + *count * item_size);
+        (*count)++;
+        if (rc != 0)
+            goto done;
+    }
+done:
+    if (rc != 0 && *items != NULL) {
+        size_t i;
+        for (i = 0; i < *count; i++)
+            disp((char *)*items + i * item_size);
+        free(*items);
+        *items = NULL;
+        *count = 0;
+    }
+    if (total != NULL && rc == 0 && *total < 0)
+        *total = (int64_t)*count;
+    cJSON_Delete(root);
+    return rc;
+}
+
+static int decode_one(
+    const char *json, size_t len, size_t item_size, obj_decoder dec, obj_disposer disp, void **out)
+{
+    cJSON *root = rest_json_parse(json, len);
+    void *item = NULL;
+    int rc = 0;
+
+    *out = NULL;
+    if (!cJSON_IsObject(root)) {
+        rc = VPCEP_EINVALID;
+        goto done;
+    }
+    item = calloc(1, item_size);
+    if (item == NULL) {
+        rc = VPCEP_ENOMEM;
+        goto done;
+    }
+    rc = dec(root, item);
+    if (rc != 0) {
+        disp(item);
+        free(item);
+        goto done;
+    }
+    *out = item;
+done:
+    cJSON_Delete(root);
+    return rc;
+}
+
+static int dec_service(const cJSON *o, void *item)
+{
+    return rest_decode_service_obj(o, item);
+}
+static void disp_service(void *item)
+{
+    rest_service_dispose(item);
+}
+
+int vpcep_decode_service(const char *json, size_t len, vpcep_service **out)
+{
+    if (out == NULL)
+        return VPCEP_EINVALID;
+    return decode_one(json, len, sizeof(vpcep_service), dec_service, disp_service, (void **)out);
+}
+
+int vpcep_decode_service_list(const char *json, size_t len, vpcep_service_list **out)
+{
+    vpcep_service_list *l;
+    void *items = NULL;
+    int rc;
+
+    if (out == NULL)
+        return VPCEP_EINVALID;
+    *out = NULL;
+    l = calloc(1, sizeof(*l));
+    if (l == NULL)
+        return VPCEP_ENOMEM;
+    rc = decode_list(json, len, "endpoint_services", sizeof(vpcep_service), dec_service,
+                     disp_service, &items, &l->count, &l->total_count);
+    l->items = items;
+    if (rc != 0) {
+        free(l);
+        return rc;
+    }
+    *out = l;
+    return 0;
+}
+
+/* ---- service info (public list, describe) ------------------------------------------------ */
+static int dec_info(const cJSON *o, void *item)
+{
+    vpcep_service_info *s = item;
+
+    s->id = rest_json_str(o, "id");
+    s->owner = rest_json_str(o, "owner");
+    s->service_name = rest_json_str(o, "service_name");
+    s->service_type = rest_json_str(o, "service_type");
+    s->server_type = rest_json_str(o, "server_type");
+    time_field(o, "created_at", &s->created_at, &s->created_at_epoch);
+    s->is_charge_set = rest_json_bool(o, "is_charge", &s->is_charge);
+    return 0;
+}
+
+static void disp_info(void *item)
+{
+    vpcep_service_info *s = item;
+
+    free(s->id);
+    free(s->owner);
+    free(s->service_name);
+    free(s->service_type);
+    free(s->server_type);
+    free(s->created_at);
+    memset(s, 0, sizeof(*s));
+}
+
+void vpcep_service_info_free(vpcep_service_info *info)
+{
+    if (info == NULL)
+        return;
+    disp_info(info);
+    free(info);
+}
+
+void vpcep_service_info_list_free(vpcep_service_info_list *list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; i < list->count; i++)
+        disp_info(&list->items[i]);
+    free(list->items);
+    free(list);
+}
+
+int vpcep_decode_service_info(const char *json, size_t len, vpcep_service_info **out)
+{
+    if (out == NULL)
+        return VPCEP_EINVALID;
+    return decode_one(json, len, sizeof(vpcep_service_info), dec_info, disp_info, (void **)out);
+}
+
+int vpcep_decode_service_info_list(const char *json, size_t len, vpcep_service_info_list **out)
+{
+    vpcep_service_info_list *l;
+    void *items = NULL;
+    int rc;
+
+    if (out == NULL)
+        return VPCEP_EINVALID;
+    *out = NULL;
+    l = calloc(1, sizeof(*l));
+    if (l == NULL)
+        return VPCEP_ENOMEM;
+    rc = decode_list(json, len, "endpoint_services", sizeof(vpcep_service_info), dec_info,
+                     disp_info, &items, &l->count, &l->total_count);
+    l->items = items;
+    if (rc != 0) {
+        free(l);
+        return rc;
+    }
+    *out = l;
+    return 0;
+}
+
+/* ---- connections ------------------------------------------------------------------------- */
+int rest_decode_connection_obj(const cJSON *o, vpcep_connection *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->id = rest_json_str(o, "id");
+    rest_json_int64(o, "marker_id", &c->marker_id);
+    c->domain_id = rest_json_str(o, "domain_id");
+    c->status = rest_json_str(o, "status");
+    c->description = rest_json_str(o, "description");
+    time_field(o, "created_at", &c->created_at, &c->created_at_epoch);
+    time_field(o, "updated_at", &c->updated_at, &c->updated_at_epoch);
+    return errors_decode(o, &c->errors, &c->n_errors);
+}
+
+void rest_connection_dispose(vpcep_connection *c)
+{
+    free(c->id);
+    free(c->domain_id);
+    free(c->status);
+    free(c->description);
+    free(c->created_at);
+    free(c->updated_at);
+    errors_free(c->errors, c->n_errors);
+    memset(c, 0, sizeof(*c));
+}
+
+static int dec_conn(const cJSON *o, void *item)
+{
+    return rest_decode_connection_obj(o, item);
+}
+static void disp_conn(void *item)
+{
+    rest_connection_dispose(item);
+}
+
+void vpcep_connection_free(vpcep_connection *conn)
+{
+    if (conn == NULL)
+        return;
+    rest_connection_dispose(conn);
+    free(conn);
+}
+
+void vpcep_connection_list_free(vpcep_connection_list *list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; i < list->count; i++)
+        rest_connection_dispose(&list->items[i]);
+    free(list->items);
+    free(list);
+}
+
+int vpcep_decode_connection_list(const char *json, size_t len, vpcep_connection_list **out)
+{
+    vpcep_connection_list *l;
+    void *items = NULL;
+    int rc;
+
+    if (out == NULL)
+        return VPCEP_EINVALID;
+    *out = NULL;
+    l = calloc(1, sizeof(*l));
+    if (l == NULL)
+        return VPCEP_ENOMEM;
+    rc = decode_list(json, len, "connections", sizeof(vpcep_connection), dec_conn, disp_conn,
+                     &items, &l->count, &l->total_count);
+    l->items = items;
+    if (rc != 0) {
+        free(l);
+        return rc;
+    }
+    *out = l;
+    return 0;
+}
+
+/* ---- permissions ------------------------------------------------------------------------- */
+static int dec_perm(const cJSON *o, void *item)
+{
+    vpcep_permission *p = item;
+    static const char prefix[] = "iam:domain::";
+
+    p->id = rest_json_str(o, "id");
+    p->permission = rest_json_str(o, "permission");
+    p->permission_type = rest_json_str(o, "permission_type");
+    p->description = rest_json_str(o, "description");
+    time_field(o, "created_at", &p->created_at, &p->created_at_epoch);
+    if (p->permission != NULL) {
+        const char *d = p->permission;
+        if (strncasecmp(d, prefix, sizeof(prefix) - 1) == 0)
+            d += sizeof(prefix) - 1;
+        p->domain_id = rest_strdup(d);
+        if (p->domain_id == NULL)
+            return VPCEP_ENOMEM;
+    }
+    return 0;
+}
+
+static void disp_perm(void *item)
+{
+    vpcep_permission *p = item;
+
+    free(p->id);
+    free(p->permission);
+    free(p->domain_id);
+    free(p->permission_type);
+    free(p->description);
+    free(p->created_at);
+    memset(p, 0, sizeof(*p));
+}
+
+void vpcep_permission_list_free(vpcep_permission_list *list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; i < list->count; i++)
+        disp_perm(&list->items[i]);
+    free(list->items);
+    free(list);
+}
+
+int vpcep_decode_permission_list(const char *json, size_t len, vpcep_permission_list **out)
+{
+    vpcep_permission_list *l;
+    void *items = NULL;
+    int rc;
+
+    if (out == NULL)
+        return VPCEP_EINVALID;
+    *out = NULL;
+    l = calloc(1, sizeof(*l));
+    if (l == NULL)
+        return VPCEP_ENOMEM;
+    rc = decode_list(json, len, "permissions", sizeof(vpcep_permission), dec_perm, disp_perm,
+                     &items, &l->count, &l->total_count);
+    l->items = items;
+    if (rc != 0) {
+        free(l);
+        return rc;
+    }
+    *out = l;
+    return 0;
+}
+
+/* ---- endpoints --------------------------------------------------------------------------- */
+static const cJSON *get_ci(const cJSON *o, const char *key)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+    return it != NULL ? it : cJSON_GetObjectItem(o, key); /* case-insensitive fallback */
+}
+
+static int policy_decode(const cJSON *o, vpcep_endpoint *e)
+{
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, "policy_statement"), *it;
+    int cnt, rc;
+
+    if (!cJSON_IsArray(arr) || (cnt = cJSON_GetArraySize(arr)) <= 0)
+        return 0;
+    e->policy_statements = calloc((size_t)cnt, sizeof(*e->policy_statements));
+    if (e->policy_statements == NULL)
+        return VPCEP_ENOMEM;
+    cJSON_ArrayForEach(it, arr)
+    {
+        vpcep_policy_statement *ps;
+        const cJSON *eff;
+        if (!cJSON_IsObject(it))
+            continue;
+        ps = &e->policy_statements[e->n_policy_statements++];
+        eff = get_ci(it, "Effect");
+        if (cJSON_IsString(eff)) {
+            ps->effect = rest_strdup(eff->valuestring);
+            if (ps->effect == NULL)
+                return VPCEP_ENOMEM;
+        }
+        /* str_array looks the key up case-sensitively: try both spellings. */
+        if ((rc = str_array(it, "Action", &ps->actions, &ps->n_actions)) != 0)
+            return rc;
+        if (ps->n_actions == 0 && (rc = str_array(it, "action", &ps->actions, &ps->n_actions)) != 0)
+            return rc;
+        if ((rc = str_array(it, "Resource", &ps->resources, &ps->n_resources)) != 0)
+            return rc;
+        if (ps->n_resources == 0 &&
+            (rc = str_array(it, "resource", &ps->resources, &ps->n_resources)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
+int rest_decode_endpoint_obj(const cJSON *o, vpcep_endpoint *e)
+{
+    int rc;
+
+    memset(e, 0, sizeof(*e));
+    e->id = rest_json_str(o, "id");
+    e->service_type = rest_json_str(o, "service_type");
+    e->status = rest_json_str(o, "status");
+    e->endpoint_service_name = rest_json_str(o, "endpoint_service_name");
+    e->endpoint_service_id = rest_json_str(o, "endpoint_service_id");
+    rest_json_int64(o, "marker_id", &e->marker_id);
+    e->enable_dns_set = rest_json_bool(o, "enable_dns", &e->enable_dns);
+    e->ip = rest_json_str(o, "ip");
+    e->vpc_id = rest_json_str(o, "vpc_id");
+    e->subnet_id = rest_json_str(o, "subnet_id");
+    time_field(o, "created_at", &e->created_at, &e->created_at_epoch);
+    time_field(o, "updated_at", &e->updated_at, &e->updated_at_epoch);
+    e->project_id = rest_json_str(o, "project_id");
+    e->enable_whitelist_set = rest_json_bool(o, "enable_whitelist", &e->enable_whitelist);
+    e->description = rest_json_str(o, "description");
+    e->specification_name = rest_json_str(o, "specification_name");
+    e->endpoint_pool_id = rest_json_str(o, "endpoint_pool_id");
+    e->enable_status = rest_json_str(o, "enable_status");
+    if ((rc = str_array(o, "active_status", &e->active_status, &e->n_active_status)) != 0 ||
+        (rc = str_array(o, "dns_names", &e->dns_names, &e->n_dns_names)) != 0 ||
+        (rc = str_array(o, "whitelist", &e->whitelist, &e->n_whitelist)) != 0 ||
+        (rc = str_array(o, "routetables", &e->routetables, &e->n_routetables)) != 0 ||
+        (rc = tags_decode(o, &e->tags, &e->n_tags)) != 0 ||
+        (rc = errors_decode(o, &e->errors, &e->n_errors)) != 0 || (rc = policy_decode(o, e)) != 0)
+        return rc;
+    return 0;
+}
+
+void rest_endpoint_dispose(vpcep_endpoint *e)
+{
+    size_t i;
+
+    free(e->id);
+    free(e->service_type);
+    free(e->status);
+    str_array_free(e->active_status, e->n_active_status);
+    free(e->endpoint_service_name);
+    free(e->endpoint_service_id);
+    str_array_free(e->dns_names, e->n_dns_names);
+    free(e->ip);
+    free(e->vpc_id);
+    free(e->subnet_id);
+    free(e->created_at);
+    free(e->updated_at);
+    free(e->project_id);
+    tags_free(e->tags, e->n_tags);
+    errors_free(e->errors, e->n_errors);
+    str_array_free(e->whitelist, e->n_whitelist);
+    str_array_free(e->routetables, e->n_routetables);
+    for (i = 0; i < e->n_policy_statements; i++) {
+        free(e->policy_statements[i].effect);
+        str_array_free(e->policy_statements[i].actions, e->policy_statements[i].n_actions);
+        str_array_free(e->policy_statements[i].resources, e->policy_statements[i].n_resources);
+    }
+    free(e->policy_statements);
+    free(e->description);
+    free(e->specification_name);
+    free(e->endpoint_pool_id);
+    free(e->enable_status);
+    memset(e, 0, sizeof(*e));
+}
+
+static int dec_ep(const cJSON *o, void *item)
+{
+    return rest_decode_endpoint_obj(o, item);
+}
+static void disp_ep(void *item)
+{
+    rest_endpoint_dispose(item);
+}
+
+void vpcep_endpoint_free(vpcep_endpoint *ep)
+{
+    if (ep == NULL)
+        return;
+    rest_endpoint_dispose(ep);
+    free(ep);
+}
+
+void vpcep_endpoint_list_free(vpcep_endpoint_list *list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; i < list->count; i++)
+        rest_endpoint_dispose(&list->items[i]);
+    free(list->items);
+    free(list);
+}
+
+int vpcep_decode_endpoint(const char *json, size_t len, vpcep_endpoint **out)
+{
+    if (out == NULL)
+        return VPCEP_EINVALID;
+    return decode_one(json, len, sizeof(vpcep_endpoint), dec_ep, disp_ep, (void **)out);
+}
+
+int vpcep_decode_endpoint_list(const char *json, size_t len, vpcep_endpoint_list **out)
+{
+    vpcep_endpoint_list *l;
+    void *items = NULL;
+    int rc;
+
+    if (out == NULL)
+        return VPCEP_EINVALID;
+    *out = NULL;
+    l = calloc(1, sizeof(*l));
+    if (l == NULL)
+        return VPCEP_ENOMEM;
+    rc = decode_list(json, len, "endpoints", sizeof(vpcep_endpoint), dec_ep, disp_ep, &items,
+                     &l->count, &l->total_count);
+    l->items = items;
+    if (rc != 0) {
+        free(l);
+        return rc;
+    }
+    *out = l;
+    return 0;
+}
+
+/* ---- quotas, versions, project tags ------------------------------------------------------ */
+static int dec_quota(const cJSON *o, void *item)
+{
+    vpcep_quota *q = item;
+
+    q->type = rest_json_str(o, "type");
+    rest_json_int64(o, "used", &q->used);
+    rest_json_int64(o, "quota", &q->quota);
+    return 0;
+}
+
+static void disp_quota(void *item)
+{
+    vpcep_quota *q = item;
+    free(q->type);
+    q->type = NULL;
+}
+
+void vpcep_quota_list_free(vpcep_quota_list *list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; i < list->count; i++)
+        disp_quota(&list->items[i]);
+    free(list->items);
+    free(list);
+}
+
+int vpcep_decode_quota_list(const char *json, size_t len, vpcep_quota_list **out)
+{
+    vpcep_quota_list *l = NULL;
+    cJSON *root = NULL;
+    const cJSON *q;
+    char *printed = NULL;
+    void *items = NULL;
+    int rc = 0;
+
+    if (out == NULL)
+        return VPCEP_EINVALID;
+    *out = NULL;
+    root = rest_json_parse(json, len);
+    if (!cJSON_IsObject(root)) {
+        rc = VPCEP_EINVALID;
+        goto done;
+    }
+    l = calloc(1, sizeof(*l));
+    if (l == NULL) {
+        rc = VPCEP_ENOMEM;
+        goto done;
+    }
+    q = cJSON_GetObjectItemCaseSensitive(root, "quotas");
+    if (cJSON_IsObject(q)) {
+        printed = cJSON_PrintUnformatted(q);
+        if (printed == NULL) {
+            rc = VPCEP_ENOMEM;
+            goto done;
+        }
+        rc = decode_list(printed, strlen(printed), "resources", sizeof(vpcep_quota), dec_quota,
+                         disp_quota, &items, &l->count, NULL);
+        l->items = items;
+        if (rc != 0)
+            goto done;
+    }
+    *out = l;
+    l = NULL;
+done:
+    free(l);
+    cJSON_free(printed);
+    cJSON_Delete(root);
+    return rc;
+}
+
+static int dec_version(const cJSON *o, void *item)
+{
+    vpcep_api_version *v = item;
+
+    v->id = rest_json_str(o, "id");
+    v->status = rest_json_str(o, "status");
+    v->version = rest_json_str(o, "version");
+    v->min_version = rest_json_str(o, "min_version");
+    v->updated = rest_json_str(o, "updated");
+    return 0;
+}
+
+static void disp_version(void *item)
+{
+    vpcep_api_version *v = item;
+
+    free(v->id);
+    free(v->status);
+    free(v->version);
+    free(v->min_version);
+    free(v->updated);
+    memset(v, 0, sizeof(*v));
+}
+
+void vpcep_api_version_list_free(vpcep_api_version_list *list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; i < list->count; i++)
+        disp_version(&list->items[i]);
+    free(list->items);
+    free(list);
+}
+
+int vpcep_decode_api_version_list(const char *json, size_t len, vpcep_api_version_list **out)
+{
+    vpcep_api_version_list *l = NULL;
+    cJSON *root = NULL;
+    const cJSON *one;
+    void *items = NULL;
+    int rc = 0;
+
+    if (out == NULL)
+        return VPCEP_EINVALID;
+    *out = NULL;
+    root = rest_json_parse(json, len);
+    if (!cJSON_IsObject(root)) {
+        rc = VPCEP_EINVALID;
+        goto done;
+    }
+    l = calloc(1, sizeof(*l));
+    if (l == NULL) {
+        rc = VPCEP_ENOMEM;
+        goto done;
+    }
+    one = cJSON_GetObjectItemCaseSensitive(root, "version");
+    if (cJSON_IsObject(one)) {
+        l->items = calloc(1, sizeof(*l->items));
+        if (l->items == NULL) {
+            rc = VPCEP_ENOMEM;
+            goto done;
+        }
+        dec_version(one, &l->items[0]);
+        l->count = 1;
+    } else {
+        rc = decode_list(json, len, "versions", sizeof(vpcep_api_version), dec_version,
+                         disp_version, &items, &l->count, NULL);
+        l->items = items;
+        if (rc != 0)
+            goto done;
+    }
+    *out = l;
+    l = NULL;
+done:
+    if (l != NULL)
+        vpcep_api_version_list_free(l);
+    cJSON_Delete(root);
+    return rc;
+}
+
+static int dec_ptag(const cJSON *o, void *item)
+{
+    vpcep_project_tag *t = item;
+
+    t->key = rest_json_str(o, "key");
+    return str_array(o, "values", &t->values, &t->n_values);
+}
+
+static void disp_ptag(void *item)
+{
+    vpcep_project_tag *t = item;
+
+    free(t->key);
+    str_array_free(t->values, t->n_values);
+    memset(t, 0, sizeof(*t));
+}
+
+void vpcep_project_tag_list_free(vpcep_project_tag_list *list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; i < list->count; i++)
+        disp_ptag(&list->items[i]);
+    free(list->items);
+    free(list);
+}
+
+int vpcep_decode_project_tag_list(const char *json, size_t len, vpcep_project_tag_list **out)
+{
+    vpcep_project_tag_list *l;
+    void *items = NULL;
+    int rc;
+
+    if (out == NULL)
+        return VPCEP_EINVALID;
+    *out = NULL;
+    l = calloc(1, sizeof(*l));
+    if (l == NULL)
+        return VPCEP_ENOMEM;
+    rc = decode_list(json, len, "tags", sizeof(vpcep_project_tag), dec_ptag, disp_ptag, &items,
+                     &l->count, NULL);
+    l->items = items;
+    if (rc != 0) {
+        free(l);
+        return rc;
+    }
+    *out = l;
+    return 0;
+}

@@ -1,0 +1,198 @@
+/*
+ * Internal interfaces of the VPCEP client (provider/rest). Not installed; the unit tests
+ * include it to reach the transport seam and the helpers.
+ */
+#ifndef VPCEP_REST_INTERNAL_H
+#define VPCEP_REST_INTERNAL_H
+
+#include <vpcep/vpcep.h>
+
+#include <cjson/cJSON.h>
+
+#include <pthread.h>
+#include <stdarg.h>
+
+#define REST_HIDDEN __attribute__((visibility("hidden")))
+
+/* ---- small growable byte buffer with a hard cap --------------------------------------- */
+typedef struct rest_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+    size_t limit; /* 0 = unlimited */
+    int oom;      /* allocation failed or limit exceeded */
+    int toolarge;
+} rest_buf;
+
+REST_HIDDEN void rest_buf_init(rest_buf *b, size_t limit);
+REST_HIDDEN int rest_buf_append(rest_buf *b, const void *data, size_t len);
+REST_HIDDEN int rest_buf_appendf(rest_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+REST_HIDDEN int rest_buf_append_escaped(rest_buf *b, const char *s, int keep_slash);
+REST_HIDDEN void rest_buf_dispose(rest_buf *b);
+/* Takes the buffer's memory (NUL-terminated, "" if empty); NULL on failure. */
+REST_HIDDEN char *rest_buf_detach(rest_buf *b);
+
+REST_HIDDEN char *rest_strdup(const char *s);
+REST_HIDDEN char *rest_strndup(const char *s, size_t n);
+REST_HIDDEN void rest_strlcpy(char *dst, const char *src, size_t size);
+
+/* ---- errors ----------------------------------------------------------------------------- */
+REST_HIDDEN int rest_fail(vpcep_error *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+REST_HIDDEN void rest_error_clear(vpcep_error *err);
+/* Fills err from an HTTP answer (status + body with error_code/error_msg); returns the code. */
+REST_HIDDEN int rest_error_from_response(
+    vpcep_error *err, long status, const char *body, size_t len, const char *request_id);
+/* 1 if the answer should be retried (429, 5xx, EndPoint.0022). */
+REST_HIDDEN int rest_status_retryable(long status, const char *api_code);
+
+/* ---- HTTP seam -------------------------------------------------------------------------- */
+typedef struct rest_http_request {
+    const char *method;
+    const char *url;
+    const char *const *headers; /* "Name: value" */
+    size_t n_headers;
+    const char *body;
+    size_t body_len;
+} rest_http_request;
+
+typedef struct rest_http_response {
+    long status;
+    char *body; /* NUL-terminated, owned */
+    size_t body_len;
+    char request_id[128];
+    long retry_after_s;  /* -1 when absent */
+    char *subject_token; /* X-Subject-Token, owned, or NULL */
+} rest_http_response;
+
+REST_HIDDEN void rest_http_response_dispose(rest_http_response *rs);
+
+/* Performs one HTTP exchange. 0 when an answer (any status) arrived; else ETRANSPORT,
+ * ETIMEOUT, ECANCELED, ETOOLARGE, ENOMEM with err filled. */
+typedef int (*rest_transport_fn)(void *ud,
+                                 vpcep_client *client,
+                                 const rest_http_request *rq,
+                                 rest_http_response *rs,
+                                 vpcep_error *err);
+
+/* Replaces the transport (tests). NULL restores libcurl. */
+REST_HIDDEN void rest_client_set_transport(vpcep_client *client, rest_transport_fn fn, void *ud);
+
+typedef enum rest_auth_mode {
+    REST_AUTH_AKSK = 1,
+    REST_AUTH_TOKEN,
+    REST_AUTH_PASSWORD
+} rest_auth_mode;
+
+struct vpcep_client {
+    char *region;
+    char *endpoint; /* no trailing slash */
+    char *project_id;
+    char *access_key;
+    char *secret_key;
+    char *token;
+    char *user_name;
+    char *password;
+    char *domain_name;
+    char *auth_url; /* no trailing slash */
+    char *cacert_file;
+    char *user_agent;
+    int insecure;
+    long timeout_ms;
+    int max_retries;
+    size_t max_body_bytes;
+    long retry_base_ms;
+    long retry_cap_ms;
+    void (*log)(void *ud, int level, const char *msg);
+    void *log_ud;
+    int (*cancelled)(void *ud);
+    void *cancel_ud;
+    void (*sleep)(void *ud, long ms);
+    int64_t (*now_ms)(void *ud);
+    void *clock_ud;
+    rest_auth_mode auth;
+
+    pthread_mutex_t lock; /* guards everything below */
+    char *iam_token;      /* password auth: current token */
+    unsigned int token_gen;
+    uint64_t rng;
+    vpcep_client_stats stats;
+
+    rest_transport_fn transport;
+    void *transport_ud;
+    void *curl_share;           /* struct rest_share (http.c) */
+    pthread_mutex_t token_lock; /* serialises IAM token requests */
+};
+
+/* ---- request layer ---------------------------------------------------------------------- */
+typedef struct rest_request {
+    const char *method;
+    const char *path; /* below /v1/{project_id}, e.g. "/vpc-endpoint-services"; or absolute
+                         from the endpoint root when raw_path is set */
+    int raw_path;
+    const char *query;   /* encoded, without '?', or NULL */
+    const char *body;    /* JSON or NULL */
+    int create;          /* outcome-unknown failures are not retried (caller looks up first) */
+    unsigned int *calls; /* optional counter of HTTP requests */
+} rest_request;
+
+typedef struct rest_result {
+    long status;
+    char *body;
+    size_t body_len;
+    int outcome_unknown; /* create: transport failure or 5xx, the object may exist */
+} rest_result;
+
+REST_HIDDEN void rest_result_dispose(rest_result *r);
+/* Sends the request with authentication, retries and error mapping. 0 on a 2xx answer. */
+REST_HIDDEN int
+rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_error *err);
+REST_HIDDEN void rest_log(vpcep_client *c, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+REST_HIDDEN int rest_cancelled(vpcep_client *c);
+/* Sleeps ms (honouring cancellation): 0 or VPCEP_ECANCELED. */
+REST_HIDDEN int rest_sleep(vpcep_client *c, long ms, vpcep_error *err);
+REST_HIDDEN int64_t rest_now_ms(vpcep_client *c);
+/* Backoff with jitter in [d/2, d] where d = vpcep_backoff_delay_ms(attempt). */
+REST_HIDDEN long rest_backoff_jittered(vpcep_client *c, int attempt);
+REST_HIDDEN int rest_ensure_project(vpcep_client *c, unsigned int *calls, vpcep_error *err);
+
+/* ---- signing ---------------------------------------------------------------------------- */
+REST_HIDDEN int rest_sdk_date(char out[17], time_t t);
+/* Canonical request text for tests (caller frees). */
+REST_HIDDEN int rest_canonical_request(const char *method,
+                                       const char *url,
+                                       const char *const *headers,
+                                       size_t n_headers,
+                                       const void *body,
+                                       size_t body_len,
+                                       char **canonical,
+                                       char **signed_headers);
+REST_HIDDEN void rest_sha256_hex(const void *data, size_t len, char out[65]);
+
+/* ---- JSON helpers ----------------------------------------------------------------------- */
+REST_HIDDEN cJSON *rest_json_parse(const char *json, size_t len);
+REST_HIDDEN char *rest_json_str(const cJSON *obj, const char *key);
+REST_HIDDEN int rest_json_bool(const cJSON *obj, const char *key, int *value);
+REST_HIDDEN int rest_json_int64(const cJSON *obj, const char *key, int64_t *value);
+REST_HIDDEN int rest_decode_service_obj(const cJSON *o, vpcep_service *s);
+REST_HIDDEN int rest_decode_endpoint_obj(const cJSON *o, vpcep_endpoint *e);
+REST_HIDDEN int rest_decode_connection_obj(const cJSON *o, vpcep_connection *c);
+REST_HIDDEN void rest_service_dispose(vpcep_service *s);
+REST_HIDDEN void rest_endpoint_dispose(vpcep_endpoint *e);
+REST_HIDDEN void rest_connection_dispose(vpcep_connection *c);
+
+/* Internal getters that count HTTP calls (waiters). */
+REST_HIDDEN int rest_service_get(
+    vpcep_client *c, vpcep_service **out, const char *id, unsigned int *calls, vpcep_error *err);
+REST_HIDDEN int rest_endpoint_get(
+    vpcep_client *c, vpcep_endpoint **out, const char *id, unsigned int *calls, vpcep_error *err);
+REST_HIDDEN int rest_connection_find(vpcep_client *c,
+                                     vpcep_connection **out,
+                                     const char *service_id,
+                                     const char *endpoint_id,
+                                     unsigned int *calls,
+                                     vpcep_error *err);
+
+#endif
