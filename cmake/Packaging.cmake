@@ -133,3 +133,13 @@ if(_tfpv_libs)
           DESTINATION ${TFPV_CMAKE_DIR}
           COMPONENT development)
 endif()
+
+# ----- the packaging test (label packaging) -----------------------------------------------------
+if(TFPV_TESTS AND TARGET terraform-provider-vpcep AND TARGET tfp AND TARGET vpcep
+   AND EXISTS ${CMAKE_SOURCE_DIR}/tests/docs/packaging_test.cmake)
+  add_test(NAME packaging
+           COMMAND ${CMAKE_COMMAND} -DBUILD_DIR=${CMAKE_BINARY_DIR} -DVERSION=${PROJECT_VERSION}
+                   -DPLATFORM=${TFPV_PLATFORM} -DWORK=${CMAKE_BINARY_DIR}/packaging-test
+                   -P ${CMAKE_SOURCE_DIR}/tests/docs/packaging_test.cmake)
+  set_tests_properties(packaging PROPERTIES LABELS packaging TIMEOUT 300)
+endif()
