@@ -6,7 +6,7 @@
 
 #include "types.h"
 
-#include <cmocka.h>
+// clang-format off
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <cmocka.h>
+// clang-format on
 
 /* Decodes cty JSON @p json as a value of the schema's type (fails the test otherwise). */
 static inline tfp_value *json_value(const tfp_schema *s, const char *json)
