@@ -748,6 +748,9 @@ static int endpoint_create(tfp_call *call, vpcep_client *client, const tfp_value
         rc = tfpv_overlay_known(st, planned);
     }
     if (rc == 0) {
+        rc = tfpv_unknowns_to_null(&st); /* never lose the new ID over an unknown */
+    }
+    if (rc == 0) {
         rc = tfp_call_set_result(call, st);
         st = NULL;
     }

@@ -116,7 +116,7 @@ int tfpv_set_string_collection(tfp_value *obj,
 /** Sets obj[name] to a known map(string) from parallel arrays. */
 int tfpv_set_string_map(
     tfp_value *obj, const char *name, const char *const *keys, const char *const *values, size_t n);
-/** Copies src[name] (may be absent: then null) into dst[name]. */
+/** Copies src[name] into dst[name]; absent or unknown becomes null. */
 int tfpv_copy_attr(tfp_value *dst, const tfp_value *src, const char *name);
 /** Copies every wholly known top-level attribute of @p planned into @p st (the API answer
  *  fills only what the plan left unknown, so apply results always match the plan). */

@@ -207,7 +207,7 @@ done:
 int tfpv_copy_attr(tfp_value *dst, const tfp_value *src, const char *name)
 {
     const tfp_value *v = tfpv_get(src, name);
-    if (v == NULL) {
+    if (v == NULL || !tfp_value_is_known(v)) {
         return tfp_value_set_attr_null(dst, name);
     }
     return tfp_value_set_attr_copy(dst, name, v);
