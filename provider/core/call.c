@@ -1,11 +1,11 @@
 /* Handler calls: inputs, outputs, cancellation. */
+#include "core.h"
+
 #include <tfp/provider.h>
 
 #include <errno.h>
 #include <string.h>
 #include <time.h>
-
-#include "core.h"
 
 void tfp__call_init(tfp_call *call, tfp_provider *p, tfp_op op)
 {

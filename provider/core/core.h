@@ -5,14 +5,14 @@
 #ifndef TFP_CORE_CORE_H
 #define TFP_CORE_CORE_H
 
+#include "util.h"
+
 #include <tfp/tfp.h>
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include "util.h"
 
 /** Maximum nesting depth accepted by the decoders (and produced by the encoders). */
 #define TFP__MAX_DEPTH 64
@@ -79,9 +79,9 @@ int tfp__value_copy_as(tfp_value **out, const tfp_value *v, const tfp_type *t);
 /* ----- numbers (decimal text) ----- */
 typedef struct tfp__decimal {
     int neg;
-    int inf;       /* 1 for an infinity */
-    char *digits;  /* significant digits, no leading/trailing zeros; "" for zero; owned */
-    long exp;      /* value = digits * 10^exp */
+    int inf;      /* 1 for an infinity */
+    char *digits; /* significant digits, no leading/trailing zeros; "" for zero; owned */
+    long exp;     /* value = digits * 10^exp */
 } tfp__decimal;
 
 /** Parses decimal text (also "+Inf", "-Inf", "Infinity"). @return 0, TFP_EINVALID, TFP_ENOMEM. */
@@ -168,7 +168,6 @@ struct tfp_schema {
     int64_t version;
     tfp_block root;
 };
-
 
 /* ----- provider, resources, calls ----- */
 struct tfp_resource {

@@ -1,12 +1,12 @@
 /* Attribute paths and diagnostics. */
+#include "core.h"
+
 #include <tfp/diag.h>
 
 #include <cjson/cJSON.h>
 
 #include <stdarg.h>
 #include <string.h>
-
-#include "core.h"
 
 int tfp_path_new(tfp_path **out)
 {
@@ -335,7 +335,8 @@ static int diags_vattr(tfp_diags *d,
     return error;
 }
 
-int tfp_diags_error(tfp_diags *d, const char *attr, const char *summary, const char *detail_fmt, ...)
+int tfp_diags_error(
+    tfp_diags *d, const char *attr, const char *summary, const char *detail_fmt, ...)
 {
     va_list ap;
     int error;
@@ -345,11 +346,8 @@ int tfp_diags_error(tfp_diags *d, const char *attr, const char *summary, const c
     return error;
 }
 
-int tfp_diags_warning(tfp_diags *d,
-                      const char *attr,
-                      const char *summary,
-                      const char *detail_fmt,
-                      ...)
+int tfp_diags_warning(
+    tfp_diags *d, const char *attr, const char *summary, const char *detail_fmt, ...)
 {
     va_list ap;
     int error;

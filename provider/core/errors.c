@@ -1,7 +1,7 @@
 /* Return-code descriptions, version, and the public free function. */
-#include <tfp/common.h>
-
 #include "core.h"
+
+#include <tfp/common.h>
 
 const char *tfp_strerror(int code)
 {

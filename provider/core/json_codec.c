@@ -6,14 +6,14 @@
  * text of every number token in document order and attaches it to the matching cJSON number
  * node (as its valuestring, which cJSON_Delete frees); the decoder then uses that text.
  */
+#include "core.h"
+
 #include <tfp/value.h>
 
 #include <cjson/cJSON.h>
 
 #include <stdarg.h>
 #include <string.h>
-
-#include "core.h"
 
 typedef struct jdec {
     tfp_path *path;
@@ -172,8 +172,8 @@ static int jdec_string_like(jdec *d, const cJSON *node, const tfp_type *t, tfp_v
     return jfail(d, TFP_EINVALID, "a bool is required");
 }
 
-static int jdec_collection(jdec *d, const cJSON *node, const tfp_type *t, tfp_value **out,
-                           int depth)
+static int
+jdec_collection(jdec *d, const cJSON *node, const tfp_type *t, tfp_value **out, int depth)
 {
     tfp_value *v = NULL;
     tfp_value *elem = NULL;
@@ -414,11 +414,8 @@ static int is_json_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-int tfp_value_from_json(tfp_value **out,
-                        const tfp_type *t,
-                        const char *json,
-                        size_t len,
-                        char **err_out)
+int tfp_value_from_json(
+    tfp_value **out, const tfp_type *t, const char *json, size_t len, char **err_out)
 {
     jdec d = {NULL, NULL};
     cJSON *root = NULL;

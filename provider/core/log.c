@@ -1,4 +1,6 @@
 /* hclog JSON lines on stderr, the format go-plugin parses (plugin-protocol.md 1.9). */
+#include "core.h"
+
 #include <tfp/log.h>
 
 #include <cjson/cJSON.h>
@@ -10,8 +12,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#include "core.h"
 
 /* 0 = not read yet, else a tfp_log_level. */
 static atomic_int log_level;

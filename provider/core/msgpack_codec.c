@@ -8,6 +8,8 @@
  * holds that many elements, so a 5-byte message can request ~100 GB. The reader below checks
  * every length against the bytes that remain and bounds the depth to TFP__MAX_DEPTH.
  */
+#include "core.h"
+
 #include <tfp/value.h>
 
 #include <msgpack.h>
@@ -16,11 +18,20 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "core.h"
-
 /* ----- reader ----- */
 
-enum mp_kind { MP_NIL, MP_BOOL, MP_INT, MP_UINT, MP_FLOAT, MP_STR, MP_BIN, MP_ARRAY, MP_MAP, MP_EXT };
+enum mp_kind {
+    MP_NIL,
+    MP_BOOL,
+    MP_INT,
+    MP_UINT,
+    MP_FLOAT,
+    MP_STR,
+    MP_BIN,
+    MP_ARRAY,
+    MP_MAP,
+    MP_EXT
+};
 
 typedef struct mp_token {
     enum mp_kind kind;
@@ -224,8 +235,8 @@ static int mp_next(mp_reader *r, mp_token *t)
 
 static const char *mp_kind_name(enum mp_kind k)
 {
-    static const char *const names[] = {"nil", "bool",  "integer", "integer", "float",
-                                        "string", "binary", "array", "map", "extension"};
+    static const char *const names[] = {"nil",    "bool",   "integer", "integer", "float",
+                                        "string", "binary", "array",   "map",     "extension"};
     return names[k];
 }
 
@@ -330,8 +341,8 @@ static int dec_dynamic(dec *d, const mp_token *tok, tfp_value **out, int depth)
     return error;
 }
 
-static int dec_collection(dec *d, const tfp_type *t, const mp_token *tok, tfp_value **out,
-                          int depth)
+static int
+dec_collection(dec *d, const tfp_type *t, const mp_token *tok, tfp_value **out, int depth)
 {
     tfp_value *v = NULL;
     tfp_value *elem = NULL;
@@ -382,8 +393,7 @@ static int dec_key(dec *d, char **key_out)
         return dec_fail(d, TFP_EINVALID, "truncated input%s", "");
     }
     if (kt.kind != MP_STR && kt.kind != MP_BIN) {
-        return dec_fail(d, TFP_EINVALID, "map keys must be strings, got %s",
-                        mp_kind_name(kt.kind));
+        return dec_fail(d, TFP_EINVALID, "map keys must be strings, got %s", mp_kind_name(kt.kind));
     }
     if (!util_utf8_valid((const char *)kt.data, kt.len) || memchr(kt.data, 0, kt.len) != NULL) {
         return dec_fail(d, TFP_EINVALID, "invalid UTF-8 in a map key%s", "");
@@ -599,11 +609,8 @@ static int dec_value(dec *d, const tfp_type *t, tfp_value **out, int depth)
     return dec_fail(d, TFP_EINVALID, "unsupported type%s", "");
 }
 
-int tfp_value_from_msgpack(tfp_value **out,
-                           const tfp_type *t,
-                           const void *data,
-                           size_t len,
-                           char **err_out)
+int tfp_value_from_msgpack(
+    tfp_value **out, const tfp_type *t, const void *data, size_t len, char **err_out)
 {
     dec d;
     tfp_value *v = NULL;

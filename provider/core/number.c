@@ -1,14 +1,14 @@
 /* Exact decimal numbers: parsing, comparison and the int64 / float64 / text encodings that cty
  * uses on the wire. Numbers are carried as their decimal text and never rounded unless a
  * caller asks for a double. */
+#include "core.h"
+
 #include <tfp/value.h>
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "core.h"
 
 void tfp__decimal_dispose(tfp__decimal *d)
 {

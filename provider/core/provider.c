@@ -1,11 +1,11 @@
 /* The provider registry: provider, resource and data-source types. */
+#include "core.h"
+#include "rpc.h"
+
 #include <tfp/provider.h>
 
 #include <string.h>
 #include <time.h>
-
-#include "core.h"
-#include "rpc.h"
 
 int tfp_provider_new(tfp_provider **out, const char *name, const char *version)
 {

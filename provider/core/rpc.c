@@ -2,16 +2,16 @@
  * (or the documented default) through a tfp_call, check and encode the result. */
 #include "rpc.h"
 
-#include <string.h>
-
 #include "core.h"
+
+#include <string.h>
 
 int tfp__value_to_msgpack_as(void **out, size_t *len_out, const tfp_value *v, const tfp_type *t);
 
 /* Result checks. */
-#define CHECK_KNOWN 1u    /* the result must be wholly known */
-#define CHECK_NONNULL 2u  /* a null result without errors is an error */
-#define CHECK_NULL 4u     /* the result must be null (destroy) */
+#define CHECK_KNOWN 1u   /* the result must be wholly known */
+#define CHECK_NONNULL 2u /* a null result without errors is an error */
+#define CHECK_NULL 4u    /* the result must be null (destroy) */
 
 void tfp__rpc_result_dispose(tfp__rpc_result *r)
 {
@@ -131,12 +131,11 @@ static int decode_dynamic(tfp_diags *diags,
     }
     if (error) {
         char *summary = util_asprintf("Invalid %s value", what);
-        int rc = summary == NULL
-                     ? TFP_ENOMEM
-                     : tfp_diags_add(diags, TFP_SEVERITY_ERROR, NULL, summary,
-                                     "The %s value could not be decoded (%s): %s", what,
-                                     dv->msgpack_len > 0 ? "msgpack" : "JSON",
-                                     err != NULL ? err : tfp_strerror(error));
+        int rc = summary == NULL ? TFP_ENOMEM
+                                 : tfp_diags_add(diags, TFP_SEVERITY_ERROR, NULL, summary,
+                                                 "The %s value could not be decoded (%s): %s", what,
+                                                 dv->msgpack_len > 0 ? "msgpack" : "JSON",
+                                                 err != NULL ? err : tfp_strerror(error));
         util_free(summary);
         util_free(err);
         return rc != 0 ? rc : 1;
@@ -335,7 +334,8 @@ static int run_handler(tfp_call *call, tfp_handler_fn fn, tfp_handler_fn dflt)
 }
 
 /* Checks the call's result against @p t and @p checks and encodes it into @p out. */
-static int finish_value(tfp_call *call, const tfp_type *t, unsigned int checks, tfp__rpc_result *out)
+static int
+finish_value(tfp_call *call, const tfp_type *t, unsigned int checks, tfp__rpc_result *out)
 {
     tfp_path *path = NULL;
     char *where = NULL;
@@ -350,10 +350,9 @@ static int finish_value(tfp_call *call, const tfp_type *t, unsigned int checks, 
     }
     if (v == NULL || tfp_value_is_null(v)) {
         if ((checks & CHECK_NONNULL) && !has_errors) {
-            error = tfp_diags_add(call->diags, TFP_SEVERITY_ERROR, NULL,
-                                  "Provider returned no object",
-                                  "The %s handler of %s returned a null object.",
-                                  op_name(call->op), call->type_name);
+            error = tfp_diags_add(
+                call->diags, TFP_SEVERITY_ERROR, NULL, "Provider returned no object",
+                "The %s handler of %s returned a null object.", op_name(call->op), call->type_name);
         }
         goto done;
     }
@@ -371,13 +370,11 @@ static int finish_value(tfp_call *call, const tfp_type *t, unsigned int checks, 
     }
     if (tfp__value_conforms(v, t, path) != 0) {
         (void)tfp_path_to_string(&where, path);
-        error = tfp_diags_add(call->diags, TFP_SEVERITY_ERROR, NULL,
-                              "Provider produced an invalid object",
-                              "The %s result of %s does not conform to the schema%s%s.",
-                              op_name(call->op),
-                              call->type_name != NULL ? call->type_name : "the provider",
-                              (where != NULL && where[0] != '\0') ? " at " : "",
-                              where != NULL ? where : "");
+        error = tfp_diags_add(
+            call->diags, TFP_SEVERITY_ERROR, NULL, "Provider produced an invalid object",
+            "The %s result of %s does not conform to the schema%s%s.", op_name(call->op),
+            call->type_name != NULL ? call->type_name : "the provider",
+            (where != NULL && where[0] != '\0') ? " at " : "", where != NULL ? where : "");
         goto done;
     }
     tfp_path_free(path);
@@ -397,11 +394,10 @@ static int finish_value(tfp_call *call, const tfp_type *t, unsigned int checks, 
     }
     error = tfp__value_to_msgpack_as(&bytes, &len, v, t);
     if (error == TFP_EINVALID || error == TFP_ETOOLARGE) {
-        error = tfp_diags_add(call->diags, TFP_SEVERITY_ERROR, NULL,
-                              "Provider produced an invalid object",
-                              "The %s result of %s could not be encoded: %s.", op_name(call->op),
-                              call->type_name != NULL ? call->type_name : "the provider",
-                              tfp_strerror(error));
+        error = tfp_diags_add(
+            call->diags, TFP_SEVERITY_ERROR, NULL, "Provider produced an invalid object",
+            "The %s result of %s could not be encoded: %s.", op_name(call->op),
+            call->type_name != NULL ? call->type_name : "the provider", tfp_strerror(error));
         goto done;
     }
     if (error) {

@@ -1,10 +1,10 @@
 /* Schemas: blocks of attributes and nested blocks, flag and nesting rules
  * (plugin-protocol.md 3.6), and the implied value type. */
+#include "core.h"
+
 #include <tfp/schema.h>
 
 #include <string.h>
-
-#include "core.h"
 
 /* Guards the computation of cached implied types (reads use an atomic fast path). */
 static pthread_mutex_t type_cache_lock = PTHREAD_MUTEX_INITIALIZER;

@@ -1,12 +1,12 @@
 /* Types: immutable, reference counted; primitives are static singletons. */
+#include "core.h"
+
 #include <tfp/value.h>
 
 #include <cjson/cJSON.h>
 
 #include <stdlib.h>
 #include <string.h>
-
-#include "core.h"
 
 static struct tfp_type type_string = {TFP_KIND_STRING, 1, 0, NULL, 0, NULL, NULL};
 static struct tfp_type type_number = {TFP_KIND_NUMBER, 1, 0, NULL, 0, NULL, NULL};

@@ -1,11 +1,11 @@
 /* The value model: construction, access, equality and conformance (cty semantics). */
+#include "core.h"
+
 #include <tfp/value.h>
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "core.h"
 
 tfp_value *tfp__value_alloc(const tfp_type *t, int state)
 {

@@ -7,7 +7,7 @@
 #include <string.h>
 
 static atomic_long alloc_counter;
-static atomic_long fail_at;  /* counter value at which to fail; 0 = off */
+static atomic_long fail_at; /* counter value at which to fail; 0 = off */
 static atomic_int fail_sticky;
 
 void util_alloc_fail_at(long n, int sticky)

@@ -63,7 +63,10 @@ typedef struct util_buf {
     int error;  /* first error, sticky */
 } util_buf;
 
-#define UTIL_BUF_INIT(cap_) {NULL, 0, 0, (cap_), 0}
+#define UTIL_BUF_INIT(cap_)                                                                        \
+    {                                                                                              \
+        NULL, 0, 0, (cap_), 0                                                                      \
+    }
 
 void util_buf_init(util_buf *b, size_t cap);
 void util_buf_dispose(util_buf *b);

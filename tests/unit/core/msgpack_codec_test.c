@@ -1,0 +1,486 @@
+/* The cty msgpack codec against the byte sequences recorded in plugin-protocol.md 3.2-3.4. */
+#include "test_helpers.h"
+
+#define CONFIG_BYTES                                                                               \
+    "\x83\xa2id\xc0\xa4name\xa5"                                                                   \
+    "alpha\xa4note\xa2n1"
+#define PLANNED_BYTES                                                                              \
+    "\x83\xa2id\xd4\x00\x00\xa4name\xa5"                                                           \
+    "alpha\xa4note\xa2n1"
+#define STATE_BYTES                                                                                \
+    "\x83\xa2id\xa9thing-755\xa4name\xa5"                                                          \
+    "alpha\xa4note\xa2n1"
+
+static void test_protocol_examples(void **state)
+{
+    tfp_type *t = test_thing_type();
+    tfp_value *v;
+    (void)state;
+
+    v = decode_ok(t, LIT(CONFIG_BYTES));
+    assert_true(tfp_value_is_null(tfp_value_attr(v, "id")));
+    assert_string_equal(tfp_value_attr_string(v, "name"), "alpha");
+    assert_string_equal(tfp_value_attr_string(v, "note"), "n1");
+    assert_msgpack(v, LIT(CONFIG_BYTES));
+    tfp_value_free(v);
+
+    v = decode_ok(t, LIT(PLANNED_BYTES));
+    assert_false(tfp_value_is_known(tfp_value_attr(v, "id")));
+    assert_false(tfp_value_is_wholly_known(v));
+    assert_msgpack(v, LIT(PLANNED_BYTES));
+    tfp_value_free(v);
+
+    v = decode_ok(t, LIT(STATE_BYTES));
+    assert_string_equal(tfp_value_attr_string(v, "id"), "thing-755");
+    assert_true(tfp_value_is_wholly_known(v));
+    assert_msgpack(v, LIT(STATE_BYTES));
+    tfp_value_free(v);
+
+    /* destroy: c0 is a null object */
+    v = decode_ok(t, LIT("\xc0"));
+    assert_true(tfp_value_is_null(v));
+    assert_msgpack(v, LIT("\xc0"));
+    tfp_value_free(v);
+    tfp_type_free(t);
+}
+
+static void test_empty_object(void **state)
+{
+    tfp_type *t = NULL;
+    tfp_value *v;
+    (void)state;
+    assert_int_equal(tfp_type_object_new(&t, 0, NULL, NULL), 0);
+    v = decode_ok(t, LIT("\x80"));
+    assert_int_equal(tfp_value_length(v), 0);
+    assert_msgpack(v, LIT("\x80"));
+    tfp_value_free(v);
+    tfp_type_free(t);
+}
+
+static void
+check_number(const uint8_t *in, size_t in_len, const char *text, const uint8_t *out, size_t out_len)
+{
+    tfp_value *v = decode_ok(tfp_type_number(), in, in_len);
+    assert_string_equal(tfp_value_number_text(v), text);
+    assert_msgpack(v, out, out_len);
+    tfp_value_free(v);
+}
+
+static void test_numbers(void **state)
+{
+    tfp_value *v = NULL;
+    (void)state;
+    /* observed encodings of config values 0.1, 3, 1e20, 2.5, -7 */
+    check_number(LIT("\xa3"
+                     "0.1"),
+                 "0.1",
+                 LIT("\xa3"
+                     "0.1"));
+    check_number(LIT("\x03"), "3", LIT("\x03"));
+    check_number(LIT("\xb5"
+                     "100000000000000000000"),
+                 "100000000000000000000",
+                 LIT("\xb5"
+                     "100000000000000000000"));
+    check_number(LIT("\xcb\x40\x04\x00\x00\x00\x00\x00\x00"), "2.5",
+                 LIT("\xcb\x40\x04\x00\x00\x00\x00\x00\x00"));
+    check_number(LIT("\xf9"), "-7", LIT("\xf9"));
+    /* every int width */
+    check_number(LIT("\xcc\xff"), "255", LIT("\xcc\xff"));
+    check_number(LIT("\xcd\x01\x00"), "256", LIT("\xcd\x01\x00"));
+    check_number(LIT("\xd0\xf9"), "-7", LIT("\xf9"));
+    check_number(LIT("\xd1\xff\x00"), "-256", LIT("\xd1\xff\x00"));
+    check_number(LIT("\xd3\x80\x00\x00\x00\x00\x00\x00\x00"), "-9223372036854775808",
+                 LIT("\xd3\x80\x00\x00\x00\x00\x00\x00\x00"));
+    /* uint64 beyond int64: not an exact int64, so a decimal string */
+    check_number(LIT("\xcf\xff\xff\xff\xff\xff\xff\xff\xff"), "18446744073709551615",
+                 LIT("\xb4"
+                     "18446744073709551615"));
+    /* float32 2.5 */
+    check_number(LIT("\xca\x40\x20\x00\x00"), "2.5", LIT("\xcb\x40\x04\x00\x00\x00\x00\x00\x00"));
+    /* a float64 integral value goes back as an int */
+    check_number(LIT("\xcb\x40\x08\x00\x00\x00\x00\x00\x00"), "3", LIT("\x03"));
+    /* decimal strings that are exact int64 or float64 are re-encoded compactly */
+    check_number(LIT("\xa2"
+                     "42"),
+                 "42", LIT("\x2a"));
+    check_number(LIT("\xa3"
+                     "0.5"),
+                 "0.5", LIT("\xcb\x3f\xe0\x00\x00\x00\x00\x00\x00"));
+
+    /* constructors: 1e20 written as exponent text still goes out as plain digits */
+    assert_int_equal(tfp_value_new_number(&v, "1e20"), 0);
+    assert_string_equal(tfp_value_number_text(v), "1e20");
+    assert_msgpack(v, LIT("\xb5"
+                          "100000000000000000000"));
+    tfp_value_free(v);
+    assert_int_equal(tfp_value_new_number(&v, "0.1"), 0);
+    assert_msgpack(v, LIT("\xa3"
+                          "0.1"));
+    tfp_value_free(v);
+    assert_int_equal(tfp_value_new_double(&v, 2.5), 0);
+    assert_msgpack(v, LIT("\xcb\x40\x04\x00\x00\x00\x00\x00\x00"));
+    tfp_value_free(v);
+    assert_int_equal(tfp_value_new_int64(&v, -7), 0);
+    assert_msgpack(v, LIT("\xf9"));
+    tfp_value_free(v);
+    assert_int_equal(tfp_value_new_double(&v, 1.0 / 0.0), 0);
+    assert_msgpack(v, LIT("\xcb\x7f\xf0\x00\x00\x00\x00\x00\x00"));
+    tfp_value_free(v);
+
+    /* not a number */
+    assert_int_equal(tfp_value_from_msgpack(&v, tfp_type_number(),
+                                            LIT("\xa3"
+                                                "abc"),
+                                            NULL),
+                     TFP_EINVALID);
+    assert_int_equal(tfp_value_from_msgpack(&v, tfp_type_number(),
+                                            LIT("\xcb\x7f\xf8\x00\x00\x00\x00\x00\x01"), NULL),
+                     TFP_EINVALID); /* NaN */
+}
+
+static void test_unknowns(void **state)
+{
+    tfp_value *v;
+    (void)state;
+    /* plain unknown */
+    v = decode_ok(tfp_type_string(), LIT("\xd4\x00\x00"));
+    assert_false(tfp_value_is_known(v));
+    assert_msgpack(v, LIT("\xd4\x00\x00"));
+    tfp_value_free(v);
+    /* refined unknown: ext 12 with {1: false} (definitely not null) */
+    v = decode_ok(tfp_type_string(), LIT("\xc7\x03\x0c\x81\x01\xc2"));
+    assert_false(tfp_value_is_known(v));
+    assert_msgpack(v, LIT("\xd4\x00\x00"));
+    tfp_value_free(v);
+    /* refined unknown with a string prefix: {1: false, 2: "ab"} */
+    v = decode_ok(tfp_type_string(), LIT("\xc7\x07\x0c\x82\x01\xc2\x02\xa2"
+                                         "ab"));
+    assert_false(tfp_value_is_known(v));
+    tfp_value_free(v);
+    /* other ext forms */
+    v = decode_ok(tfp_type_number(), LIT("\xd5\x00\x00\x00"));
+    assert_false(tfp_value_is_known(v));
+    tfp_value_free(v);
+    v = decode_ok(tfp_type_bool(), LIT("\xd6\x0c\x00\x00\x00\x00"));
+    assert_false(tfp_value_is_known(v));
+    tfp_value_free(v);
+}
+
+static void test_nested_unknowns(void **state)
+{
+    tfp_type *lt = NULL;
+    tfp_type *st = NULL;
+    tfp_type *ot = NULL;
+    tfp_type *lot = NULL;
+    tfp_value *v;
+    const char *names[] = {"a", "b"};
+    const tfp_type *types[2];
+    (void)state;
+
+    assert_int_equal(tfp_type_list_new(&lt, tfp_type_string()), 0);
+    v = decode_ok(lt, LIT("\x92\xa1x\xd4\x00\x00"));
+    assert_true(tfp_value_is_known(v));
+    assert_false(tfp_value_is_wholly_known(v));
+    assert_int_equal(tfp_value_length(v), 2);
+    assert_false(tfp_value_is_known(tfp_value_at(v, 1)));
+    assert_msgpack(v, LIT("\x92\xa1x\xd4\x00\x00"));
+    tfp_value_free(v);
+
+    /* a set keeps two unknown elements apart, but merges equal known ones */
+    assert_int_equal(tfp_type_set_new(&st, tfp_type_string()), 0);
+    v = decode_ok(st, LIT("\x94\xd4\x00\x00\xd4\x00\x00\xa1x\xa1x"));
+    assert_int_equal(tfp_value_length(v), 3);
+    tfp_value_free(v);
+
+    /* objects inside a list, one attribute unknown */
+    types[0] = tfp_type_string();
+    types[1] = tfp_type_number();
+    assert_int_equal(tfp_type_object_new(&ot, 2, names, types), 0);
+    assert_int_equal(tfp_type_list_new(&lot, ot), 0);
+    v = decode_ok(lot, LIT("\x91\x82\xa1"
+                           "a\xa1x\xa1"
+                           "b\xd4\x00\x00"));
+    assert_false(tfp_value_is_wholly_known(v));
+    assert_string_equal(tfp_value_attr_string(tfp_value_at(v, 0), "a"), "x");
+    assert_false(tfp_value_is_known(tfp_value_attr(tfp_value_at(v, 0), "b")));
+    assert_msgpack(v, LIT("\x91\x82\xa1"
+                          "a\xa1x\xa1"
+                          "b\xd4\x00\x00"));
+    tfp_value_free(v);
+
+    /* the whole list unknown */
+    v = decode_ok(lot, LIT("\xd4\x00\x00"));
+    assert_false(tfp_value_is_known(v));
+    assert_int_equal(tfp_value_length(v), 0);
+    tfp_value_free(v);
+
+    tfp_type_free(lt);
+    tfp_type_free(st);
+    tfp_type_free(ot);
+    tfp_type_free(lot);
+}
+
+static void test_object_shape_errors(void **state)
+{
+    tfp_type *t = test_thing_type();
+    tfp_value *v = NULL;
+    char *err = NULL;
+    (void)state;
+
+    /* a missing attribute */
+    assert_int_equal(tfp_value_from_msgpack(&v, t, LIT("\x82\xa2id\xc0\xa4name\xa1x"), &err),
+                     TFP_EINVALID);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "3 attributes is required (2 given)"));
+    tfp_free(err);
+    /* an unsupported attribute */
+    assert_int_equal(
+        tfp_value_from_msgpack(&v, t, LIT("\x83\xa2id\xc0\xa4name\xa1x\xa5other\xc0"), &err),
+        TFP_EINVALID);
+    assert_non_null(strstr(err, "unsupported attribute \"other\""));
+    tfp_free(err);
+    /* a duplicate attribute */
+    assert_int_equal(
+        tfp_value_from_msgpack(&v, t, LIT("\x83\xa2id\xc0\xa2id\xc0\xa4note\xc0"), &err),
+        TFP_EINVALID);
+    tfp_free(err);
+    /* wrong type inside, with a path */
+    assert_int_equal(
+        tfp_value_from_msgpack(&v, t, LIT("\x83\xa2id\xc3\xa4name\xa1x\xa4note\xc0"), &err),
+        TFP_EINVALID);
+    assert_non_null(strstr(err, "a string is required, got bool"));
+    assert_non_null(strstr(err, "id"));
+    tfp_free(err);
+    /* the empty map is not an object with attributes */
+    assert_int_equal(tfp_value_from_msgpack(&v, t, LIT("\x80"), NULL), TFP_EINVALID);
+    tfp_type_free(t);
+}
+
+static void test_dynamic(void **state)
+{
+    tfp_value *v;
+    tfp_type *ot = NULL;
+    const char *names[] = {"any"};
+    const tfp_type *types[] = {tfp_type_dynamic()};
+    (void)state;
+
+    v = decode_ok(tfp_type_dynamic(), LIT("\x92\xc4\x08\"string\"\xa3"
+                                          "abc"));
+    assert_int_equal(tfp_type_kind(tfp_value_type(v)), TFP_KIND_STRING);
+    assert_string_equal(tfp_value_string(v), "abc");
+    tfp_value_free(v);
+
+    /* a null / unknown dynamic value of unknown type is plain */
+    v = decode_ok(tfp_type_dynamic(), LIT("\xc0"));
+    assert_true(tfp_value_is_null(v));
+    assert_msgpack(v, LIT("\xc0"));
+    tfp_value_free(v);
+    v = decode_ok(tfp_type_dynamic(), LIT("\xd4\x00\x00"));
+    assert_false(tfp_value_is_known(v));
+    assert_msgpack(v, LIT("\xd4\x00\x00"));
+    tfp_value_free(v);
+
+    /* inside an object: concrete values are wrapped, even null ones */
+    assert_int_equal(tfp_type_object_new(&ot, 1, names, types), 0);
+    v = decode_ok(ot, LIT("\x81\xa3"
+                          "any\x92\xc4\x08\"string\"\xa3"
+                          "abc"));
+    assert_string_equal(tfp_value_attr_string(v, "any"), "abc");
+    assert_msgpack(v, LIT("\x81\xa3"
+                          "any\x92\xc4\x08\"string\"\xa3"
+                          "abc"));
+    tfp_value_free(v);
+    v = decode_ok(ot, LIT("\x81\xa3"
+                          "any\x92\xc4\x08\"string\"\xc0"));
+    assert_true(tfp_value_is_null(tfp_value_attr(v, "any")));
+    assert_int_equal(tfp_type_kind(tfp_value_type(tfp_value_attr(v, "any"))), TFP_KIND_STRING);
+    assert_msgpack(v, LIT("\x81\xa3"
+                          "any\x92\xc4\x08\"string\"\xc0"));
+    tfp_value_free(v);
+    v = decode_ok(ot, LIT("\x81\xa3"
+                          "any\x92\xc4\x0f[\"list\",\"bool\"]\x92\xc3\xc2"));
+    assert_int_equal(tfp_value_length(tfp_value_attr(v, "any")), 2);
+    assert_msgpack(v, LIT("\x81\xa3"
+                          "any\x92\xc4\x0f[\"list\",\"bool\"]\x92\xc3\xc2"));
+    tfp_value_free(v);
+    /* malformed dynamic */
+    assert_int_equal(tfp_value_from_msgpack(&v, ot,
+                                            LIT("\x81\xa3"
+                                                "any\xa3"
+                                                "abc"),
+                                            NULL),
+                     TFP_EINVALID);
+    assert_int_equal(tfp_value_from_msgpack(&v, ot,
+                                            LIT("\x81\xa3"
+                                                "any\x92\xc4\x03"
+                                                "bad\xa3"
+                                                "abc"),
+                                            NULL),
+                     TFP_EINVALID);
+    tfp_type_free(ot);
+}
+
+static void test_collections(void **state)
+{
+    tfp_type *mt = NULL;
+    tfp_type *st = NULL;
+    tfp_type *tt = NULL;
+    const tfp_type *types[] = {tfp_type_string(), tfp_type_bool()};
+    tfp_value *v;
+    (void)state;
+
+    assert_int_equal(tfp_type_map_new(&mt, tfp_type_string()), 0);
+    v = decode_ok(mt, LIT("\x82\xa1z\xa1"
+                          "1\xa1"
+                          "a\xa1"
+                          "2"));
+    assert_string_equal(tfp_value_key_at(v, 0), "a");
+    assert_string_equal(tfp_value_string(tfp_value_map_get(v, "z")), "1");
+    assert_msgpack(v, LIT("\x82\xa1"
+                          "a\xa1"
+                          "2\xa1z\xa1"
+                          "1"));
+    tfp_value_free(v);
+    assert_int_equal(tfp_value_from_msgpack(&v, mt,
+                                            LIT("\x82\xa1"
+                                                "a\xc0\xa1"
+                                                "a\xc0"),
+                                            NULL),
+                     TFP_EINVALID);
+    assert_int_equal(tfp_value_from_msgpack(&v, mt, LIT("\x81\x01\xc0"), NULL), TFP_EINVALID);
+
+    assert_int_equal(tfp_type_set_new(&st, tfp_type_string()), 0);
+    v = decode_ok(st, LIT("\x93\xa1x\xa1y\xa1x"));
+    assert_int_equal(tfp_value_length(v), 2);
+    tfp_value_free(v);
+
+    assert_int_equal(tfp_type_tuple_new(&tt, 2, types), 0);
+    v = decode_ok(tt, LIT("\x92\xa1x\xc3"));
+    assert_string_equal(tfp_value_string(tfp_value_at(v, 0)), "x");
+    assert_msgpack(v, LIT("\x92\xa1x\xc3"));
+    tfp_value_free(v);
+    assert_int_equal(tfp_value_from_msgpack(&v, tt, LIT("\x91\xa1x"), NULL), TFP_EINVALID);
+
+    /* strings may arrive as bin */
+    v = decode_ok(tfp_type_string(), LIT("\xc4\x02hi"));
+    assert_string_equal(tfp_value_string(v), "hi");
+    assert_msgpack(v, LIT("\xa2hi"));
+    tfp_value_free(v);
+    /* invalid UTF-8 */
+    assert_int_equal(tfp_value_from_msgpack(&v, tfp_type_string(), LIT("\xa1\xff"), NULL),
+                     TFP_EINVALID);
+    tfp_type_free(mt);
+    tfp_type_free(st);
+    tfp_type_free(tt);
+}
+
+static void test_malformed(void **state)
+{
+    tfp_type *t = test_thing_type();
+    tfp_type *lt = NULL;
+    tfp_value *v = NULL;
+    char *err = NULL;
+    (void)state;
+
+    /* truncated at every length */
+    {
+        const uint8_t full[] = STATE_BYTES;
+        size_t i;
+        for (i = 0; i < sizeof(full) - 1; i++) {
+            assert_int_not_equal(tfp_value_from_msgpack(&v, t, full, i, &err), 0);
+            tfp_free(err);
+            err = NULL;
+        }
+    }
+    /* trailing bytes */
+    assert_int_equal(tfp_value_from_msgpack(&v, tfp_type_string(), LIT("\xa1x\xc0"), &err),
+                     TFP_EINVALID);
+    assert_non_null(strstr(err, "unexpected bytes"));
+    tfp_free(err);
+    /* a header that claims four billion elements */
+    assert_int_equal(tfp_type_list_new(&lt, tfp_type_string()), 0);
+    assert_int_equal(tfp_value_from_msgpack(&v, lt, LIT("\xdd\xff\xff\xff\xff\xc0"), NULL),
+                     TFP_EINVALID);
+    assert_int_equal(tfp_value_from_msgpack(&v, lt, LIT("\xc1"), NULL), TFP_EINVALID);
+    assert_int_equal(tfp_value_from_msgpack(&v, lt, LIT("\xdb\xff\xff\xff\xff"), NULL),
+                     TFP_EINVALID);
+    assert_int_equal(tfp_value_from_msgpack(&v, lt, NULL, 0, NULL), TFP_EINVALID);
+    tfp_type_free(lt);
+    tfp_type_free(t);
+}
+
+static void test_depth_limit(void **state)
+{
+    tfp_type *t = NULL;
+    uint8_t buf[200];
+    tfp_value *v = NULL;
+    int i;
+    (void)state;
+    /* list(list(...(string))) 100 deep */
+    t = tfp_type_ref(tfp_type_string());
+    for (i = 0; i < 100; i++) {
+        tfp_type *outer = NULL;
+        assert_int_equal(tfp_type_list_new(&outer, t), 0);
+        tfp_type_free(t);
+        t = outer;
+    }
+    memset(buf, 0x91, sizeof(buf));
+    buf[100] = 0xc0;
+    assert_int_equal(tfp_value_from_msgpack(&v, t, buf, 101, NULL), TFP_ETOOLARGE);
+    /* 60 levels are fine */
+    buf[60] = 0xc0;
+    {
+        tfp_type *inner = t;
+        for (i = 0; i < 40; i++) {
+            inner = (tfp_type *)tfp_type_element(inner);
+        }
+        v = decode_ok(inner, buf, 61);
+        tfp_value_free(v);
+    }
+    tfp_type_free(t);
+}
+
+static void test_random_input_never_crashes(void **state)
+{
+    tfp_type *t = test_thing_type();
+    uint8_t buf[64];
+    unsigned int seed = 12345;
+    int i;
+    (void)state;
+    for (i = 0; i < 20000; i++) {
+        size_t len = (size_t)(rand_r(&seed) % sizeof(buf));
+        size_t k;
+        tfp_value *v = NULL;
+        char *err = NULL;
+        for (k = 0; k < len; k++) {
+            buf[k] = (uint8_t)rand_r(&seed);
+        }
+        if (len > 0 && i % 2 == 0) {
+            buf[0] = 0x83;
+        }
+        if (tfp_value_from_msgpack(&v, i % 3 ? t : tfp_type_dynamic(), buf, len, &err) == 0) {
+            tfp_value_free(v);
+        }
+        tfp_free(err);
+    }
+    tfp_type_free(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_protocol_examples),
+        cmocka_unit_test(test_empty_object),
+        cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_unknowns),
+        cmocka_unit_test(test_nested_unknowns),
+        cmocka_unit_test(test_object_shape_errors),
+        cmocka_unit_test(test_dynamic),
+        cmocka_unit_test(test_collections),
+        cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_depth_limit),
+        cmocka_unit_test(test_random_input_never_crashes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,525 @@
+/* The RPC layer through a tiny test resource: plan, apply, read, import, upgrade, validate,
+ * configure, data sources, and how failures become diagnostics. */
+#include "rpc.h"
+#include "test_helpers.h"
+
+#define CONFIG_BYTES                                                                               \
+    "\x83\xa2id\xc0\xa4name\xa5"                                                                   \
+    "alpha\xa4note\xa2n1"
+#define PLANNED_BYTES                                                                              \
+    "\x83\xa2id\xd4\x00\x00\xa4name\xa5"                                                           \
+    "alpha\xa4note\xa2n1"
+#define STATE_BYTES                                                                                \
+    "\x83\xa2id\xa9thing-755\xa4name\xa5"                                                          \
+    "alpha\xa4note\xa2n1"
+#define STATE2_BYTES                                                                               \
+    "\x83\xa2id\xa9thing-755\xa4name\xa5"                                                          \
+    "alpha\xa4note\xa2n2"
+
+static tfp__rpc_dynamic dyn(const uint8_t *p, size_t len)
+{
+    tfp__rpc_dynamic d = {p, len, NULL, 0};
+    return d;
+}
+
+static const tfp__rpc_dynamic null_dyn = {NULL, 0, NULL, 0};
+
+static tfp_schema *thing_schema(int64_t version)
+{
+    tfp_schema *s = NULL;
+    tfp_block *root;
+    assert_int_equal(tfp_schema_new(&s, version), 0);
+    root = tfp_schema_root(s);
+    assert_int_equal(
+        tfp_block_add_attribute(root, "id", tfp_type_string(), TFP_ATTR_COMPUTED, "identifier"), 0);
+    assert_int_equal(
+        tfp_block_add_attribute(root, "name", tfp_type_string(), TFP_ATTR_REQUIRED, NULL), 0);
+    assert_int_equal(
+        tfp_block_add_attribute(root, "note", tfp_type_string(), TFP_ATTR_OPTIONAL, NULL), 0);
+    return s;
+}
+
+static int apply_handler(tfp_call *call)
+{
+    tfp_value *v = NULL;
+    const tfp_value *planned = tfp_call_planned_state(call);
+    const char *name = tfp_value_attr_string(planned, "name");
+    if (tfp_value_is_null(planned)) {
+        return tfp_call_set_result(call, NULL);
+    }
+    if (name != NULL && strcmp(name, "unknown") == 0) {
+        /* a broken handler: leaves the planned unknown id in the new state */
+        assert_int_equal(tfp_value_copy(&v, planned), 0);
+        return tfp_call_set_result(call, v);
+    }
+    if (name != NULL && strcmp(name, "fail") == 0) {
+        return TFP_ECONFLICT;
+    }
+    if (name != NULL && strcmp(name, "badtype") == 0) {
+        assert_int_equal(tfp_value_new_string(&v, "not an object"), 0);
+        return tfp_call_set_result(call, v);
+    }
+    assert_int_equal(tfp_value_copy(&v, planned), 0);
+    assert_int_equal(tfp_value_set_attr_string(v, "id", "thing-755"), 0);
+    assert_int_equal(tfp_call_set_private(call, "priv-1", 6), 0);
+    return tfp_call_set_result(call, v);
+}
+
+static int read_handler(tfp_call *call)
+{
+    const tfp_value *prior = tfp_call_prior_state(call);
+    tfp_value *v = NULL;
+    const char *id = tfp_value_attr_string(prior, "id");
+    if (id != NULL && strcmp(id, "gone") == 0) {
+        return tfp_call_set_result(call, NULL);
+    }
+    if (id != NULL && strcmp(id, "drift") == 0) {
+        assert_int_equal(tfp_value_copy(&v, prior), 0);
+        assert_int_equal(tfp_value_set_attr_string(v, "note", "changed"), 0);
+        return tfp_call_set_result(call, v);
+    }
+    /* no result: the library keeps the prior state */
+    return 0;
+}
+
+static int import_handler(tfp_call *call)
+{
+    tfp_value *v = NULL;
+    assert_int_equal(tfp_value_new_object(&v, tfp_schema_type(tfp_call_schema(call))), 0);
+    assert_int_equal(tfp_value_set_attr_string(v, "id", tfp_call_import_id(call)), 0);
+    return tfp_call_set_result(call, v);
+}
+
+static int replace_plan_handler(tfp_call *call)
+{
+    tfp_path *p = NULL;
+    assert_int_equal(tfp_call_require_replace(call, "name"), 0);
+    assert_int_equal(tfp_path_new_attr(&p, "note"), 0);
+    assert_int_equal(tfp_call_require_replace_path(call, p), 0);
+    tfp_path_free(p);
+    assert_int_equal(tfp_call_set_private(call, "planned", 7), 0);
+    return 0; /* no result: the default plan */
+}
+
+static int validate_handler(tfp_call *call)
+{
+    const char *note = tfp_value_attr_string(tfp_call_config(call), "note");
+    if (note != NULL && strcmp(note, "bad") == 0) {
+        return tfp_diags_error(tfp_call_diags(call), "note", "Invalid note", "note must not be %s",
+                               note);
+    }
+    return 0;
+}
+
+static int configured;
+
+static void free_data(void *p)
+{
+    configured = -1;
+    free(p);
+}
+
+static int configure_handler(tfp_call *call)
+{
+    char *data = strdup(tfp_call_terraform_version(call));
+    configured = 1;
+    return tfp_call_set_provider_data(call, data, free_data);
+}
+
+static int read_data_handler(tfp_call *call)
+{
+    tfp_value *v = NULL;
+    const char *version = tfp_call_provider_data(call);
+    assert_int_equal(tfp_value_copy(&v, tfp_call_config(call)), 0);
+    assert_int_equal(tfp_value_set_attr_string(v, "id", version != NULL ? version : "none"), 0);
+    return tfp_call_set_result(call, v);
+}
+
+static tfp_provider *make_provider(void)
+{
+    tfp_provider *p = NULL;
+    tfp_resource *r = NULL;
+    tfp_schema *ps = NULL;
+    assert_int_equal(tfp_provider_new(&p, "test", "1.0.0"), 0);
+    assert_int_equal(tfp_schema_new(&ps, 0), 0);
+    assert_int_equal(tfp_block_add_attribute(tfp_schema_root(ps), "region", tfp_type_string(),
+                                             TFP_ATTR_OPTIONAL, NULL),
+                     0);
+    assert_int_equal(tfp_provider_set_schema(p, ps), 0);
+    assert_int_equal(tfp_provider_set_handler(p, TFP_OP_CONFIGURE, configure_handler), 0);
+
+    assert_int_equal(tfp_resource_new(&r, "test_thing", thing_schema(0)), 0);
+    assert_int_equal(tfp_resource_set_handler(r, TFP_OP_APPLY, apply_handler), 0);
+    assert_int_equal(tfp_resource_set_handler(r, TFP_OP_READ, read_handler), 0);
+    assert_int_equal(tfp_resource_set_handler(r, TFP_OP_IMPORT, import_handler), 0);
+    assert_int_equal(tfp_resource_set_handler(r, TFP_OP_VALIDATE, validate_handler), 0);
+    assert_int_equal(tfp_provider_add_resource(p, r), 0);
+
+    assert_int_equal(tfp_resource_new(&r, "test_replace", thing_schema(2)), 0);
+    assert_int_equal(tfp_resource_set_handler(r, TFP_OP_PLAN, replace_plan_handler), 0);
+    assert_int_equal(tfp_provider_add_resource(p, r), 0);
+
+    assert_int_equal(tfp_resource_new(&r, "test_thing", thing_schema(0)), 0);
+    assert_int_equal(tfp_provider_add_resource(p, r), TFP_EINVALID); /* duplicate */
+
+    assert_int_equal(tfp_resource_new(&r, "test_lookup", thing_schema(0)), 0);
+    assert_int_equal(tfp_resource_set_handler(r, TFP_OP_READ_DATA, read_data_handler), 0);
+    assert_int_equal(tfp_provider_add_data_source(p, r), 0);
+    return p;
+}
+
+static int setup(void **state)
+{
+    *state = make_provider();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    tfp_provider_free(*state);
+    return 0;
+}
+
+static void assert_value(const tfp__rpc_result *res, const uint8_t *want, size_t len)
+{
+    assert_true(res->has_value);
+    assert_int_equal(res->value_len, len);
+    assert_memory_equal(res->value, want, len);
+}
+
+static void assert_error(const tfp__rpc_result *res, const char *summary)
+{
+    size_t i;
+    for (i = 0; i < res->ndiags; i++) {
+        if (res->diags[i].severity == 1 && strstr(res->diags[i].summary, summary) != NULL) {
+            return;
+        }
+    }
+    fail_msg("no error diagnostic \"%s\" (%zu diagnostics)", summary, res->ndiags);
+}
+
+static void test_registry(void **state)
+{
+    tfp_provider *p = *state;
+    const char *name = NULL;
+    const tfp_schema *s = NULL;
+    assert_int_equal(tfp__rpc_resource_count(p), 2);
+    assert_int_equal(tfp__rpc_resource_at(p, 0, &name, &s), 0);
+    assert_string_equal(name, "test_replace"); /* sorted */
+    assert_int_equal(tfp_schema_version(s), 2);
+    assert_int_equal(tfp__rpc_resource_at(p, 1, &name, NULL), 0);
+    assert_string_equal(name, "test_thing");
+    assert_int_equal(tfp__rpc_resource_at(p, 2, &name, NULL), -1);
+    assert_int_equal(tfp__rpc_data_source_count(p), 1);
+    assert_int_equal(tfp__rpc_data_source_at(p, 0, &name, NULL), 0);
+    assert_string_equal(name, "test_lookup");
+    assert_non_null(tfp__rpc_provider_schema(p));
+    assert_string_equal(tfp_provider_name(p), "test");
+    assert_string_equal(tfp_provider_version(p), "1.0.0");
+}
+
+static void test_plan_create_update_destroy(void **state)
+{
+    tfp_provider *p = *state;
+    tfp__rpc_result res;
+    tfp__rpc_dynamic config = dyn(LIT(CONFIG_BYTES));
+    tfp__rpc_dynamic prior = dyn(LIT(STATE_BYTES));
+    tfp__rpc_dynamic proposed2 = dyn(LIT(STATE2_BYTES));
+
+    /* create: computed id null in config -> unknown */
+    assert_int_equal(tfp__rpc_plan(p, "test_thing", &null_dyn, &config, &config, NULL, 0, &res), 0);
+    assert_int_equal(res.ndiags, 0);
+    assert_value(&res, LIT(PLANNED_BYTES));
+    assert_false(res.has_priv);
+    tfp__rpc_result_dispose(&res);
+
+    /* update: the prior id is kept */
+    assert_int_equal(
+        tfp__rpc_plan(p, "test_thing", &prior, &proposed2, &config, (const uint8_t *)"pp", 2, &res),
+        0);
+    assert_int_equal(res.ndiags, 0);
+    assert_value(&res, LIT(STATE2_BYTES));
+    assert_true(res.has_priv); /* prior private echoed as planned private */
+    assert_memory_equal(res.priv, "pp", 2);
+    tfp__rpc_result_dispose(&res);
+
+    /* destroy: proposed null -> planned null */
+    assert_int_equal(tfp__rpc_plan(p, "test_thing", &prior, &null_dyn, &null_dyn, NULL, 0, &res),
+                     0);
+    assert_int_equal(res.ndiags, 0);
+    assert_false(res.has_value);
+    tfp__rpc_result_dispose(&res);
+}
+
+static void test_plan_requires_replace(void **state)
+{
+    tfp_provider *p = *state;
+    tfp__rpc_result res;
+    tfp__rpc_dynamic config = dyn(LIT(CONFIG_BYTES));
+    tfp__rpc_dynamic prior = dyn(LIT(STATE_BYTES));
+    tfp__rpc_dynamic proposed2 = dyn(LIT(STATE2_BYTES));
+    assert_int_equal(tfp__rpc_plan(p, "test_replace", &prior, &proposed2, &config, NULL, 0, &res),
+                     0);
+    assert_int_equal(res.ndiags, 0);
+    assert_value(&res, LIT(STATE2_BYTES));
+    assert_int_equal(res.nrequires_replace, 2);
+    assert_int_equal(res.requires_replace[0].nsteps, 1);
+    assert_int_equal(res.requires_replace[0].steps[0].kind, TFP__RPC_STEP_ATTR);
+    assert_string_equal(res.requires_replace[0].steps[0].name, "name");
+    assert_string_equal(res.requires_replace[1].steps[0].name, "note");
+    assert_true(res.has_priv);
+    assert_memory_equal(res.priv, "planned", 7);
+    tfp__rpc_result_dispose(&res);
+}
+
+static void test_apply(void **state)
+{
+    tfp_provider *p = *state;
+    tfp__rpc_result res;
+    tfp__rpc_dynamic planned = dyn(LIT(PLANNED_BYTES));
+    tfp__rpc_dynamic config = dyn(LIT(CONFIG_BYTES));
+    tfp__rpc_dynamic prior = dyn(LIT(STATE_BYTES));
+
+    assert_int_equal(tfp__rpc_apply(p, "test_thing", &null_dyn, &planned, &config, NULL, 0, &res),
+                     0);
+    assert_int_equal(res.ndiags, 0);
+    assert_value(&res, LIT(STATE_BYTES));
+    assert_true(res.has_priv);
+    assert_memory_equal(res.priv, "priv-1", 6);
+    tfp__rpc_result_dispose(&res);
+
+    /* delete: planned c0, config c0 -> new state null */
+    {
+        tfp__rpc_dynamic nil = dyn(LIT("\xc0"));
+        assert_int_equal(tfp__rpc_apply(p, "test_thing", &prior, &nil, &nil, NULL, 0, &res), 0);
+        assert_int_equal(res.ndiags, 0);
+        assert_false(res.has_value);
+        tfp__rpc_result_dispose(&res);
+    }
+}
+
+static void test_apply_bad_results(void **state)
+{
+    tfp_provider *p = *state;
+    tfp__rpc_result res;
+    tfp__rpc_dynamic planned_unknown =
+        dyn(LIT("\x83\xa2id\xd4\x00\x00\xa4name\xa7unknown\xa4note\xc0"));
+    tfp__rpc_dynamic planned_fail = dyn(LIT("\x83\xa2id\xd4\x00\x00\xa4name\xa4"
+                                            "fail\xa4note\xc0"));
+    tfp__rpc_dynamic planned_bad = dyn(LIT("\x83\xa2id\xd4\x00\x00\xa4name\xa7"
+                                           "badtype\xa4note\xc0"));
+
+    assert_int_equal(
+        tfp__rpc_apply(p, "test_thing", &null_dyn, &planned_unknown, &null_dyn, NULL, 0, &res), 0);
+    assert_error(&res, "unknown value");
+    assert_true(res.diags[0].has_path);
+    assert_string_equal(res.diags[0].path.steps[0].name, "id");
+    assert_false(res.has_value);
+    tfp__rpc_result_dispose(&res);
+
+    assert_int_equal(
+        tfp__rpc_apply(p, "test_thing", &null_dyn, &planned_fail, &null_dyn, NULL, 0, &res), 0);
+    assert_error(&res, "Provider error");
+    assert_non_null(strstr(res.diags[0].detail, tfp_strerror(TFP_ECONFLICT)));
+    tfp__rpc_result_dispose(&res);
+
+    assert_int_equal(
+        tfp__rpc_apply(p, "test_thing", &null_dyn, &planned_bad, &null_dyn, NULL, 0, &res), 0);
+    assert_error(&res, "invalid object");
+    assert_false(res.has_value);
+    tfp__rpc_result_dispose(&res);
+
+    /* apply on a type without an apply handler */
+    assert_int_equal(
+        tfp__rpc_apply(p, "test_replace", &null_dyn, &planned_fail, &null_dyn, NULL, 0, &res), 0);
+    assert_error(&res, "not supported");
+    tfp__rpc_result_dispose(&res);
+}
+
+static void test_read(void **state)
+{
+    tfp_provider *p = *state;
+    tfp__rpc_result res;
+    tfp__rpc_dynamic cur = dyn(LIT(STATE_BYTES));
+    tfp__rpc_dynamic gone = dyn(LIT("\x83\xa2id\xa4gone\xa4name\xa1x\xa4note\xc0"));
+    tfp__rpc_dynamic drift = dyn(LIT("\x83\xa2id\xa5"
+                                     "drift\xa4name\xa1x\xa4note\xc0"));
+
+    /* handler sets no result: prior kept, private echoed */
+    assert_int_equal(
+        tfp__rpc_read_resource(p, "test_thing", &cur, (const uint8_t *)"keep", 4, &res), 0);
+    assert_int_equal(res.ndiags, 0);
+    assert_value(&res, LIT(STATE_BYTES));
+    assert_true(res.has_priv);
+    assert_memory_equal(res.priv, "keep", 4);
+    tfp__rpc_result_dispose(&res);
+
+    assert_int_equal(tfp__rpc_read_resource(p, "test_thing", &gone, NULL, 0, &res), 0);
+    assert_int_equal(res.ndiags, 0);
+    assert_false(res.has_value);
+    tfp__rpc_result_dispose(&res);
+
+    assert_int_equal(tfp__rpc_read_resource(p, "test_thing", &drift, NULL, 0, &res), 0);
+    assert_value(&res, LIT("\x83\xa2id\xa5"
+                           "drift\xa4name\xa1x\xa4note\xa7"
+                           "changed"));
+    tfp__rpc_result_dispose(&res);
+
+    /* default read on a type without a handler */
+    assert_int_equal(tfp__rpc_read_resource(p, "test_replace", &cur, NULL, 0, &res), 0);
+    assert_value(&res, LIT(STATE_BYTES));
+    tfp__rpc_result_dispose(&res);
+}
+
+static void test_import(void **state)
+{
+    tfp_provider *p = *state;
+    tfp__rpc_result res;
+    assert_int_equal(tfp__rpc_import(p, "test_thing", "thing-755", &res), 0);
+    assert_int_equal(res.ndiags, 0);
+    assert_string_equal(res.type_name, "test_thing");
+    assert_value(&res, LIT("\x83\xa2id\xa9thing-755\xa4name\xc0\xa4note\xc0"));
+    tfp__rpc_result_dispose(&res);
+
+    assert_int_equal(tfp__rpc_import(p, "test_replace", "x", &res), 0);
+    assert_error(&res, "not supported");
+    assert_false(res.has_value);
+    assert_null(res.type_name);
+    tfp__rpc_result_dispose(&res);
+}
+
+static void test_upgrade(void **state)
+{
+    tfp_provider *p = *state;
+    tfp__rpc_result res;
+    const char pretty[] =
+        "{\n  \"id\": \"thing-755\",\n  \"name\": \"alpha\",\n  \"note\": \"n1\"\n}";
+    const char compact_missing[] = "{\"id\":\"thing-755\",\"name\":\"alpha\"}";
+
+    assert_int_equal(
+        tfp__rpc_upgrade_state(p, "test_thing", 0, (const uint8_t *)pretty, strlen(pretty), &res),
+        0);
+    assert_int_equal(res.ndiags, 0);
+    assert_value(&res, LIT(STATE_BYTES));
+    tfp__rpc_result_dispose(&res);
+
+    assert_int_equal(tfp__rpc_upgrade_state(p, "test_thing", 0, (const uint8_t *)compact_missing,
+                                            strlen(compact_missing), &res),
+                     0);
+    assert_value(&res, LIT("\x83\xa2id\xa9thing-755\xa4name\xa5"
+                           "alpha\xa4note\xc0"));
+    tfp__rpc_result_dispose(&res);
+
+    /* older version without an upgrade handler */
+    assert_int_equal(
+        tfp__rpc_upgrade_state(p, "test_replace", 1, (const uint8_t *)pretty, strlen(pretty), &res),
+        0);
+    assert_error(&res, "Unable to upgrade");
+    assert_false(res.has_value);
+    tfp__rpc_result_dispose(&res);
+
+    /* an attribute the schema does not have */
+    assert_int_equal(
+        tfp__rpc_upgrade_state(p, "test_thing", 0, (const uint8_t *)"{\"x\":1}", 7, &res), 0);
+    assert_error(&res, "Invalid raw state");
+    tfp__rpc_result_dispose(&res);
+}
+
+static void test_unknown_type_and_bad_input(void **state)
+{
+    tfp_provider *p = *state;
+    tfp__rpc_result res;
+    tfp__rpc_dynamic bad = dyn(LIT("\x83\xa2id"));
+    tfp__rpc_dynamic config = dyn(LIT(CONFIG_BYTES));
+
+    assert_int_equal(tfp__rpc_plan(p, "nope", &null_dyn, &config, &config, NULL, 0, &res), 0);
+    assert_error(&res, "Unknown resource type");
+    tfp__rpc_result_dispose(&res);
+    assert_int_equal(tfp__rpc_read_data_source(p, "test_thing", &config, &res), 0);
+    assert_error(&res, "Unknown data source type");
+    tfp__rpc_result_dispose(&res);
+
+    assert_int_equal(tfp__rpc_plan(p, "test_thing", &null_dyn, &bad, &config, NULL, 0, &res), 0);
+    assert_error(&res, "Invalid proposed_new_state value");
+    assert_false(res.has_value);
+    tfp__rpc_result_dispose(&res);
+
+    assert_int_equal(tfp__rpc_validate_resource(p, "test_thing", &bad, &res), 0);
+    assert_error(&res, "Invalid config value");
+    tfp__rpc_result_dispose(&res);
+
+    /* JSON fallback of a DynamicValue */
+    {
+        const char *text = "{\"name\":\"a\",\"note\":\"bad\"}";
+        tfp__rpc_dynamic json = {NULL, 0, (const uint8_t *)text, strlen(text)};
+        assert_int_equal(tfp__rpc_validate_resource(p, "test_thing", &json, &res), 0);
+        assert_error(&res, "Invalid note");
+        assert_true(res.diags[0].has_path);
+        assert_string_equal(res.diags[0].path.steps[0].name, "note");
+        assert_string_equal(res.diags[0].detail, "note must not be bad");
+        tfp__rpc_result_dispose(&res);
+    }
+}
+
+static void test_validate_and_configure(void **state)
+{
+    tfp_provider *p = *state;
+    tfp__rpc_result res;
+    tfp__rpc_dynamic cfg = dyn(LIT("\x81\xa6region\xa5"
+                                   "eu-de"));
+    tfp__rpc_dynamic unknown_cfg = dyn(LIT("\x81\xa6region\xd4\x00\x00"));
+    tfp__rpc_dynamic ds_cfg = dyn(LIT("\x83\xa2id\xc0\xa4name\xa1x\xa4note\xc0"));
+
+    assert_int_equal(tfp__rpc_validate_provider_config(p, &cfg, &res), 0);
+    assert_int_equal(res.ndiags, 0);
+    assert_value(&res, LIT("\x81\xa6region\xa5"
+                           "eu-de"));
+    tfp__rpc_result_dispose(&res);
+    assert_int_equal(tfp__rpc_validate_provider_config(p, &unknown_cfg, &res), 0);
+    assert_value(&res, LIT("\x81\xa6region\xd4\x00\x00"));
+    tfp__rpc_result_dispose(&res);
+
+    configured = 0;
+    assert_int_equal(tfp__rpc_configure(p, "1.11.4", &cfg, &res), 0);
+    assert_int_equal(res.ndiags, 0);
+    assert_int_equal(configured, 1);
+    tfp__rpc_result_dispose(&res);
+
+    assert_int_equal(tfp__rpc_read_data_source(p, "test_lookup", &ds_cfg, &res), 0);
+    assert_int_equal(res.ndiags, 0);
+    assert_value(&res, LIT("\x83\xa2id\xa6"
+                           "1.11.4\xa4name\xa1x\xa4note\xc0"));
+    tfp__rpc_result_dispose(&res);
+
+    /* configuring again releases the previous data */
+    assert_int_equal(tfp__rpc_configure(p, "1.11.5", &cfg, &res), 0);
+    assert_int_equal(configured, -1); /* the handler ran, then the old data was freed */
+    tfp__rpc_result_dispose(&res);
+}
+
+static void test_dispose_zeroed(void **state)
+{
+    tfp__rpc_result res;
+    (void)state;
+    memset(&res, 0, sizeof(res));
+    tfp__rpc_result_dispose(&res);
+    tfp__rpc_result_dispose(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_registry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plan_create_update_destroy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plan_requires_replace, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_apply, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_apply_bad_results, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_upgrade, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_type_and_bad_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_validate_and_configure, setup, teardown),
+        cmocka_unit_test(test_dispose_zeroed),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

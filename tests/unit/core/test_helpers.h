@@ -1,0 +1,51 @@
+/* Shared helpers of the core unit tests (header-only, static). */
+#ifndef TFP_TEST_HELPERS_H
+#define TFP_TEST_HELPERS_H
+
+#include <tfp/tfp.h>
+
+#include <cmocka.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Bytes of a string literal without its terminator. */
+#define LIT(s) (const uint8_t *)(s), (sizeof(s) - 1)
+
+/* object{id, name, note} of strings: the schema of the plugin-protocol.md examples. */
+static inline tfp_type *test_thing_type(void)
+{
+    const char *names[] = {"note", "id", "name"};
+    const tfp_type *types[] = {tfp_type_string(), tfp_type_string(), tfp_type_string()};
+    tfp_type *t = NULL;
+    assert_int_equal(tfp_type_object_new(&t, 3, names, types), 0);
+    return t;
+}
+
+/* Encodes @p v and compares with the expected bytes. */
+static inline void assert_msgpack(const tfp_value *v, const uint8_t *want, size_t want_len)
+{
+    void *bytes = NULL;
+    size_t len = 0;
+    assert_int_equal(tfp_value_to_msgpack(&bytes, &len, v), 0);
+    assert_int_equal(len, want_len);
+    assert_memory_equal(bytes, want, want_len);
+    tfp_free(bytes);
+}
+
+static inline tfp_value *decode_ok(const tfp_type *t, const uint8_t *data, size_t len)
+{
+    tfp_value *v = NULL;
+    char *err = NULL;
+    int rc = tfp_value_from_msgpack(&v, t, data, len, &err);
+    if (rc != 0) {
+        fail_msg("decode failed: %d %s", rc, err != NULL ? err : "");
+    }
+    assert_null(err);
+    return v;
+}
+
+#endif
