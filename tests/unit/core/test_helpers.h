@@ -4,13 +4,15 @@
 
 #include <tfp/tfp.h>
 
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+/* clang-format off: cmocka.h needs setjmp.h, stdarg.h and stddef.h first */
+#include <cmocka.h>
+/* clang-format on */
 
 /* Bytes of a string literal without its terminator. */
 #define LIT(s) (const uint8_t *)(s), (sizeof(s) - 1)

@@ -1,11 +1,13 @@
 #include "util.h"
 
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+/* clang-format off: cmocka.h needs setjmp.h, stdarg.h and stddef.h first */
+#include <cmocka.h>
+/* clang-format on */
 
 static void test_snprintf(void **state)
 {
