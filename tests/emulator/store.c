@@ -2306,7 +2306,9 @@ void emu_handle(emu_server *srv, const emu_request *req, emu_response *resp)
     pthread_mutex_lock(&srv->mu);
     c->now = emu_now_ms();
     advance(srv, c->now);
-    if (n < 0) {
+    if (req->body_too_large) {
+        emu_set_error(resp, 400, "EndPoint.0002", "Parameter error: request body too large.");
+    } else if (n < 0) {
         no_route(c);
     } else if (n == 0) {
         if (IS("GET")) {
