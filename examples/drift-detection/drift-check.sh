@@ -8,7 +8,8 @@
 #   exit 2  drift: a summary of what changed outside Terraform and what a plan would do
 #   exit 1  error: the plan failed (its output is shown)
 # TERRAFORM selects the binary (default: terraform, else tofu). When GITHUB_STEP_SUMMARY is set
-# (GitHub Actions), the summary is also appended there as Markdown.
+# (GitHub Actions), the summary is also appended there as Markdown. With jq installed, the summary
+# names each object changed outside Terraform and the attributes that changed.
 set -uo pipefail
 
 dir=${1:-.}
@@ -48,8 +49,18 @@ esac
 
 # Drift. What changed outside Terraform (from the refresh) and what the plan would do.
 "$tf" -chdir="$dir" show -no-color "$tmp/plan" >"$tmp/show.txt" 2>&1 || cp "$tmp/plan.log" "$tmp/show.txt"
-changed=$(sed -n 's/^  # \(.*\) has changed$/\1/p; s/^  # \(.*\) has been deleted$/\1 (deleted)/p' \
-  "$tmp/plan.log" | sort -u)
+if command -v jq >/dev/null 2>&1 &&
+  "$tf" -chdir="$dir" show -json "$tmp/plan" >"$tmp/plan.json" 2>/dev/null; then
+  # resource_drift: every object whose refreshed state differs from the state file.
+  changed=$(jq -r '.resource_drift[]? |
+    if .change.actions == ["delete"] then "\(.address): deleted"
+    else (.change.before // {}) as $b | (.change.after // {}) as $a
+      | "\(.address): \([$a | keys[] | select($b[.] != $a[.])] | join(", "))"
+    end' "$tmp/plan.json")
+else
+  changed=$(sed -n 's/^  # \(.*\) has changed$/\1/p; s/^  # \(.*\) has been deleted$/\1: deleted/p' \
+    "$tmp/plan.log" | sort -u)
+fi
 actions=$(sed -n 's/^  # \(.* will be .*\)$/\1/p; s/^  # \(.* must be replaced\)$/\1/p' "$tmp/show.txt")
 totals=$(grep -E '^(Plan:|Changes to Outputs)' "$tmp/show.txt" | head -n2)
 
