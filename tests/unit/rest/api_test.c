@@ -1,0 +1,567 @@
+/* Operations: request encoding (compared with the documented request examples), paging,
+ * argument checks before any request, and duplicate-safe creates. */
+#include "fake.h"
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static fake F;
+static vpcep_client *C;
+
+static int setup(void **state)
+{
+    vpcep_client_options o;
+
+    (void)state;
+    fake_init(&F);
+    fake_options(&F, &o);
+    o.retry_base_ms = 10;
+    C = fake_client(&F, &o);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    vpcep_client_free(C);
+    C = NULL;
+    return 0;
+}
+
+/* The body of request i equals the fixture (as JSON values). */
+static void assert_body_is_fixture(size_t i, const char *name)
+{
+    size_t len;
+    char *want = fixture(name, &len);
+    cJSON *w = rest_json_parse(want, len);
+    cJSON *g = rest_json_parse(F.requests[i].body, strlen(F.requests[i].body));
+
+    assert_non_null(g);
+    if (!cJSON_Compare(w, g, 1))
+        fail_msg("request %zu body %s differs from %s", i, F.requests[i].body, name);
+    cJSON_Delete(w);
+    cJSON_Delete(g);
+    free(want);
+}
+
+static const char SVC[] =
+    "{\"id\":\"s1\",\"status\":\"creating\",\"vpc_id\":\"v\",\"port_id\":\"p\","
+    "\"ports\":[{\"client_port\":8080,\"server_port\":90,\"protocol\":"
+    "\"TCP\"}]}";
+
+static void test_service_create_encoding(void **state)
+{
+    vpcep_service_create_opts o = VPCEP_SERVICE_CREATE_OPTS_INIT;
+    vpcep_port_param ports[] = {{8080, 90, "TCP"}, {8081, 80, NULL}};
+    vpcep_service *s = NULL;
+    vpcep_error err = VPCEP_ERROR_INIT;
+
+    (void)state;
+    o.port_id = "4189d3c2-8882-4871-a3c2-d380272eed88";
+    o.vpc_id = "4189d3c2-8882-4871-a3c2-d380272eed80";
+    o.server_type = "VM";
+    o.service_type = "interface";
+    o.approval_enabled = 0;
+    o.approval_enabled_set = 1; /* false is sent */
+    o.ports = ports;
+    o.n_ports = 2;
+    fake_push(&F, 200, SVC);
+    assert_int_equal(vpcep_service_create(C, &s, &o, &err), 0);
+    assert_string_equal(F.requests[0].method, "POST");
+    assert_string_equal(F.requests[0].url, "http://vpcep.test:8080/v1/p123/vpc-endpoint-services");
+    assert_non_null(strstr(F.requests[0].headers, "Content-Type: application/json\n"));
+    assert_body_is_fixture(0, "create_endpoint_service_request.json");
+    assert_string_equal(s->id, "s1");
+    vpcep_service_free(s);
+}
+
+static void test_service_create_checks(void **state)
+{
+    vpcep_service_create_opts o = VPCEP_SERVICE_CREATE_OPTS_INIT;
+    vpcep_port_param bad[] = {{0, 90, NULL}};
+    vpcep_service *s = NULL;
+    vpcep_error err = VPCEP_ERROR_INIT;
+
+    (void)state;
+    o.port_id = "p";
+    o.vpc_id = "v";
+    assert_int_equal(vpcep_service_create(C, &s, &o, &err), VPCEP_EINVALID);
+    o.server_type = "VM";
+    assert_int_equal(vpcep_service_create(C, &s, &o, &err), VPCEP_EINVALID);
+    assert_non_null(strstr(err.error_msg, "ports"));
+    o.ports = bad;
+    o.n_ports = 1;
+    assert_int_equal(vpcep_service_create(C, &s, &o, &err), VPCEP_EINVALID);
+    o.version = 42;
+    assert_int_equal(vpcep_service_create(C, &s, &o, &err), VPCEP_EINVALID);
+    assert_int_equal(vpcep_service_create(C, &s, NULL, &err), VPCEP_EINVALID);
+    assert_int_equal(F.n_requests, 0);
+}
+
+static void test_service_update(void **state)
+{
+    vpcep_service_update_opts u = VPCEP_SERVICE_UPDATE_OPTS_INIT;
+    vpcep_port_param ports[] = {{8081, 22, "TCP"}, {8082, 23, "TCP"}};
+    vpcep_service *s = NULL;
+    vpcep_error err = VPCEP_ERROR_INIT;
+
+    (void)state;
+    /* an empty update never reaches the API */
+    assert_int_equal(vpcep_service_update(C, &s, "s1", &u, &err), VPCEP_EINVALID);
+    assert_non_null(strstr(err.error_msg, "empty update"));
+    assert_int_equal(F.n_requests, 0);
+    assert_int_equal(vpcep_service_update(C, &s, "a/b", &u, &err), VPCEP_EINVALID);
+    u.approval_enabled_set = 1;
+    u.approval_enabled = 1;
+    u.service_name = "test";
+    u.ports = ports;
+    u.n_ports = 2;
+    u.ports_set = 1;
+    fake_push(&F, 200, SVC);
+    assert_int_equal(vpcep_service_update(C, &s, "4189d3c2-8882-4871-a3c2-d380272eed83", &u, &err),
+                     0);
+    assert_string_equal(F.requests[0].method, "PUT");
+    assert_string_equal(F.requests[0].url, "http://vpcep.test:8080/v1/p123/vpc-endpoint-services/"
+                                           "4189d3c2-8882-4871-a3c2-d380272eed83");
+    assert_body_is_fixture(0, "update_endpoint_service_request.json");
+    vpcep_service_free(s);
+    /* out may be NULL; approval false alone is a valid update */
+    memset(&u, 0, sizeof(u));
+    u.version = VPCEP_SERVICE_UPDATE_OPTS_VERSION;
+    u.approval_enabled_set = 1;
+    fake_push(&F, 200, SVC);
+    assert_int_equal(vpcep_service_update(C, NULL, "s1", &u, &err), 0);
+    assert_string_equal(F.requests[1].body, "{\"approval_enabled\":false}");
+}
+
+static fake_answer pages_of_services(fake *f, const rest_http_request *rq)
+{
+    static char body[8192];
+    fake_answer a;
+    const char *lim = strstr(rq->url, "limit=");
+    const char *off = strstr(rq->url, "offset=");
+    int limit = lim ? atoi(lim + 6) : 10, offset = off ? atoi(off + 7) : 0, i, n = 0;
+    const int total = 7;
+
+    (void)f;
+    n += snprintf(body + n, sizeof(body) - (size_t)n, "{\"endpoint_services\":[");
+    for (i = offset; i < total && i < offset + limit; i++)
+        n += snprintf(body + n, sizeof(body) - (size_t)n, "%s{\"id\":\"s%d\"}",
+                      i > offset ? "," : "", i);
+    snprintf(body + n, sizeof(body) - (size_t)n, "],\"total_count\":%d}", total);
+    memset(&a, 0, sizeof(a));
+    a.status = 200;
+    a.body = body;
+    return a;
+}
+
+static void test_paging_all_pages(void **state)
+{
+    vpcep_service_list_opts lo = VPCEP_SERVICE_LIST_OPTS_INIT;
+    vpcep_service_list *l = NULL;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    int i;
+
+    (void)state;
+    F.dynamic = pages_of_services;
+    lo.page_size = 3;
+    lo.name = "my svc";
+    lo.status = "available";
+    assert_int_equal(vpcep_services_list(C, &l, &lo, &err), 0);
+    assert_int_equal(l->count, 7);
+    assert_int_equal(l->total_count, 7);
+    for (i = 0; i < 7; i++) {
+        char want[8];
+        snprintf(want, sizeof(want), "s%d", i);
+        assert_string_equal(l->items[i].id, want);
+    }
+    assert_int_equal(F.n_requests, 3);
+    assert_string_equal(F.requests[0].url, "http://vpcep.test:8080/v1/p123/vpc-endpoint-services?"
+                                           "endpoint_service_name=my%20svc&status=available&"
+                                           "limit=3");
+    assert_non_null(strstr(F.requests[1].url, "&limit=3&offset=3"));
+    assert_non_null(strstr(F.requests[2].url, "&limit=3&offset=6"));
+    vpcep_service_list_free(l);
+    /* default page size, no filter */
+    assert_int_equal(vpcep_services_list(C, &l, NULL, &err), 0);
+    assert_int_equal(l->count, 7);
+    assert_string_equal(F.requests[3].url,
+                        "http://vpcep.test:8080/v1/p123/vpc-endpoint-services?limit=100");
+    vpcep_service_list_free(l);
+    /* a failing page frees what was collected and reports the error */
+    F.dynamic = NULL;
+    lo.page_size = 3;
+    fake_push(&F, 200,
+              "{\"endpoint_services\":[{\"id\":\"a\"},{\"id\":\"b\"},{\"id\":\"c\"}],"
+              "\"total_count\":9}");
+    fake_push(&F, 404, "");
+    assert_int_equal(vpcep_services_list(C, &l, &lo, &err), VPCEP_ENOTFOUND);
+    assert_null(l);
+}
+
+static void test_other_lists(void **state)
+{
+    vpcep_service_info_list *pub = NULL;
+    vpcep_connection_list *cl = NULL;
+    vpcep_permission_list *pl = NULL;
+    vpcep_endpoint_list *el = NULL;
+    vpcep_connection_list_opts co = VPCEP_CONNECTION_LIST_OPTS_INIT;
+    vpcep_permission_list_opts po = VPCEP_PERMISSION_LIST_OPTS_INIT;
+    vpcep_endpoint_list_opts eo = VPCEP_ENDPOINT_LIST_OPTS_INIT;
+    vpcep_public_service_list_opts so = VPCEP_PUBLIC_SERVICE_LIST_OPTS_INIT;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    char *j;
+    size_t len;
+
+    (void)state;
+    j = fixture("list_public_services_response.json", &len);
+    fake_push(&F, 200, j);
+    so.name = "OBS";
+    assert_int_equal(vpcep_public_services_list(C, &pub, &so, &err), 0);
+    assert_int_equal(pub->count, 2);
+    assert_string_equal(F.requests[0].url, "http://vpcep.test:8080/v1/p123/vpc-endpoint-services/"
+                                           "public?endpoint_service_name=OBS&limit=100");
+    vpcep_service_info_list_free(pub);
+    free(j);
+
+    j = fixture("list_service_connections_response.json", &len);
+    fake_push(&F, 200, j);
+    co.marker_id = INT64_C(422321321312321321);
+    co.marker_id_set = 1;
+    co.status = "accepted";
+    assert_int_equal(vpcep_connections_list(C, &cl, "svc", &co, &err), 0);
+    assert_int_equal(cl->count, 2);
+    assert_string_equal(F.requests[1].url, "http://vpcep.test:8080/v1/p123/vpc-endpoint-services/"
+                                           "svc/connections?marker_id=422321321312321321&status="
+                                           "accepted&limit=100");
+    vpcep_connection_list_free(cl);
+    free(j);
+
+    j = fixture("list_permissions_response.json", &len);
+    fake_push(&F, 200, j);
+    po.page_size = 1000; /* clamped to the API's 500 */
+    assert_int_equal(vpcep_permissions_list(C, &pl, "svc", &po, &err), 0);
+    assert_int_equal(pl->count, 1);
+    assert_non_null(strstr(F.requests[2].url, "/permissions?limit=500"));
+    vpcep_permission_list_free(pl);
+    free(j);
+
+    fake_push(&F, 200, "{\"endpoints\":[{\"id\":\"e1\"}],\"total_count\":1}");
+    eo.vpc_id = "vpc1";
+    eo.service_name = "eu-de.x";
+    assert_int_equal(vpcep_endpoints_list(C, &el, &eo, &err), 0);
+    assert_int_equal(el->count, 1);
+    assert_string_equal(F.requests[3].url, "http://vpcep.test:8080/v1/p123/vpc-endpoints?"
+                                           "endpoint_service_name=eu-de.x&vpc_id=vpc1&limit=100");
+    vpcep_endpoint_list_free(el);
+    assert_int_equal(vpcep_connections_list(C, &cl, "bad id", NULL, &err), VPCEP_EINVALID);
+}
+
+static void test_describe(void **state)
+{
+    vpcep_service_info *s = NULL;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    char *j;
+    size_t len;
+
+    (void)state;
+    assert_int_equal(vpcep_service_describe(C, &s, NULL, NULL, &err), VPCEP_EINVALID);
+    assert_int_equal(vpcep_service_describe(C, &s, "a", "b", &err), VPCEP_EINVALID);
+    assert_int_equal(F.n_requests, 0);
+    j = fixture("describe_endpoint_service_response.json", &len);
+    fake_push(&F, 200, j);
+    assert_int_equal(vpcep_service_describe(C, &s, NULL, "eu-de.test123.9d4c", &err), 0);
+    assert_string_equal(F.requests[0].url, "http://vpcep.test:8080/v1/p123/vpc-endpoint-services/"
+                                           "describe?endpoint_service_name=eu-de.test123.9d4c");
+    assert_string_equal(s->id, "9d4c1028-1336-4556-9881-b5d807c1b8a8");
+    vpcep_service_info_free(s);
+    free(j);
+    fake_push(&F, 200, "");
+    assert_int_equal(vpcep_service_describe(C, &s, "x", NULL, &err), VPCEP_ENOTFOUND);
+    fake_push(&F, 200, "{}");
+    assert_int_equal(vpcep_service_describe(C, &s, "x", NULL, &err), VPCEP_ENOTFOUND);
+    fake_push(&F, 404, "{\"error_code\":\"EndPoint.0005\",\"error_msg\":\"gone\"}");
+    assert_int_equal(vpcep_service_describe(C, &s, "x", NULL, &err), VPCEP_ENOTFOUND);
+    assert_null(s);
+}
+
+static void test_connection_action_one_per_call(void **state)
+{
+    const char *ids[] = {"705290f3-0d00-41f2-aedc-71f09844e879", "e2"};
+    vpcep_connection_list *out = NULL;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    char *j;
+    size_t len;
+
+    (void)state;
+    j = fixture("connection_action_response.json", &len);
+    fake_push(&F, 200, j);
+    fake_push(&F, 200, "{\"connections\":[{\"id\":\"e2\",\"status\":\"accepted\"}]}");
+    assert_int_equal(vpcep_connection_action(C, &out, "svc", VPCEP_CONNECTION_ACCEPT, ids, 2, &err),
+                     0);
+    assert_int_equal(F.n_requests, 2);
+    assert_body_is_fixture(0, "connection_action_receive_request.json");
+    assert_string_equal(F.requests[1].body, "{\"action\":\"receive\",\"endpoints\":[\"e2\"]}");
+    assert_non_null(strstr(F.requests[0].url, "/vpc-endpoint-services/svc/connections/action"));
+    assert_int_equal(out->count, 2);
+    assert_true(out->items[0].marker_id == INT64_C(422321321312321321));
+    assert_string_equal(out->items[1].id, "e2");
+    vpcep_connection_list_free(out);
+    free(j);
+    /* the documented error: EndPoint.2013 stops at the first failure */
+    j = fixture("connection_action_error_response.json", &len);
+    fake_push(&F, 400, j);
+    assert_int_equal(vpcep_connection_action(C, &out, "svc", VPCEP_CONNECTION_REJECT, ids, 2, &err),
+                     VPCEP_EINVALID);
+    assert_true(vpcep_error_code_equal(err.error_code, "EndPoint.2013"));
+    assert_int_equal(F.n_requests, 3);
+    assert_null(out);
+    assert_non_null(strstr(F.requests[2].body, "\"reject\""));
+    free(j);
+    assert_int_equal(vpcep_connection_action(C, NULL, "svc", VPCEP_CONNECTION_REJECT, ids, 0, &err),
+                     VPCEP_EINVALID);
+    assert_int_equal(vpcep_connection_action(C, NULL, "svc", 7, ids, 1, &err), VPCEP_EINVALID);
+}
+
+static void test_permissions_action(void **state)
+{
+    const char *add[] = {"fc973eea581490997e82ea11a1d0101"};
+    const char *rm[] = {"iam:domain::5fc973eea581490997e82ea11a1d0101"};
+    const char *everyone[] = {"*"};
+    vpcep_error err = VPCEP_ERROR_INIT;
+    char *p;
+    size_t len;
+    char *resp = fixture("permissions_action_response.json", &len);
+
+    (void)state;
+    fake_push(&F, 200, resp);
+    fake_push(&F, 200, resp);
+    fake_push(&F, 200, resp);
+    assert_int_equal(vpcep_permission_action(C, "svc", VPCEP_PERMISSION_ADD, add, 1, &err), 0);
+    assert_body_is_fixture(0, "permissions_action_add_request.json");
+    assert_int_equal(vpcep_permission_action(C, "svc", VPCEP_PERMISSION_REMOVE, rm, 1, &err), 0);
+    assert_body_is_fixture(1, "permissions_action_remove_request.json");
+    assert_int_equal(vpcep_permission_action(C, "svc", VPCEP_PERMISSION_ADD, everyone, 1, &err), 0);
+    assert_string_equal(F.requests[2].body, "{\"action\":\"add\",\"permissions\":[\"*\"]}");
+    assert_int_equal(vpcep_permission_action(C, "svc", VPCEP_PERMISSION_ADD, add, 0, &err),
+                     VPCEP_EINVALID);
+    p = vpcep_permission_from_domain_id("abc");
+    assert_string_equal(p, "iam:domain::abc");
+    vpcep_free(p);
+    assert_null(vpcep_permission_from_domain_id(""));
+    free(resp);
+}
+
+static void test_endpoint_create_encoding(void **state)
+{
+    vpcep_endpoint_create_opts o = VPCEP_ENDPOINT_CREATE_OPTS_INIT;
+    vpcep_tag_param tags1[] = {{"test2", "test2"}};
+    vpcep_tag_param tags2[] = {{"test1", "test1"}};
+    const char *rt[] = {"cd7fdf2b-d964-4a4a-a169-2af1112e7d02"};
+    vpcep_endpoint *e = NULL;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    char *j;
+    size_t len;
+
+    (void)state;
+    o.subnet_id = "61881173-3899-4981-a700-170253d469b6";
+    o.endpoint_service_id = "2da0fe8f-5cb7-4d93-bb35-dc05334da1be";
+    o.vpc_id = "d7b2bf07-1b4c-43fa-bd88-d80c6ebea140";
+    o.tags = tags1;
+    o.n_tags = 1;
+    j = fixture("create_endpoint_interface_response.json", &len);
+    fake_push(&F, 200, "{\"endpoints\":[],\"total_count\":0}"); /* duplicate-safety snapshot */
+    fake_push(&F, 200, j);
+    assert_int_equal(vpcep_endpoint_create(C, &e, &o, &err), 0);
+    assert_string_equal(F.requests[0].method, "GET");
+    assert_string_equal(F.requests[1].method, "POST");
+    assert_string_equal(F.requests[1].url, "http://vpcep.test:8080/v1/p123/vpc-endpoints");
+    assert_body_is_fixture(1, "create_endpoint_interface_request.json");
+    assert_string_equal(e->status, "creating");
+    vpcep_endpoint_free(e);
+    free(j);
+
+    memset(&o, 0, sizeof(o));
+    o.version = VPCEP_ENDPOINT_CREATE_OPTS_VERSION;
+    o.endpoint_service_id = "e4a21a61-f09e-41bc-b487-23d6204ae27b";
+    o.vpc_id = "d7b2bf07-1b4c-43fa-bd88-d80c6ebea140";
+    o.enable_dns = 1;
+    o.enable_dns_set = 1;
+    o.tags = tags2;
+    o.n_tags = 1;
+    o.routetables = rt;
+    o.n_routetables = 1;
+    j = fixture("create_endpoint_gateway_response.json", &len);
+    fake_push(&F, 200, "{\"endpoints\":[],\"total_count\":0}");
+    fake_push(&F, 200, j);
+    assert_int_equal(vpcep_endpoint_create(C, &e, &o, &err), 0);
+    assert_body_is_fixture(3, "create_endpoint_gateway_request.json");
+    vpcep_endpoint_free(e);
+    free(j);
+    o.vpc_id = NULL;
+    assert_int_equal(vpcep_endpoint_create(C, &e, &o, &err), VPCEP_EINVALID);
+    assert_int_equal(F.n_requests, 4);
+}
+
+static void test_tags(void **state)
+{
+    vpcep_tag_param create[] = {{"key1", "value1"}, {"key", "value3"}};
+    vpcep_tag_param del[] = {{"key1", NULL}, {"key2", "value3"}};
+    vpcep_tag_param by_key[] = {{"k", NULL}};
+    vpcep_project_tag_list *pt = NULL;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    char *j;
+    size_t len;
+
+    (void)state;
+    fake_push(&F, 204, "");
+    fake_push(&F, 204, "");
+    fake_push(&F, 204, "");
+    assert_int_equal(
+        vpcep_tags_action(C, VPCEP_RESOURCE_SERVICE, "svc", VPCEP_TAGS_CREATE, create, 2, &err), 0);
+    assert_string_equal(F.requests[0].url,
+                        "http://vpcep.test:8080/v1/p123/endpoint_service/svc/tags/action");
+    assert_body_is_fixture(0, "tags_action_create_request.json");
+    assert_int_equal(
+        vpcep_tags_action(C, VPCEP_RESOURCE_ENDPOINT, "ep", VPCEP_TAGS_DELETE, del, 2, &err), 0);
+    assert_string_equal(F.requests[1].url,
+                        "http://vpcep.test:8080/v1/p123/endpoint/ep/tags/action");
+    assert_body_is_fixture(1, "tags_action_delete_request.json");
+    assert_int_equal(
+        vpcep_tags_action(C, VPCEP_RESOURCE_ENDPOINT, "ep", VPCEP_TAGS_DELETE, by_key, 1, &err), 0);
+    assert_string_equal(F.requests[2].body, "{\"action\":\"delete\",\"tags\":[{\"key\":\"k\"}]}");
+    assert_int_equal(
+        vpcep_tags_action(C, VPCEP_RESOURCE_ENDPOINT, "ep", VPCEP_TAGS_DELETE, by_key, 0, &err),
+        VPCEP_EINVALID);
+    assert_int_equal(vpcep_tags_action(C, 9, "ep", VPCEP_TAGS_DELETE, by_key, 1, &err),
+                     VPCEP_EINVALID);
+    j = fixture("list_project_tags_response.json", &len);
+    fake_push(&F, 200, j);
+    assert_int_equal(vpcep_project_tags_list(C, &pt, VPCEP_RESOURCE_SERVICE, &err), 0);
+    assert_string_equal(F.requests[3].url, "http://vpcep.test:8080/v1/p123/endpoint_service/tags");
+    assert_int_equal(pt->count, 1);
+    vpcep_project_tag_list_free(pt);
+    free(j);
+}
+
+static void test_versions_and_deletes(void **state)
+{
+    vpcep_api_version_list *v = NULL;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    char *j;
+    size_t len;
+
+    (void)state;
+    j = fixture("list_versions_response.json", &len);
+    fake_push(&F, 200, j);
+    assert_int_equal(vpcep_versions_list(C, &v, &err), 0);
+    assert_string_equal(F.requests[0].url, "http://vpcep.test:8080/");
+    assert_int_equal(v->count, 2);
+    vpcep_api_version_list_free(v);
+    free(j);
+    fake_push(&F, 204, "");
+    assert_int_equal(vpcep_endpoint_delete(C, "ep1", &err), 0);
+    assert_string_equal(F.requests[1].method, "DELETE");
+    assert_string_equal(F.requests[1].url, "http://vpcep.test:8080/v1/p123/vpc-endpoints/ep1");
+    fake_push(&F, 404, "{\"error_code\":\"EndPoint.0005\",\"error_msg\":\"gone\"}");
+    assert_int_equal(vpcep_service_delete(C, "s1", &err), VPCEP_ENOTFOUND);
+    fake_push(&F, 400, "{\"error_code\":\"EndPoint.3006\",\"error_msg\":\"in use\"}");
+    assert_int_equal(vpcep_service_delete(C, "s1", &err), VPCEP_ECONFLICT);
+    assert_int_equal(vpcep_service_delete(C, "", &err), VPCEP_EINVALID);
+    assert_int_equal(vpcep_endpoint_delete(C, "../x", &err), VPCEP_EINVALID);
+    assert_int_equal(F.n_requests, 4);
+}
+
+/* A create lost on the wire: the library looks the service up and adopts it. */
+static void test_service_create_lookup_adopts(void **state)
+{
+    vpcep_service_create_opts o = VPCEP_SERVICE_CREATE_OPTS_INIT;
+    vpcep_port_param ports[] = {{8080, 90, NULL}};
+    vpcep_service *s = NULL;
+    vpcep_error err = VPCEP_ERROR_INIT;
+
+    (void)state;
+    o.port_id = "p";
+    o.vpc_id = "v";
+    o.server_type = "VM";
+    o.service_name = "svc";
+    o.ports = ports;
+    o.n_ports = 1;
+    fake_push_transport(&F, VPCEP_ETIMEOUT);
+    fake_push(&F, 200,
+              "{\"endpoint_services\":[{\"id\":\"other\",\"vpc_id\":\"v\",\"port_id\":\"p\","
+              "\"ports\":[{\"server_port\":91,\"protocol\":\"TCP\"}]},{\"id\":\"s1\",\"vpc_id\":"
+              "\"v\",\"port_id\":\"p\",\"status\":\"creating\",\"ports\":[{\"client_port\":8080,"
+              "\"server_port\":90,\"protocol\":\"TCP\"}]}],\"total_count\":2}");
+    assert_int_equal(vpcep_service_create(C, &s, &o, &err), 0);
+    assert_string_equal(s->id, "s1");
+    assert_int_equal(F.n_requests, 2); /* one POST, one lookup, no second POST */
+    assert_string_equal(F.requests[1].method, "GET");
+    assert_non_null(strstr(F.requests[1].url, "endpoint_service_name=svc"));
+    assert_non_null(strstr(F.log, "looking it up"));
+    vpcep_service_free(s);
+
+    /* not created: the POST is sent again after the lookup */
+    fake_push(&F, 502, "");
+    fake_push(&F, 200, "{\"endpoint_services\":[],\"total_count\":0}");
+    fake_push(&F, 200, SVC);
+    assert_int_equal(vpcep_service_create(C, &s, &o, &err), 0);
+    assert_int_equal(F.n_requests, 5);
+    assert_string_equal(F.requests[4].method, "POST");
+    vpcep_service_free(s);
+
+    /* 429 is a definite "not processed": retried directly, no lookup */
+    fake_push(&F, 429, "");
+    fake_push(&F, 200, SVC);
+    assert_int_equal(vpcep_service_create(C, &s, &o, &err), 0);
+    assert_int_equal(F.n_requests, 7);
+    assert_string_equal(F.requests[6].method, "POST");
+    vpcep_service_free(s);
+}
+
+static void test_endpoint_create_lookup_adopts(void **state)
+{
+    vpcep_endpoint_create_opts o = VPCEP_ENDPOINT_CREATE_OPTS_INIT;
+    vpcep_endpoint *e = NULL;
+    vpcep_error err = VPCEP_ERROR_INIT;
+
+    (void)state;
+    o.endpoint_service_id = "svc";
+    o.vpc_id = "vpc";
+    o.subnet_id = "sub";
+    /* before: one endpoint of the same service already exists */
+    fake_push(&F, 200,
+              "{\"endpoints\":[{\"id\":\"old\",\"endpoint_service_id\":\"svc\","
+              "\"vpc_id\":\"vpc\",\"subnet_id\":\"sub\"}],\"total_count\":1}");
+    fake_push_transport(&F, VPCEP_ETRANSPORT);
+    fake_push(&F, 200,
+              "{\"endpoints\":[{\"id\":\"old\",\"endpoint_service_id\":\"svc\",\"vpc_id\":\"vpc\","
+              "\"subnet_id\":\"sub\"},{\"id\":\"new\",\"endpoint_service_id\":\"svc\",\"vpc_id\":"
+              "\"vpc\",\"subnet_id\":\"sub\",\"status\":\"creating\"}],\"total_count\":2}");
+    assert_int_equal(vpcep_endpoint_create(C, &e, &o, &err), 0);
+    assert_string_equal(e->id, "new");
+    assert_int_equal(F.n_requests, 3);
+    vpcep_endpoint_free(e);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_service_create_encoding, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_service_create_checks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_service_update, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_paging_all_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_other_lists, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_describe, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_connection_action_one_per_call, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_permissions_action, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_endpoint_create_encoding, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tags, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_versions_and_deletes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_service_create_lookup_adopts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_endpoint_create_lookup_adopts, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
