@@ -11,8 +11,12 @@
  *   rule  nested set block { port = number (required), proto = string (optional) }
  * data "tfptest_echo": input (required string) -> output (computed string, same text)
  *
- * State lives in $TFPTEST_DIR/things.json: {"<id>": "<cty JSON of the object>", ...}, so it
- * survives across the plugin processes Terraform starts, and import can find objects by id.
+ * TFPTEST_APPLY_DELAY_MS=<n> makes every create/update wait n ms with tfp_call_sleep, so a
+ * StopProvider cancels it (the apply then fails with "Apply cancelled").
+ *
+ * State lives in $TFPTEST_DIR/things.json (default $TMPDIR/tfptest-things-<uid>.json): {"<id>":
+ * "<cty JSON of the object>", ...}, so it survives across the plugin processes Terraform starts,
+ * and import can find objects by id.
  */
 #include <tfp/tfp.h>
 
@@ -39,7 +43,13 @@ static int is_null(const tfp_value *v)
 static void store_path(char *buf, size_t cap)
 {
     const char *dir = getenv("TFPTEST_DIR");
-    snprintf(buf, cap, "%s/things.json", dir && dir[0] ? dir : ".");
+    const char *tmp = getenv("TMPDIR");
+
+    if (dir != NULL && dir[0] != '\0')
+        snprintf(buf, cap, "%s/things.json", dir);
+    else
+        snprintf(buf, cap, "%s/tfptest-things-%u.json", tmp && tmp[0] ? tmp : "/tmp",
+                 (unsigned int)getuid());
 }
 
 /* Loads the store under an exclusive lock; *fd_out stays open (and locked) until store_close. */
@@ -200,7 +210,7 @@ static int thing_apply(tfp_call *call)
     const tfp_value *planned = tfp_call_planned_state(call);
     const tfp_value *prior = tfp_call_prior_state(call);
     tfp_value *v = NULL, *zero = NULL;
-    const char *id;
+    const char *id, *delay;
     char newid[40];
     int rc;
 
@@ -209,6 +219,13 @@ static int thing_apply(tfp_call *call)
         if (id != NULL && store_put(id, NULL) != 0)
             tfp_diags_error(tfp_call_diags(call), NULL, "Cannot write the state file", NULL);
         return tfp_call_set_result(call, NULL);
+    }
+    delay = getenv("TFPTEST_APPLY_DELAY_MS");
+    if (delay != NULL && atoi(delay) > 0 &&
+        tfp_call_sleep(call, (unsigned int)atoi(delay)) == TFP_ECANCELED) {
+        tfp_diags_error(tfp_call_diags(call), NULL, "Apply cancelled",
+                        "StopProvider arrived while the apply was waiting.");
+        return 0;
     }
     rc = tfp_value_copy(&v, planned);
     if (rc != 0)
@@ -366,16 +383,14 @@ int main(int argc, char **argv)
     tfp_resource *thing = NULL, *echo = NULL;
     int rc = 1;
 
-    if (tfp_provider_new(&p, "tfptest", "0.0.1") != 0)
+    if (tfp_provider_new(&p, "tfptest", "0.0.1") != 0 || build_thing(&thing) != 0 ||
+        tfp_provider_add_resource(p, thing) != 0 || build_echo(&echo) != 0 ||
+        tfp_provider_add_data_source(p, echo) != 0) {
+        fprintf(stderr, "tfp-test-provider: cannot build the provider\n");
         goto done;
-    if (build_thing(&thing) != 0 || tfp_provider_add_resource(p, thing) != 0)
-        goto done;
-    if (build_echo(&echo) != 0 || tfp_provider_add_data_source(p, echo) != 0)
-        goto done;
+    }
     rc = tfp_serve(p, argc, argv, NULL);
 done:
-    if (rc != 0 && p == NULL)
-        fprintf(stderr, "tfp-test-provider: cannot build the provider\n");
     tfp_provider_free(p);
     return rc;
 }
