@@ -147,7 +147,7 @@ function parseHandshake(line) {
 async function launch(bin, opts = {}) {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (k.startsWith('PLUGIN_') || k === MAGIC_COOKIE_KEY || k === 'TFP_PLUGIN_NETWORK') continue;
+    if (k.startsWith('PLUGIN_') || k === MAGIC_COOKIE_KEY || k === 'TFP_PLUGIN_NETWORK' || k === 'TFP_PROTOCOLS') continue;
     if (k.startsWith('TFPV_CONF_')) continue;
     env[k] = v;
   }
