@@ -339,8 +339,10 @@ auth_aksk(emu_server *srv, const emu_request *req, const char *authorization, em
                       "match the body");
         goto done;
     }
+    /* "UNSIGNED-PAYLOAD" replaces the body hash in the canonical request (Huawei SDK signer) */
+    const char *payload = given && strcmp(given, "UNSIGNED-PAYLOAD") == 0 ? given : body_hash;
     if (emu_canonical_request(req->method, req->path, req->query, req->nquery, az.signed_headers,
-                              req->header, req->header_ctx, body_hash, &canon) != EMU_OK) {
+                              req->header, req->header_ctx, payload, &canon) != EMU_OK) {
         emu_set_error(resp, 401, "APIG.0301",
                       "Incorrect IAM authentication information: a signed header is missing");
         goto done;

@@ -92,6 +92,7 @@ typedef struct emu_options {
     const char *state_file;
     long delay_ms;
     double fault_rate;
+    double fail_rate;     /* fraction of creates that end in status "failed" */
     unsigned fault_kinds; /* EMU_FAULT_* bits */
     long slow_ms;
     long token_ttl_s;

@@ -41,6 +41,7 @@ static void usage(FILE *out)
           "  --fault-rate P       inject a fault into a fraction P (0..1) of API requests\n"
           "  --fault-kinds LIST   comma list of 429,500,slow,drop,0022 (default "
           "429,500,slow,drop)\n"
+          "  --fail-rate P        fraction of creates that end in status failed (with error[])\n"
           "  --slow-ms N          delay of a 'slow' fault (default 1500)\n"
           "  --fault-seed N       seed of the fault PRNG (default: time based)\n"
           "  --token-ttl-s N      lifetime of IAM tokens (default 3600)\n"
@@ -439,6 +440,14 @@ int main(int argc, char **argv)
                 goto done;
             }
             opt.fault_rate = r;
+        } else if (opt_value(argc, argv, &i, "--fail-rate", &v)) {
+            char *end = NULL;
+            double r = v ? strtod(v, &end) : -1;
+            if (!v || !end || *end || !(r >= 0.0 && r <= 1.0)) {
+                fprintf(stderr, "vpcep-emulator: --fail-rate needs a number in [0, 1]\n");
+                goto done;
+            }
+            opt.fail_rate = r;
         } else if (opt_value(argc, argv, &i, "--fault-kinds", &v)) {
             if (!v || parse_kinds(v, &opt.fault_kinds) != EMU_OK) {
                 fprintf(stderr, "vpcep-emulator: --fault-kinds takes 429,500,slow,drop,0022\n");

@@ -111,18 +111,46 @@ static cJSON *render(const cJSON *obj)
     return out;
 }
 
-double emu_random(emu_server *srv)
+/* xorshift64*; caller holds mu */
+static double random_locked(emu_server *srv)
 {
-    pthread_mutex_lock(&srv->mu);
-    /* xorshift64* */
     uint64_t x = srv->rng;
     x ^= x >> 12;
     x ^= x << 25;
     x ^= x >> 27;
     srv->rng = x;
     uint64_t r = x * 2685821657736338717ULL;
-    pthread_mutex_unlock(&srv->mu);
     return (double)(r >> 11) / 9007199254740992.0;
+}
+
+double emu_random(emu_server *srv)
+{
+    pthread_mutex_lock(&srv->mu);
+    double r = random_locked(srv);
+    pthread_mutex_unlock(&srv->mu);
+    return r;
+}
+
+static int draw_failure(emu_server *srv)
+{
+    return srv->opt.fail_rate > 0 && random_locked(srv) < srv->opt.fail_rate;
+}
+
+static void fail_object(cJSON *o, const char *what, const char *ts)
+{
+    char msg[128];
+    snprintf(msg, sizeof(msg), "Injected failure: the %s could not be provisioned.", what);
+    cJSON *errs = cJSON_CreateArray();
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "error_code", "EndPoint.0001");
+    cJSON_AddStringToObject(e, "error_message", msg);
+    cJSON_AddItemToArray(errs, e);
+    cJSON_DeleteItemFromObjectCaseSensitive(o, "error");
+    cJSON_AddItemToObject(o, "error", errs);
+    cJSON_DeleteItemFromObjectCaseSensitive(o, "status");
+    cJSON_AddStringToObject(o, "status", "failed");
+    cJSON_DeleteItemFromObjectCaseSensitive(o, "updated_at");
+    cJSON_AddStringToObject(o, "updated_at", ts);
 }
 
 /* ---- server lifetime, persistence ------------------------------------------------------------ */
@@ -392,7 +420,10 @@ static void advance(emu_server *srv, double now)
         cJSON *next = s->next;
         const char *st = emu_jstr(s, "status");
         if (jnum(s, "_at", 0) <= now) {
-            if (streq(st, "creating")) {
+            if (streq(st, "creating") && jtrue(s, "_fail")) {
+                fail_object(s, "endpoint service", ts);
+                srv->dirty = 1;
+            } else if (streq(st, "creating")) {
                 set_str(s, "status", "available");
                 set_str(s, "updated_at", ts);
                 srv->dirty = 1;
@@ -407,7 +438,10 @@ static void advance(emu_server *srv, double now)
         cJSON *next = e->next;
         const char *st = emu_jstr(e, "status");
         if (jnum(e, "_at", 0) <= now) {
-            if (streq(st, "creating")) {
+            if (streq(st, "creating") && jtrue(e, "_fail")) {
+                fail_object(e, "endpoint", ts);
+                srv->dirty = 1;
+            } else if (streq(st, "creating")) {
                 if (jtrue(e, "_needs_approval")) {
                     set_str(e, "status", "pendingAcceptance");
                     set_str(e, "updated_at", ts);
@@ -936,6 +970,7 @@ static void create_service(ctx *c)
     cJSON_AddNumberToObject(s, "_seq", c->srv->seq++);
     cJSON_AddNumberToObject(s, "_at", c->now + (double)c->srv->opt.delay_ms);
     cJSON_AddItemToObject(s, "_permissions", cJSON_CreateArray());
+    cJSON_AddBoolToObject(s, "_fail", draw_failure(c->srv));
     cJSON_AddItemToArray(c->srv->services, s);
     c->srv->dirty = 1;
     c->resp->status = 200;
@@ -1766,6 +1801,7 @@ static void create_endpoint(ctx *c)
     cJSON_AddNumberToObject(e, "_seq", c->srv->seq++);
     cJSON_AddNumberToObject(e, "_at", c->now + (double)c->srv->opt.delay_ms);
     cJSON_AddBoolToObject(e, "_needs_approval", svc ? jtrue(svc, "approval_enabled") : 0);
+    cJSON_AddBoolToObject(e, "_fail", draw_failure(c->srv));
     cJSON_AddItemToArray(c->srv->endpoints, e);
     c->srv->dirty = 1;
     c->resp->status = 200;

@@ -1544,6 +1544,38 @@ static void scenario_lifecycle(void)
     CHECK(emu_stop(&e) == 0, "clean stop");
     free(svc);
     free(ep);
+
+    /* --fail-rate 1: creates end in "failed" with error[] (error_code + error_message) */
+    const char *fargs[] = {"--delay-ms", "0", "--fail-rate", "1", NULL};
+    CHECK(emu_start(&e, fargs) == 0, "start failing emulator");
+    svc = create_service(&e, NULL, NULL);
+    CHECK(svc != NULL, "create (fails later)");
+    if (svc) {
+        path_of(p, sizeof(p), &OWNER, "/vpc-endpoint-services/%s", svc);
+        r = http(&e, &OWNER, "GET", p, NULL, NULL);
+        const cJSON *err0 =
+            cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r.json, "error"), 0);
+        CHECK(streq(jstr(r.json, "status"), "failed") && jstr(err0, "error_code") &&
+                  jstr(err0, "error_message"),
+              "failed service %s", r.body);
+        resp_free(&r);
+        path_of(p, sizeof(p), &CONSUMER, "/vpc-endpoints");
+        r = post_json(&e, &CONSUMER, p,
+                      "{\"endpoint_service_id\":\"" OBS_ID "\",\"vpc_id\":\"" CONSUMER_VPC "\"}");
+        char *gw = jstr(r.json, "id") ? strdup(jstr(r.json, "id")) : NULL;
+        resp_free(&r);
+        CHECK(gw != NULL, "endpoint create answered");
+        if (gw) {
+            expect_status(&e, &CONSUMER, "vpc-endpoints", gw, "failed", __LINE__);
+            delete_obj(&e, &CONSUMER, "vpc-endpoints", gw);
+            expect_gone(&e, &CONSUMER, "vpc-endpoints", gw, __LINE__);
+        }
+        free(gw);
+        delete_obj(&e, &OWNER, "vpc-endpoint-services", svc);
+        expect_gone(&e, &OWNER, "vpc-endpoint-services", svc, __LINE__);
+    }
+    CHECK(emu_stop(&e) == 0, "clean stop (fail-rate)");
+    free(svc);
 }
 
 static void scenario_faults(void)
