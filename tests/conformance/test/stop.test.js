@@ -103,3 +103,70 @@ describe('StopProvider during a wait [terraform-provider-vpcep + vpcep-emulator]
     });
   }
 });
+
+// The same through the test provider: TFPTEST_APPLY_DELAY_MS makes its apply wait (cancellable).
+describe('StopProvider during a wait [tfp-test-provider]', () => {
+  const cleanup = [];
+  after(async () => {
+    for (const f of cleanup.reverse()) await f();
+  });
+
+  for (const protocols of ['6', '5']) {
+    it(`a waiting apply is cancelled by ${protocols === '5' ? 'Stop' : 'StopProvider'}, concurrent calls still served (protocol ${protocols})`, async (t) => {
+      if (!cfg.testProvider || !fs.existsSync(cfg.testProvider)) {
+        t.skip('tfp-test-provider was not built');
+        return;
+      }
+      const why = prerequisiteProblem();
+      if (why) {
+        t.skip(why);
+        return;
+      }
+      const dir = fs.mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'tfpconf-store-'));
+      cleanup.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+      const p = await plugin.launch(cfg.testProvider, {
+        protocols,
+        env: { TFPTEST_DIR: dir, TFPTEST_APPLY_DELAY_MS: '60000' },
+      });
+      cleanup.push(() => p.kill());
+      const c = plugin.connect(p);
+      cleanup.push(async () => c.close());
+      const schema = await plugin.getSchema(c);
+      await tf.configureProvider(c, schema, {});
+      // Several applies wait at once (Terraform's parallelism); one Stop cancels them all.
+      const applies = [];
+      for (let i = 0; i < 3; i++) {
+        const pl = await tf.plan(c, schema, 'tfptest_thing', { name: `stop-${protocols}-${i}` }, tf.NULL, null);
+        applies.push(settle(tf.apply(c, 'tfptest_thing', tf.NULL, pl, { raw: true, timeoutMs: 120000 })));
+      }
+      let early = null;
+      Promise.race(applies).then((r) => {
+        early = r;
+      });
+      await new Promise((r) => setTimeout(r, WAIT_BEFORE_STOP_MS));
+      assert.equal(early, null, 'the applies are waiting');
+      // While they wait, other calls are served (a waiting handler blocks nobody).
+      const during = await plugin.getSchema(c);
+      assert.ok(during.provider, 'schema served while applies wait');
+
+      const stop = await c.provider(c.m.stop, {}, { timeoutMs: PROMPT_MS });
+      assert.ok(!stop.Error, `Stop response error field is empty: ${stop.Error}`);
+      let timer;
+      const all = await Promise.race([
+        Promise.all(applies),
+        new Promise((resolve) => {
+          timer = setTimeout(() => resolve(null), PROMPT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+      assert.ok(all, `every waiting apply returned within ${PROMPT_MS} ms of Stop`);
+      for (const r of all) {
+        assert.ok(r.ok, `a response, not a gRPC error: ${r.err && r.err.details}`);
+        assert.ok(plugin.errors(r.value.diagnostics).length > 0, `an error diagnostic: ${plugin.diagText(r.value.diagnostics)}`);
+      }
+      assert.ok(p.alive(), 'the process is still running');
+      const sd = await c.call('controller', 'Shutdown', {}, { timeoutMs: 5000 });
+      assert.ok(sd);
+    });
+  }
+});
