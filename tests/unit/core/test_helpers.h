@@ -2,6 +2,8 @@
 #ifndef TFP_TEST_HELPERS_H
 #define TFP_TEST_HELPERS_H
 
+#include "util.h"
+
 #include <tfp/tfp.h>
 
 #include <setjmp.h>

@@ -1,0 +1,231 @@
+/* The cty JSON codec: stored state, pretty and compact, exact numbers, lenient objects. */
+#include "test_helpers.h"
+
+static tfp_type *state_type(void)
+{
+    tfp_type *tags = NULL;
+    tfp_type *ports = NULL;
+    tfp_type *port = NULL;
+    tfp_type *t = NULL;
+    const char *pnames[] = {"client_port", "protocol"};
+    const tfp_type *ptypes[] = {tfp_type_number(), tfp_type_string()};
+    const char *names[] = {"id", "size", "enabled", "tags", "port", "any"};
+    const tfp_type *types[6];
+    assert_int_equal(tfp_type_map_new(&tags, tfp_type_string()), 0);
+    assert_int_equal(tfp_type_object_new(&port, 2, pnames, ptypes), 0);
+    assert_int_equal(tfp_type_set_new(&ports, port), 0);
+    types[0] = tfp_type_string();
+    types[1] = tfp_type_number();
+    types[2] = tfp_type_bool();
+    types[3] = tags;
+    types[4] = ports;
+    types[5] = tfp_type_dynamic();
+    assert_int_equal(tfp_type_object_new(&t, 6, names, types), 0);
+    tfp_type_free(tags);
+    tfp_type_free(ports);
+    tfp_type_free(port);
+    return t;
+}
+
+static tfp_value *json_ok(const tfp_type *t, const char *json)
+{
+    tfp_value *v = NULL;
+    char *err = NULL;
+    int rc = tfp_value_from_json(&v, t, json, strlen(json), &err);
+    if (rc != 0) {
+        fail_msg("decode failed: %d %s", rc, err != NULL ? err : "");
+    }
+    return v;
+}
+
+static void assert_json(const tfp_value *v, const char *want)
+{
+    char *out = NULL;
+    assert_int_equal(tfp_value_to_json(&out, v), 0);
+    assert_string_equal(out, want);
+    tfp_free(out);
+}
+
+static void test_pretty_state(void **state)
+{
+    tfp_type *t = state_type();
+    tfp_value *v;
+    int b = 0;
+    const char *pretty = "{\n"
+                         "  \"any\": {\"value\": [\"a\", 1], \"type\": [\"tuple\", [\"string\", "
+                         "\"number\"]]},\n"
+                         "  \"enabled\": false,\n"
+                         "  \"id\": \"svc-1\",\n"
+                         "  \"port\": [\n"
+                         "    {\"client_port\": 8080, \"protocol\": \"TCP\"},\n"
+                         "    {\"client_port\": 8080, \"protocol\": \"TCP\"}\n"
+                         "  ],\n"
+                         "  \"size\": 100000000000000000000,\n"
+                         "  \"tags\": {\"k\": \"v\", \"a\": \"\\u00e9\\n\"}\n"
+                         "}\n";
+    (void)state;
+    v = json_ok(t, pretty);
+    assert_string_equal(tfp_value_attr_string(v, "id"), "svc-1");
+    assert_string_equal(tfp_value_number_text(tfp_value_attr(v, "size")), "100000000000000000000");
+    assert_int_equal(tfp_value_bool(tfp_value_attr(v, "enabled"), &b), 0);
+    assert_int_equal(b, 0);
+    assert_int_equal(tfp_value_length(tfp_value_attr(v, "port")), 1); /* set: merged */
+    assert_string_equal(tfp_value_string(tfp_value_map_get(tfp_value_attr(v, "tags"), "a")),
+                        "\xc3\xa9\n");
+    assert_int_equal(tfp_type_kind(tfp_value_type(tfp_value_attr(v, "any"))), TFP_KIND_TUPLE);
+    assert_json(v, "{\"any\":{\"type\":[\"tuple\",[\"string\",\"number\"]],\"value\":[\"a\",1]},"
+                   "\"enabled\":false,\"id\":\"svc-1\","
+                   "\"port\":[{\"client_port\":8080,\"protocol\":\"TCP\"}],"
+                   "\"size\":100000000000000000000,\"tags\":{\"a\":\"\xc3\xa9\\n\",\"k\":\"v\"}}");
+    tfp_value_free(v);
+    tfp_type_free(t);
+}
+
+static void test_compact_missing_and_numbers(void **state)
+{
+    tfp_type *t = state_type();
+    tfp_value *v;
+    (void)state;
+    v = json_ok(t, "{\"id\":\"x\",\"size\":0.1}");
+    assert_true(tfp_value_is_null(tfp_value_attr(v, "tags")));
+    assert_true(tfp_value_is_null(tfp_value_attr(v, "any")));
+    assert_string_equal(tfp_value_number_text(tfp_value_attr(v, "size")), "0.1");
+    assert_json(v, "{\"any\":null,\"enabled\":null,\"id\":\"x\",\"port\":null,\"size\":0.1,"
+                   "\"tags\":null}");
+    tfp_value_free(v);
+
+    /* numbers with many digits, exponents and negative values survive byte for byte */
+    v = json_ok(tfp_type_number(), "-123456789012345678901234567890.000000000000000000001");
+    assert_string_equal(tfp_value_number_text(v),
+                        "-123456789012345678901234567890.000000000000000000001");
+    assert_json(v, "-123456789012345678901234567890.000000000000000000001");
+    tfp_value_free(v);
+    v = json_ok(tfp_type_number(), " 1.5E+3 ");
+    assert_json(v, "1.5E+3");
+    tfp_value_free(v);
+    /* cty accepts numbers and bools written as strings */
+    v = json_ok(tfp_type_number(), "\"42\"");
+    assert_string_equal(tfp_value_number_text(v), "42");
+    tfp_value_free(v);
+    v = json_ok(tfp_type_bool(), "\"true\"");
+    assert_json(v, "true");
+    tfp_value_free(v);
+    v = json_ok(tfp_type_string(), "12");
+    assert_string_equal(tfp_value_string(v), "12");
+    tfp_value_free(v);
+    /* numbers next to strings that look like numbers */
+    {
+        tfp_type *mt = NULL;
+        assert_int_equal(tfp_type_map_new(&mt, tfp_type_number()), 0);
+        v = json_ok(mt, "{\"-1\": 2, \"3e4\": -5.5e-1, \"x\\\"9\": 7}");
+        assert_string_equal(tfp_value_number_text(tfp_value_map_get(v, "3e4")), "-5.5e-1");
+        assert_string_equal(tfp_value_number_text(tfp_value_map_get(v, "x\"9")), "7");
+        assert_string_equal(tfp_value_number_text(tfp_value_map_get(v, "-1")), "2");
+        tfp_value_free(v);
+        tfp_type_free(mt);
+    }
+    tfp_type_free(t);
+}
+
+static void test_errors(void **state)
+{
+    tfp_type *t = state_type();
+    tfp_value *v = NULL;
+    char *err = NULL;
+    (void)state;
+    assert_int_equal(tfp_value_from_json(&v, t, "{\"nope\":1}", 10, &err), TFP_EINVALID);
+    assert_non_null(strstr(err, "unsupported attribute \"nope\""));
+    tfp_free(err);
+    assert_int_equal(tfp_value_from_json(&v, t, "{\"id\":", 6, &err), TFP_EINVALID);
+    assert_non_null(strstr(err, "malformed JSON"));
+    tfp_free(err);
+    assert_int_equal(tfp_value_from_json(&v, t, "{} x", 4, &err), TFP_EINVALID);
+    tfp_free(err);
+    assert_int_equal(tfp_value_from_json(&v, t, "{\"id\":true,\"id\":\"x\"}", 20, &err),
+                     TFP_EINVALID);
+    tfp_free(err);
+    assert_int_equal(tfp_value_from_json(&v, t, "{\"tags\":{\"a\":[1]}}", 18, &err), TFP_EINVALID);
+    assert_non_null(strstr(err, "tags[\"a\"]"));
+    tfp_free(err);
+    assert_int_equal(tfp_value_from_json(&v, t, "", 0, &err), TFP_EINVALID);
+    tfp_free(err);
+    assert_int_equal(tfp_value_from_json(&v, t, "[]", 2, NULL), TFP_EINVALID);
+    assert_int_equal(tfp_value_from_json(&v, tfp_type_number(), "\"abc\"", 5, NULL), TFP_EINVALID);
+    assert_int_equal(tfp_value_from_json(&v, tfp_type_dynamic(), "{\"value\":1}", 11, NULL),
+                     TFP_EINVALID);
+    tfp_type_free(t);
+}
+
+static void test_depth(void **state)
+{
+    char buf[400];
+    tfp_value *v = NULL;
+    int i;
+    (void)state;
+    /* a dynamic value whose type nests 100 lists */
+    for (i = 0; i < 100; i++) {
+        buf[i] = '[';
+    }
+    buf[100] = ']';
+    for (i = 101; i < 200; i++) {
+        buf[i] = ']';
+    }
+    buf[200] = '\0';
+    assert_int_not_equal(tfp_value_from_json(&v, tfp_type_dynamic(), buf, 200, NULL), 0);
+}
+
+static void test_unknown_cannot_encode(void **state)
+{
+    tfp_value *v = NULL;
+    char *out = NULL;
+    (void)state;
+    assert_int_equal(tfp_value_new_unknown(&v, tfp_type_string()), 0);
+    assert_int_equal(tfp_value_to_json(&out, v), TFP_EINVALID);
+    tfp_value_free(v);
+    assert_int_equal(tfp_value_new_double(&v, 1.0 / 0.0), 0);
+    assert_int_equal(tfp_value_to_json(&out, v), TFP_EINVALID);
+    tfp_value_free(v);
+    assert_int_equal(tfp_value_new_number(&v, ".5"), 0);
+    assert_json(v, "0.5");
+    tfp_value_free(v);
+    assert_int_equal(tfp_value_new_stringn(&v, "a\0\x01\"", 4), 0);
+    assert_json(v, "\"a\\u0000\\u0001\\\"\"");
+    tfp_value_free(v);
+}
+
+static void test_random_input_never_crashes(void **state)
+{
+    tfp_type *t = state_type();
+    const char alphabet[] = "{}[]\":,0123456789-+.eE truefalsnl\\u";
+    char buf[48];
+    unsigned int seed = 777;
+    int i;
+    (void)state;
+    for (i = 0; i < 20000; i++) {
+        size_t len = (size_t)(rand_r(&seed) % sizeof(buf));
+        size_t k;
+        tfp_value *v = NULL;
+        char *err = NULL;
+        for (k = 0; k < len; k++) {
+            buf[k] = alphabet[rand_r(&seed) % (sizeof(alphabet) - 1)];
+        }
+        if (tfp_value_from_json(&v, i % 2 ? t : tfp_type_dynamic(), buf, len, &err) == 0) {
+            tfp_value_free(v);
+        }
+        tfp_free(err);
+    }
+    tfp_type_free(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pretty_state),
+        cmocka_unit_test(test_compact_missing_and_numbers),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_depth),
+        cmocka_unit_test(test_unknown_cannot_encode),
+        cmocka_unit_test(test_random_input_never_crashes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
