@@ -1,0 +1,215 @@
+/*
+ * tests/unit/resources/provider_config_test.c - provider configuration: environment
+ * fallbacks, defaults derived from the region, and every configuration error with its path.
+ */
+#include "helpers.h"
+
+static tfp_schema *schema;
+/* The settings borrow strings from the configuration: keep the last one alive. */
+static tfp_value *last_cfg;
+
+static const char *const *fake_env;
+
+static const char *fake_getenv(const char *name)
+{
+    for (size_t i = 0; fake_env != NULL && fake_env[i] != NULL; i += 2) {
+        if (strcmp(fake_env[i], name) == 0) {
+            return fake_env[i + 1];
+        }
+    }
+    return NULL;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return tfpv_provider_schema(&schema);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tfp_value_free(last_cfg);
+    tfp_schema_free(schema);
+    return 0;
+}
+
+/* Resolves @p json with @p env; returns the diagnostics (caller frees). */
+static tfp_diags *resolve(tfpv_settings *s, const char *json, const char *const *env, int final)
+{
+    tfp_diags *d = NULL;
+    tfp_value_free(last_cfg);
+    last_cfg = json_value(schema, json);
+    assert_int_equal(tfp_diags_new(&d), 0);
+    fake_env = env;
+    (void)tfpv_settings_resolve(s, last_cfg, d, final, fake_getenv);
+    return d;
+}
+
+static void test_schema_flags(void **state)
+{
+    const tfp_block *b = tfp_schema_root_const(schema);
+    static const char *const sensitive[] = {"access_key", "secret_key", "token", "password"};
+    (void)state;
+    for (size_t i = 0; i < tfp_block_attribute_count(b); i++) {
+        const char *name = NULL;
+        unsigned flags = 0;
+        int want = 0;
+        assert_int_equal(tfp_block_attribute_at(b, i, &name, NULL, &flags, NULL), 0);
+        for (size_t j = 0; j < 4; j++) {
+            want |= strcmp(name, sensitive[j]) == 0;
+        }
+        assert_int_equal((flags & TFP_ATTR_SENSITIVE) != 0, want);
+        assert_true(flags & TFP_ATTR_OPTIONAL);
+    }
+    assert_int_equal(tfp_block_attribute_count(b), 13);
+}
+
+static void test_env_and_defaults(void **state)
+{
+    static const char *const env[] = {"OS_REGION_NAME",
+                                      "eu-nl",
+                                      "OS_ACCESS_KEY",
+                                      "AK",
+                                      "OS_SECRET_KEY",
+                                      "SK",
+                                      "OS_PROJECT_ID",
+                                      "pid",
+                                      NULL};
+    tfpv_settings s;
+    tfp_diags *d = resolve(&s, "{}", env, 1);
+    (void)state;
+    dump_diags(d);
+    assert_false(tfp_diags_has_errors(d));
+    assert_string_equal(s.region, "eu-nl");
+    assert_string_equal(s.access_key, "AK");
+    assert_string_equal(s.endpoint, "https://vpcep.eu-nl.otc.t-systems.com");
+    assert_string_equal(s.auth_url, "https://iam.eu-nl.otc.t-systems.com/v3");
+    assert_int_equal(s.max_retries, -1);
+    tfp_diags_free(d);
+}
+
+static void test_config_wins_over_env(void **state)
+{
+    static const char *const env[] = {
+        "OS_REGION_NAME",     "eu-nl", "OS_TOKEN", "env-token", "VPCEP_ENDPOINT",
+        "http://env.example", NULL};
+    tfpv_settings s;
+    tfp_diags *d = resolve(&s,
+                           "{\"region\":\"eu-de\",\"access_key\":\"AK\",\"secret_key\":\"SK\","
+                           "\"project_id\":\"p\",\"max_retries\":3,\"insecure\":true}",
+                           env, 1);
+    (void)state;
+    dump_diags(d);
+    /* credentials of the configuration are not mixed with OS_TOKEN from the environment */
+    assert_false(tfp_diags_has_errors(d));
+    assert_null(s.token);
+    assert_string_equal(s.region, "eu-de");
+    assert_string_equal(s.endpoint, "http://env.example");
+    assert_int_equal(s.max_retries, 3);
+    assert_int_equal(s.insecure, 1);
+    tfp_diags_free(d);
+}
+
+static void test_errors_with_paths(void **state)
+{
+    struct {
+        const char *json;
+        int final;
+        const char *path; /* NULL: no attribute */
+        const char *text;
+    } cases[] = {
+        {"{\"region\":\"eu-de\"}", 1, NULL, "No credentials"},
+        {"{\"region\":\"eu-de\",\"token\":\"t\",\"access_key\":\"a\",\"secret_key\":\"s\","
+         "\"project_id\":\"p\"}",
+         0, "token", "Conflicting credentials"},
+        {"{\"region\":\"eu-de\",\"access_key\":\"a\",\"project_id\":\"p\"}", 0, "secret_key",
+         "secret_key"},
+        {"{\"region\":\"eu-de\",\"secret_key\":\"s\",\"project_id\":\"p\"}", 0, "access_key",
+         "access_key"},
+        {"{\"access_key\":\"a\",\"secret_key\":\"s\",\"project_id\":\"p\"}", 1, "region", "region"},
+        {"{\"region\":\"eu-de\",\"access_key\":\"a\",\"secret_key\":\"s\",\"project_id\":\"p\","
+         "\"endpoint\":\"not a url\"}",
+         0, "endpoint", "Malformed URL"},
+        {"{\"region\":\"eu-de\",\"token\":\"t\",\"project_id\":\"p\","
+         "\"auth_url\":\"iam.example/v3\"}",
+         0, "auth_url", "Malformed URL"},
+        {"{\"region\":\"eu-de\",\"access_key\":\"a\",\"secret_key\":\"s\"}", 1, "project_id",
+         "project_id"},
+        {"{\"region\":\"eu-de\",\"user_name\":\"u\",\"domain_name\":\"d\"}", 1, "password",
+         "password"},
+        {"{\"region\":\"eu-de\",\"user_name\":\"u\",\"password\":\"pw\"}", 1, "domain_name",
+         "domain_name"},
+        {"{\"region\":\"eu-de\",\"token\":\"t\",\"project_id\":\"p\",\"max_retries\":-1}", 0,
+         "max_retries", "max_retries"},
+        {"{\"region\":\"eu-de\",\"token\":\"t\",\"project_id\":\"p\","
+         "\"cacert_file\":\"/nonexistent/ca.pem\"}",
+         1, "cacert_file", "cacert_file"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tfpv_settings s;
+        tfp_diags *d = resolve(&s, cases[i].json, NULL, cases[i].final);
+        if (!has_error_at(d, cases[i].path) || !diag_mentions(d, cases[i].text)) {
+            fprintf(stderr, "case %zu (%s)\n", i, cases[i].json);
+            dump_diags(d);
+        }
+        assert_true(has_error_at(d, cases[i].path));
+        assert_true(diag_mentions(d, cases[i].text));
+        tfp_diags_free(d);
+    }
+}
+
+static void test_validate_time_needs_no_credentials(void **state)
+{
+    tfpv_settings s;
+    tfp_diags *d = resolve(&s, "{}", NULL, 0);
+    (void)state;
+    assert_int_equal(tfp_diags_count(d), 0);
+    tfp_diags_free(d);
+}
+
+static void test_unknown_values_defer(void **state)
+{
+    tfp_value *cfg = json_value(schema, "{\"region\":\"eu-de\"}");
+    tfpv_settings s;
+    tfp_diags *d = NULL;
+    (void)state;
+    assert_int_equal(tfp_value_set_attr_unknown(cfg, "token"), 0);
+    assert_int_equal(tfp_value_set_attr_unknown(cfg, "project_id"), 0);
+    assert_int_equal(tfp_diags_new(&d), 0);
+    fake_env = NULL;
+    assert_int_equal(tfpv_settings_resolve(&s, cfg, d, 1, fake_getenv), 0);
+    assert_true(s.has_unknown);
+    assert_int_equal(tfp_diags_count(d), 0); /* no "No credentials" while unknown */
+    tfp_diags_free(d);
+    tfp_value_free(cfg);
+}
+
+static void test_no_secret_in_diagnostics(void **state)
+{
+    tfpv_settings s;
+    tfp_diags *d = resolve(&s,
+                           "{\"region\":\"eu-de\",\"token\":\"SECRET-TOKEN\","
+                           "\"access_key\":\"AKX\",\"secret_key\":\"SECRET-SK\","
+                           "\"password\":\"SECRET-PW\",\"endpoint\":\"bad\"}",
+                           NULL, 1);
+    (void)state;
+    assert_true(tfp_diags_has_errors(d));
+    assert_false(diag_mentions(d, "SECRET"));
+    tfp_diags_free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_schema_flags),
+        cmocka_unit_test(test_env_and_defaults),
+        cmocka_unit_test(test_config_wins_over_env),
+        cmocka_unit_test(test_errors_with_paths),
+        cmocka_unit_test(test_validate_time_needs_no_credentials),
+        cmocka_unit_test(test_unknown_values_defer),
+        cmocka_unit_test(test_no_secret_in_diagnostics),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
