@@ -663,8 +663,8 @@ static cJSON *check_ports(ctx *c, const cJSON *ports)
         cJSON_ArrayForEach(o, out)
         {
             if ((int)jnum(o, "client_port", 0) == cp && streq(emu_jstr(o, "protocol"), proto)) {
-                bad(c, "EndPoint.0002", "Parameter error: duplicate port mapping (client_port %s).",
-                    "");
+                bad(c, "EndPoint.0002", "Parameter error: duplicate port mapping (client_port %d).",
+                    cp);
                 goto fail;
             }
         }

@@ -645,7 +645,7 @@ static void scenario_seed(void)
 static void scenario_auth(void)
 {
     emu e;
-    const char *args[] = {"--delay-ms", "0", "--token-ttl-s", "2", NULL};
+    const char *args[] = {"--delay-ms", "0", "--token-ttl-s", "4", NULL};
     CHECK(emu_start(&e, args) == 0, "start");
     char path[256];
     path_of(path, sizeof(path), &OWNER, "/vpc-endpoint-services");
@@ -790,8 +790,12 @@ static void scenario_auth(void)
     EXPECT_ERR(r, 401, "APIG.0301");
     resp_free(&r);
 
-    /* expiry (--token-ttl-s 2) */
-    usleep(2300000);
+    /* expiry (--token-ttl-s 4): a fresh token works, then stops working */
+    CHECK(get_token(&e, "owner", "owner-password", "owner-domain",
+                    "{\"project\":{\"id\":\"" OWNER_PID "\"}}", tok.token,
+                    sizeof(tok.token)) == 201,
+          "fresh token");
+    usleep(4300000);
     r = http(&e, &tok, "GET", path, NULL, NULL);
     EXPECT_ERR(r, 401, "APIG.0301");
     resp_free(&r);
@@ -1478,11 +1482,41 @@ static void scenario_api(void)
     free(gw);
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Polls until the object reaches want (or 404 when want is NULL); returns seconds waited or -1. */
+static double wait_for(
+    const emu *e, const account *a, const char *kind, const char *id, const char *want, int line)
+{
+    double t0 = now_s();
+    long hs = 0;
+    char *st = NULL;
+    while (now_s() - t0 < 30.0) {
+        free(st);
+        st = get_status(e, a, kind, id, &hs);
+        if ((want && hs == 200 && streq(st, want)) || (!want && hs == 404)) {
+            free(st);
+            return now_s() - t0;
+        }
+        usleep(100000);
+    }
+    CHECK(0, "line %d: %s %s never reached %s (last %ld %s)", line, kind, id, want ? want : "404",
+          hs, st ? st : "(none)");
+    free(st);
+    return -1;
+}
+
 static void scenario_lifecycle(void)
 {
     emu e;
-    const char *args[] = {"--delay-ms", "400", NULL};
+    const char *args[] = {"--delay-ms", "2000", NULL};
     CHECK(emu_start(&e, args) == 0, "start");
+    double t_create = now_s();
     char *svc = create_service(&e, NULL, NULL);
     CHECK(svc != NULL, "create");
     if (!svc) {
@@ -1503,8 +1537,9 @@ static void scenario_lifecycle(void)
     resp r = http(&e, &OWNER, "PUT", p, NULL, "{\"description\":\"x\"}");
     EXPECT_ERR(r, 400, "EndPoint.3045");
     resp_free(&r);
-    usleep(500000);
-    expect_status(&e, &OWNER, "vpc-endpoint-services", svc, "available", __LINE__);
+    CHECK(wait_for(&e, &OWNER, "vpc-endpoint-services", svc, "available", __LINE__) >= 0 &&
+              now_s() - t_create >= 1.9,
+          "service available only after the delay (%.2f s)", now_s() - t_create);
 
     /* same-account endpoint, approval required (default) */
     path_of(p, sizeof(p), &OWNER, "/vpc-endpoints");
@@ -1524,21 +1559,20 @@ static void scenario_lifecycle(void)
         r = http(&e, &OWNER, "DELETE", p, NULL, NULL);
         EXPECT_ERR(r, 400, "EndPoint.3006");
         resp_free(&r);
-        usleep(500000);
-        expect_status(&e, &OWNER, "vpc-endpoints", ep, "pendingAcceptance", __LINE__);
+        wait_for(&e, &OWNER, "vpc-endpoints", ep, "pendingAcceptance", __LINE__);
         /* pending endpoints do not block */
         delete_obj(&e, &OWNER, "vpc-endpoints", ep);
         expect_status(&e, &OWNER, "vpc-endpoints", ep, "deleting", __LINE__);
         r = connection_action(&e, svc, "receive", ep);
         EXPECT_ERR(r, 400, "EndPoint.2018");
         resp_free(&r);
-        usleep(500000);
+        wait_for(&e, &OWNER, "vpc-endpoints", ep, NULL, __LINE__);
         expect_gone(&e, &OWNER, "vpc-endpoints", ep, __LINE__);
     }
     delete_obj(&e, &OWNER, "vpc-endpoint-services", svc);
     expect_status(&e, &OWNER, "vpc-endpoint-services", svc, "deleting", __LINE__);
     delete_obj(&e, &OWNER, "vpc-endpoint-services", svc); /* repeated delete while deleting */
-    usleep(500000);
+    wait_for(&e, &OWNER, "vpc-endpoint-services", svc, NULL, __LINE__);
     expect_gone(&e, &OWNER, "vpc-endpoint-services", svc, __LINE__);
     CHECK(objects_count(&e, "services") == 0, "no services left");
     CHECK(emu_stop(&e) == 0, "clean stop");
