@@ -62,6 +62,16 @@ typedef struct srv_call {
 /* The tag of the server-shutdown notification. */
 static int srv_shutdown_tag;
 
+/* SIGTERM (never sent by Terraform, but by people and service managers): a graceful
+ * shutdown at the loop's next tick. */
+static volatile sig_atomic_t srv_sigterm;
+
+static void srv_on_sigterm(int sig)
+{
+    (void)sig;
+    srv_sigterm = 1;
+}
+
 static double now_ms(void)
 {
     struct timespec ts;
@@ -402,6 +412,9 @@ static int srv_loop(srv_state *st, pid_t parent)
             if (!stopping && getppid() != parent) {
                 tfp_log(TFP_LOG_WARN, SRV_LOG_MODULE, "parent process exited: shutting down");
                 srv_begin_shutdown(st);
+            } else if (!stopping && srv_sigterm) {
+                tfp_log(TFP_LOG_INFO, SRV_LOG_MODULE, "SIGTERM: shutting down");
+                srv_begin_shutdown(st);
             } else if (stopping && !cancelled && now_ms() - shutdown_at > 500) {
                 /* Calls still open half a second after Shutdown: cancel them. */
                 grpc_server_cancel_all_calls(st->server);
@@ -484,6 +497,13 @@ int tfp_serve(tfp_provider *p, int argc, char **argv, const tfp_serve_options *o
     /* Terraform coordinates interrupts through StopProvider; a Ctrl-C must not kill us. */
     signal(SIGINT, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
+    {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = srv_on_sigterm;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGTERM, &sa, NULL);
+    }
     parent = getppid();
 
     /* Keep the real stdout for the handshake only; everything else written to fd 1 goes to
