@@ -43,6 +43,7 @@ function scope() {
   });
   after(async () => {
     await plugin.killAll();
+    assert.deepEqual(await plugin.launchedStderrProblems(), [], 'plugin stderr');
   });
   return {
     async launch(bin, opts) {

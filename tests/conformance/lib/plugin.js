@@ -15,6 +15,7 @@ const DEFAULT_DEADLINE_MS = 10000;
 const MAX_CAPTURE = 1 << 20; // bounded capture of the child's stdout/stderr
 
 const live = new Set();
+const launched = []; // every plugin started by this file, for the stderr checks
 process.on('exit', () => {
   for (const p of live) {
     try {
@@ -176,6 +177,7 @@ async function launch(bin, opts = {}) {
     exitInfo: null,
   };
   live.add(p);
+  launched.push(p);
   p.exited = new Promise((resolve) => {
     proc.on('exit', (code, signal) => {
       p.exitInfo = { code, signal, at: Date.now() };
@@ -343,6 +345,57 @@ function diagText(diags) {
   return (diags || []).map((d) => `${d.severity}: ${d.summary}${d.detail ? ' - ' + d.detail : ''}`).join('\n');
 }
 
+const GO_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}(Z|[+-]\d\d:\d\d)$/;
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'];
+
+/**
+ * Problems in a plugin's stderr as go-plugin's client reads it (client.go logStderr,
+ * log_entry.go): a JSON line needs string @level/@message/@timestamp (a non-string crashes
+ * Terraform), a known level and Go's timestamp layout; no line may start "panic: " or
+ * "fatal error: " (Terraform's crash detection); no sanitizer reports; none of `secrets`.
+ */
+function stderrProblems(p, secrets = []) {
+  const problems = [];
+  const text = p.stderrText();
+  for (const s of secrets) if (s && text.includes(s)) problems.push(`a secret appears on stderr (${s.length} characters)`);
+  if (/AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:/.test(text)) {
+    problems.push(`sanitizer report: ${text.slice(Math.max(0, text.search(/Sanitizer|runtime error:/) - 200), 3000)}`);
+  }
+  const lines = text.split('\n');
+  if (p.stderr.length >= MAX_CAPTURE) lines.pop(); // the capture cut the last line
+  for (const line of lines) {
+    const l = line.replace(/\r$/, '');
+    if (l.trim() === '') continue;
+    if (/^(panic: |fatal error: )/.test(l)) problems.push(`line looks like a Go panic to Terraform: ${l.slice(0, 200)}`);
+    if (!l.startsWith('{')) continue;
+    let o;
+    try {
+      o = JSON.parse(l);
+    } catch {
+      continue; // logged verbatim at DEBUG: harmless
+    }
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) continue;
+    for (const k of ['@level', '@message', '@timestamp']) {
+      if (k in o && typeof o[k] !== 'string') problems.push(`${k} is not a string (crashes Terraform): ${l.slice(0, 200)}`);
+    }
+    if (typeof o['@level'] === 'string' && !LEVELS.includes(o['@level'])) problems.push(`unknown @level: ${l.slice(0, 200)}`);
+    if (typeof o['@timestamp'] === 'string' && !GO_TIMESTAMP.test(o['@timestamp'])) {
+      problems.push(`@timestamp not in Go's 2006-01-02T15:04:05.000000Z07:00 layout: ${o['@timestamp']}`);
+    }
+  }
+  return problems.slice(0, 20);
+}
+
+/** stderrProblems over every plugin launched so far (waits for their stderr to close). */
+async function launchedStderrProblems(secrets = []) {
+  const out = [];
+  for (const p of launched.splice(0)) {
+    if (!p.alive()) await p.closed;
+    for (const x of stderrProblems(p, secrets)) out.push(`${path.basename(p.bin)} pid ${p.proc.pid}: ${x}`);
+  }
+  return out;
+}
+
 async function killAll() {
   await Promise.all([...live].map((p) => p.kill()));
 }
@@ -361,6 +414,8 @@ module.exports = {
   errors,
   diagText,
   killAll,
+  stderrProblems,
+  launchedStderrProblems,
   clientCert,
   grpc,
 };

@@ -20,8 +20,10 @@ function skipReason() {
 
 describe('product lifecycle over protocol 5 [terraform-provider-vpcep + vpcep-emulator]', () => {
   const cleanup = [];
+  const secrets = [];
   after(async () => {
     for (const f of cleanup.reverse()) await f();
+    assert.deepEqual(await plugin.launchedStderrProblems(secrets), [], 'plugin stderr (TF_LOG=trace)');
   });
 
   it('vpcep_service and vpcep_endpoint: create, read, no-op plan, data source, destroy', async (t) => {
@@ -30,7 +32,7 @@ describe('product lifecycle over protocol 5 [terraform-provider-vpcep + vpcep-em
       t.skip(why);
       return;
     }
-    const p = await plugin.launch(cfg.provider, { protocols: '5' });
+    const p = await plugin.launch(cfg.provider, { protocols: '5', env: { TF_LOG: 'trace' } });
     cleanup.push(() => p.kill());
     assert.equal(p.hs.app, '5', 'protocol 5 negotiated');
     const c = plugin.connect(p);
@@ -44,6 +46,7 @@ describe('product lifecycle over protocol 5 [terraform-provider-vpcep + vpcep-em
     }
     const emu = await startEmulator(cfg.emulator, { delayMs: 50 });
     cleanup.push(() => emu.stop());
+    for (const a of emu.seed.accounts) secrets.push(a.secret_key, a.password);
     const owner = emu.account('owner');
 
     await tf.configureProvider(c, schema, emu.providerConfig('owner'));

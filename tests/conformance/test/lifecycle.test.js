@@ -23,8 +23,10 @@ function hasPath(paths, name) {
 
 describe(`lifecycle [tfp-test-provider ${TYPE}]`, () => {
   const cleanup = [];
+  const secrets = [];
   after(async () => {
     for (const f of cleanup.reverse()) await f();
+    assert.deepEqual(await plugin.launchedStderrProblems(secrets), [], 'plugin stderr (TF_LOG=trace)');
   });
 
   for (const protocols of ['5', '6']) {
@@ -40,7 +42,7 @@ describe(`lifecycle [tfp-test-provider ${TYPE}]`, () => {
       }
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfpconf-store-'));
       cleanup.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
-      const p = await plugin.launch(cfg.testProvider, { protocols, env: { TFPTEST_DIR: dir } });
+      const p = await plugin.launch(cfg.testProvider, { protocols, env: { TFPTEST_DIR: dir, TF_LOG: 'trace' } });
       cleanup.push(() => p.kill());
       assert.equal(p.hs.app, protocols);
       const c = plugin.connect(p);

@@ -22,8 +22,10 @@ function skipReason() {
 
 describe('StopProvider during a wait [terraform-provider-vpcep + vpcep-emulator]', () => {
   const cleanup = [];
+  const secrets = [];
   after(async () => {
     for (const f of cleanup.reverse()) await f();
+    assert.deepEqual(await plugin.launchedStderrProblems(secrets), [], 'plugin stderr (TF_LOG=trace)');
   });
 
   for (const protocols of ['6', '5']) {
@@ -33,7 +35,7 @@ describe('StopProvider during a wait [terraform-provider-vpcep + vpcep-emulator]
         t.skip(why);
         return;
       }
-      const p = await plugin.launch(cfg.provider, { protocols });
+      const p = await plugin.launch(cfg.provider, { protocols, env: { TF_LOG: 'trace' } });
       cleanup.push(() => p.kill());
       const c = plugin.connect(p);
       cleanup.push(async () => c.close());
@@ -45,6 +47,7 @@ describe('StopProvider during a wait [terraform-provider-vpcep + vpcep-emulator]
       }
       const emu = await startEmulator(cfg.emulator, { delayMs: 0 });
       cleanup.push(() => emu.stop());
+      for (const a of emu.seed.accounts) secrets.push(a.secret_key, a.password);
       const owner = emu.account('owner');
       await tf.configureProvider(c, schema, emu.providerConfig('owner'));
 
@@ -107,8 +110,10 @@ describe('StopProvider during a wait [terraform-provider-vpcep + vpcep-emulator]
 // The same through the test provider: TFPTEST_APPLY_DELAY_MS makes its apply wait (cancellable).
 describe('StopProvider during a wait [tfp-test-provider]', () => {
   const cleanup = [];
+  const secrets = [];
   after(async () => {
     for (const f of cleanup.reverse()) await f();
+    assert.deepEqual(await plugin.launchedStderrProblems(secrets), [], 'plugin stderr (TF_LOG=trace)');
   });
 
   for (const protocols of ['6', '5']) {
@@ -126,7 +131,7 @@ describe('StopProvider during a wait [tfp-test-provider]', () => {
       cleanup.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
       const p = await plugin.launch(cfg.testProvider, {
         protocols,
-        env: { TFPTEST_DIR: dir, TFPTEST_APPLY_DELAY_MS: '60000' },
+        env: { TFPTEST_DIR: dir, TFPTEST_APPLY_DELAY_MS: '60000', TF_LOG: 'trace' },
       });
       cleanup.push(() => p.kill());
       const c = plugin.connect(p);
