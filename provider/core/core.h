@@ -17,7 +17,7 @@
 /** Maximum nesting depth accepted by the decoders (and produced by the encoders). */
 #define TFP__MAX_DEPTH 64
 /** Longest decimal text a number may have (digits + sign + exponent). */
-#define TFP__MAX_NUMBER_TEXT 4096
+#define TFP__MAX_NUMBER_TEXT 8192
 /** Largest decimal exponent accepted in number text. */
 #define TFP__MAX_EXPONENT 4000
 
@@ -96,6 +96,8 @@ int tfp__decimal_to_int64(const tfp__decimal *d, int64_t *out);
 char *tfp__decimal_to_plain(const tfp__decimal *d);
 /** 1 if exactly representable as a finite double (sets *out). */
 int tfp__decimal_exact_double(const tfp__decimal *d, const char *text, double *out);
+/** The exact decimal value of @p d (what cty holds for a float64), new (util_free). */
+char *tfp__double_exact_text(double d);
 /** Shortest text that round-trips @p d (finite). buf >= 32. */
 void tfp__double_text(char *buf, size_t size, double d);
 

@@ -294,8 +294,17 @@ static int dec_number(dec *d, const mp_token *tok, tfp_value **out)
         if (isnan(tok->f)) {
             return dec_fail(d, TFP_EINVALID, "NaN is not a valid number%s", "");
         }
-        tfp__double_text(buf, sizeof(buf), tok->f);
-        return tfp__value_new_number_text(out, buf, strlen(buf));
+        {
+            /* keep the float's exact value (as cty does), so it goes back out as the same
+             * float64 */
+            char *exact = tfp__double_exact_text(tok->f);
+            if (exact == NULL) {
+                return TFP_ENOMEM;
+            }
+            error = tfp__value_new_number_text(out, exact, strlen(exact));
+            util_free(exact);
+            return error;
+        }
     case MP_STR:
     case MP_BIN:
         error = tfp__decimal_parse(&dec_num, (const char *)tok->data, tok->len);

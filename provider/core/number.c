@@ -114,7 +114,7 @@ int tfp__decimal_parse(tfp__decimal *d, const char *text, size_t len)
         e = 0;
     }
     /* bound the magnitude: the decimal point position must stay reasonable */
-    if (e + (long)last_nz > TFP__MAX_EXPONENT || e < -TFP__MAX_EXPONENT - (long)last_nz) {
+    if (e + (long)last_nz > TFP__MAX_EXPONENT || e < -TFP__MAX_EXPONENT) {
         goto bad;
     }
     d->digits = digits;
@@ -289,4 +289,36 @@ void tfp__double_text(char *buf, size_t size, double d)
         }
     }
     (void)util_snprintf(buf, size, "%.17g", d);
+}
+
+char *tfp__double_exact_text(double d)
+{
+    char *buf;
+    int n;
+    if (isinf(d)) {
+        return util_strdup(d < 0 ? "-Inf" : "+Inf");
+    }
+    /* A finite double has at most 1074 fractional and 309 integral digits; glibc prints the
+     * exact binary value. */
+    buf = util_malloc(1500);
+    if (buf == NULL) {
+        return NULL;
+    }
+    n = snprintf(buf, 1500, "%.1074f", d);
+    if (n <= 0 || n >= 1500) {
+        util_free(buf);
+        return NULL;
+    }
+    while (n > 1 && buf[n - 1] == '0') {
+        n--;
+    }
+    if (buf[n - 1] == '.') {
+        n--;
+    }
+    buf[n] = '\0';
+    if (strcmp(buf, "-0") == 0) {
+        buf[0] = '0';
+        buf[1] = '\0';
+    }
+    return buf;
 }

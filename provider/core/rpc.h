@@ -21,10 +21,10 @@
 #ifndef TFP_CORE_RPC_H
 #define TFP_CORE_RPC_H
 
+#include <tfp/tfp.h>
+
 #include <stddef.h>
 #include <stdint.h>
-
-#include <tfp/tfp.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -57,10 +57,10 @@ typedef struct tfp__rpc_path {
 } tfp__rpc_path;
 
 typedef struct tfp__rpc_diag {
-    int severity;    /**< 1 = error, 2 = warning (the protobuf enum values) */
-    char *summary;   /**< owned, never NULL */
-    char *detail;    /**< owned, may be NULL */
-    int has_path;    /**< 1 when path is meaningful */
+    int severity;  /**< 1 = error, 2 = warning (the protobuf enum values) */
+    char *summary; /**< owned, never NULL */
+    char *detail;  /**< owned, may be NULL */
+    int has_path;  /**< 1 when path is meaningful */
     tfp__rpc_path path;
 } tfp__rpc_diag;
 
@@ -162,10 +162,7 @@ int tfp__rpc_apply(tfp_provider *p,
                    size_t planned_private_len,
                    tfp__rpc_result *out);
 /** ImportResourceState: on success out->type_name and out->value hold the one import. */
-int tfp__rpc_import(tfp_provider *p,
-                    const char *type_name,
-                    const char *id,
-                    tfp__rpc_result *out);
+int tfp__rpc_import(tfp_provider *p, const char *type_name, const char *id, tfp__rpc_result *out);
 /** ReadDataSource. */
 int tfp__rpc_read_data_source(tfp_provider *p,
                               const char *type_name,

@@ -98,6 +98,19 @@ static void test_numbers(void **state)
                      "18446744073709551615"));
     /* float32 2.5 */
     check_number(LIT("\xca\x40\x20\x00\x00"), "2.5", LIT("\xcb\x40\x04\x00\x00\x00\x00\x00\x00"));
+    /* a float64 keeps its exact value and goes back out as the same float64 */
+    check_number(LIT("\xcb\x3f\xb9\x99\x99\x99\x99\x99\x9a"),
+                 "0.1000000000000000055511151231257827021181583404541015625",
+                 LIT("\xcb\x3f\xb9\x99\x99\x99\x99\x99\x9a"));
+    check_number(LIT("\xcb\x3f\xd3\x33\x33\x33\x33\x33\x34"),
+                 "0.3000000000000000444089209850062616169452667236328125",
+                 LIT("\xcb\x3f\xd3\x33\x33\x33\x33\x33\x34"));
+    /* the smallest subnormal float64 */
+    {
+        tfp_value *tiny = decode_ok(tfp_type_number(), LIT("\xcb\x00\x00\x00\x00\x00\x00\x00\x01"));
+        assert_msgpack(tiny, LIT("\xcb\x00\x00\x00\x00\x00\x00\x00\x01"));
+        tfp_value_free(tiny);
+    }
     /* a float64 integral value goes back as an int */
     check_number(LIT("\xcb\x40\x08\x00\x00\x00\x00\x00\x00"), "3", LIT("\x03"));
     /* decimal strings that are exact int64 or float64 are re-encoded compactly */

@@ -50,6 +50,12 @@ static void test_primitives(void **state)
     assert_int_equal(tfp_value_new_number(&v, "1e"), TFP_EINVALID);
     assert_int_equal(tfp_value_new_number(&v, ""), TFP_EINVALID);
     assert_int_equal(tfp_value_new_number(&v, "1e999999999"), TFP_EINVALID);
+    assert_int_equal(tfp_value_new_number(&v, "1e-4001"), TFP_EINVALID);
+    assert_int_equal(tfp_value_new_number(&v, "1e-4000"), 0);
+    tfp_value_free(v);
+    assert_int_equal(tfp_value_new_number(&v, "1e3999"), 0);
+    tfp_value_free(v);
+    assert_int_equal(tfp_value_new_number(&v, "1e4000"), TFP_EINVALID);
     assert_int_equal(tfp_value_new_double(&v, 0.0 / 0.0), TFP_EINVALID);
     assert_int_equal(tfp_value_new_double(&v, 0.1), 0);
     assert_string_equal(tfp_value_number_text(v), "0.1");
