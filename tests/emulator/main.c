@@ -297,7 +297,7 @@ static enum MHD_Result on_request(void *cls,
     int fault = strncmp(url, "/__emulator", 11) == 0 ? FAULT_NONE : pick_fault(srv);
 
     if (fault == FAULT_DROP_BEFORE) {
-        goto log;
+        goto done;
     }
     if (fault == FAULT_429) {
         emu_set_error(&resp, 429, "APIG.0308",
@@ -331,7 +331,7 @@ static enum MHD_Result on_request(void *cls,
     if (fault != FAULT_DROP_AFTER) {
         ret = send_response(conn, &resp);
     }
-log:
+done:
     fprintf(stderr, "vpcep-emulator: %s %s -> %d%s\n", method, url,
             fault == FAULT_DROP_BEFORE || fault == FAULT_DROP_AFTER ? 0 : resp.status,
             fault_name(fault));

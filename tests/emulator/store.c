@@ -568,6 +568,7 @@ static cJSON *check_tags(ctx *c, const cJSON *tags, int allow_missing_value, int
         bad(c, "EndPoint.0002", "Parameter error: at most 10 tags per resource.%s", "");
         return NULL;
     }
+    cJSON *result = NULL;
     cJSON *out = cJSON_CreateArray();
     const cJSON *t = NULL;
     cJSON_ArrayForEach(t, tags)
@@ -576,32 +577,32 @@ static cJSON *check_tags(ctx *c, const cJSON *tags, int allow_missing_value, int
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(t, "value");
         if (!cJSON_IsObject(t) || !cJSON_IsString(k)) {
             bad(c, "EndPoint.0002", "Parameter error: every tag needs a string key.%s", "");
-            goto fail;
+            goto done;
         }
         size_t kl = utf8_len(k->valuestring);
         if (kl < 1 || kl > 36 || !charset_ok(k->valuestring)) {
             bad(c, "EndPoint.0002",
                 "Parameter error: tag key must be 1-36 letters, digits, '-' or '_' (got '%s').",
                 kl > 64 ? "..." : k->valuestring);
-            goto fail;
+            goto done;
         }
         if (v && !cJSON_IsNull(v) && !cJSON_IsString(v)) {
             bad(c, "EndPoint.0002", "Parameter error: tag value must be a string.%s", "");
-            goto fail;
+            goto done;
         }
         const char *val = cJSON_IsString(v) ? v->valuestring : NULL;
         if (val && (utf8_len(val) > 43 || !charset_ok(val))) {
             bad(c, "EndPoint.0002",
                 "Parameter error: tag value must be 0-43 letters, digits, '-' or '_' (key '%s').",
                 k->valuestring);
-            goto fail;
+            goto done;
         }
         const cJSON *o = NULL;
         cJSON_ArrayForEach(o, out)
         {
             if (streq(emu_jstr(o, "key"), k->valuestring)) {
                 bad(c, "EndPoint.3067", "Duplicate tag key '%s'.", k->valuestring);
-                goto fail;
+                goto done;
             }
         }
         cJSON *n = cJSON_CreateObject();
@@ -611,10 +612,11 @@ static cJSON *check_tags(ctx *c, const cJSON *tags, int allow_missing_value, int
         }
         cJSON_AddItemToArray(out, n);
     }
-    return out;
-fail:
+    result = out;
+    out = NULL;
+done:
     cJSON_Delete(out);
-    return NULL;
+    return result;
 }
 
 static int port_value(const cJSON *p, const char *key, int *out)
@@ -637,6 +639,7 @@ static cJSON *check_ports(ctx *c, const cJSON *ports)
         bad(c, "EndPoint.0002", "Parameter error: at most 200 port mappings are allowed.%s", "");
         return NULL;
     }
+    cJSON *result = NULL;
     cJSON *out = cJSON_CreateArray();
     const cJSON *p = NULL;
     cJSON_ArrayForEach(p, ports)
@@ -647,7 +650,7 @@ static cJSON *check_ports(ctx *c, const cJSON *ports)
             port_value(p, "server_port", &sp)) {
             bad(c, "EndPoint.0002",
                 "Parameter error: client_port and server_port must be integers 1-65535.%s", "");
-            goto fail;
+            goto done;
         }
         const cJSON *pr = cJSON_GetObjectItemCaseSensitive(p, "protocol");
         const char *proto = "TCP";
@@ -655,7 +658,7 @@ static cJSON *check_ports(ctx *c, const cJSON *ports)
             if (!cJSON_IsString(pr) ||
                 (strcmp(pr->valuestring, "TCP") != 0 && strcmp(pr->valuestring, "UDP") != 0)) {
                 bad(c, "EndPoint.0002", "Parameter error: protocol must be TCP.%s", "");
-                goto fail;
+                goto done;
             }
             proto = pr->valuestring;
         }
@@ -665,7 +668,7 @@ static cJSON *check_ports(ctx *c, const cJSON *ports)
             if ((int)jnum(o, "client_port", 0) == cp && streq(emu_jstr(o, "protocol"), proto)) {
                 bad(c, "EndPoint.0002", "Parameter error: duplicate port mapping (client_port %d).",
                     cp);
-                goto fail;
+                goto done;
             }
         }
         cJSON *n = cJSON_CreateObject();
@@ -674,10 +677,11 @@ static cJSON *check_ports(ctx *c, const cJSON *ports)
         cJSON_AddStringToObject(n, "protocol", proto);
         cJSON_AddItemToArray(out, n);
     }
-    return out;
-fail:
+    result = out;
+    out = NULL;
+done:
     cJSON_Delete(out);
-    return NULL;
+    return result;
 }
 
 static int has_id(const cJSON *vpc, const char *list, const char *id)
