@@ -1439,6 +1439,42 @@ static void scenario_api(void)
         free(many[i]);
     }
 
+    /* endpoint quota: 50 per project (3 exist) */
+    {
+        char *eps[50];
+        int k = 0;
+        path_of(p, sizeof(p), &CONSUMER, "/vpc-endpoints");
+        for (int i = 0; i < 47; i++) {
+            r = post_json(&e, &CONSUMER, p,
+                          "{\"endpoint_service_id\":\"" OBS_ID "\",\"vpc_id\":\"" CONSUMER_VPC
+                          "\"}");
+            if (r.status == 200 && jstr(r.json, "id")) {
+                eps[k++] = strdup(jstr(r.json, "id"));
+            }
+            resp_free(&r);
+        }
+        CHECK(k == 47, "47 more endpoints (%d)", k);
+        expect_invalid(&e, &CONSUMER, p,
+                       "{\"endpoint_service_id\":\"" OBS_ID "\",\"vpc_id\":\"" CONSUMER_VPC "\"}",
+                       "Endpoint.1018", __LINE__);
+        for (int i = 0; i < k; i++) {
+            delete_obj(&e, &CONSUMER, "vpc-endpoints", eps[i]);
+            free(eps[i]);
+        }
+    }
+    /* whitelist: more than 50 records in one request */
+    {
+        char big_perm[4096];
+        int n = snprintf(big_perm, sizeof(big_perm), "{\"action\":\"add\",\"permissions\":[");
+        for (int i = 0; i < 51; i++) {
+            n += snprintf(big_perm + n, sizeof(big_perm) - (size_t)n, "%s\"iam:domain::d%d\"",
+                          i ? "," : "", i);
+        }
+        snprintf(big_perm + n, sizeof(big_perm) - (size_t)n, "]}");
+        path_of(p, sizeof(p), &OWNER, "/vpc-endpoint-services/%s/permissions/action", svc);
+        expect_invalid(&e, &OWNER, p, big_perm, "EndPoint.3049", __LINE__);
+    }
+
     /* deletes: endpoint -> 404, then the service can go */
     delete_obj(&e, &CONSUMER, "vpc-endpoints", ep);
     delete_obj(&e, &CONSUMER, "vpc-endpoints", ep2);
