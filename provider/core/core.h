@@ -76,6 +76,11 @@ int tfp__value_map_finish(tfp_value *map);
 /** Converts a value whose type is dynamic (null/unknown) to @p t; copies otherwise. */
 int tfp__value_copy_as(tfp_value **out, const tfp_value *v, const tfp_type *t);
 
+/** Encodes @p v as declared type @p t (a dynamic @p t wraps concrete values in
+ *  [type, value] / {"value","type"}). tfp_value_to_msgpack/_json use the value's own type. */
+int tfp__value_to_msgpack_as(void **out, size_t *len_out, const tfp_value *v, const tfp_type *t);
+int tfp__value_to_json_as(char **out, const tfp_value *v, const tfp_type *t);
+
 /* ----- numbers (decimal text) ----- */
 typedef struct tfp__decimal {
     int neg;

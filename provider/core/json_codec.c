@@ -700,16 +700,19 @@ done:
     return error;
 }
 
-int tfp_value_to_json(char **out, const tfp_value *v)
+int tfp__value_to_json_as(char **out, const tfp_value *v, const tfp_type *t)
 {
     cJSON *root = NULL;
     char *text = NULL;
     int error;
 
-    if (out == NULL || v == NULL) {
+    if (out == NULL || v == NULL || t == NULL) {
         return TFP_EINVALID;
     }
-    error = jenc_value(v, v->type, &root, 0);
+    if (tfp__value_conforms(v, t, NULL) != 0) {
+        return TFP_EINVALID;
+    }
+    error = jenc_value(v, t, &root, 0);
     if (error) {
         goto done;
     }
@@ -726,4 +729,12 @@ done:
     cJSON_free(text);
     cJSON_Delete(root);
     return error;
+}
+
+int tfp_value_to_json(char **out, const tfp_value *v)
+{
+    if (v == NULL) {
+        return TFP_EINVALID;
+    }
+    return tfp__value_to_json_as(out, v, v->type);
 }

@@ -775,8 +775,6 @@ static int enc_value(msgpack_packer *pk, const tfp_value *v, const tfp_type *t, 
     return TFP_EINVALID;
 }
 
-int tfp__value_to_msgpack_as(void **out, size_t *len_out, const tfp_value *v, const tfp_type *t);
-
 int tfp__value_to_msgpack_as(void **out, size_t *len_out, const tfp_value *v, const tfp_type *t)
 {
     msgpack_sbuffer sbuf;

@@ -6,8 +6,6 @@
 
 #include <string.h>
 
-int tfp__value_to_msgpack_as(void **out, size_t *len_out, const tfp_value *v, const tfp_type *t);
-
 /* Result checks. */
 #define CHECK_KNOWN 1u   /* the result must be wholly known */
 #define CHECK_NONNULL 2u /* a null result without errors is an error */
