@@ -226,6 +226,9 @@ static int approval_read(tfp_call *call)
     if (sid == NULL) {
         return tfp_call_set_result(call, NULL);
     }
+    if (tfpv_deferred(call)) {
+        return tfpv_keep_prior(call); /* provider values unknown until apply: no refresh */
+    }
     client = tfpv_client(call);
     if (client == NULL) {
         return 0;

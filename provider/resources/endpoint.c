@@ -506,6 +506,9 @@ static int endpoint_read(tfp_call *call)
     if (id == NULL) {
         return tfp_call_set_result(call, NULL);
     }
+    if (tfpv_deferred(call)) {
+        return tfpv_keep_prior(call); /* provider values unknown until apply: no refresh */
+    }
     client = tfpv_client(call);
     if (client == NULL) {
         return 0;

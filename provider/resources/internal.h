@@ -241,6 +241,10 @@ int tfpv_settings_resolve(tfpv_settings *s,
 struct vpcep_client *tfpv_client(tfp_call *call);
 /** The client when configured, else NULL without a diagnostic (plan-time checks). */
 struct vpcep_client *tfpv_client_opt(tfp_call *call);
+/** 1 when ConfigureProvider saw unknown values (client creation deferred to apply). */
+int tfpv_deferred(tfp_call *call);
+/** READ while deferred: returns the stored state unchanged (nothing can be refreshed). */
+int tfpv_keep_prior(tfp_call *call);
 /** The configured region (for messages) or "?". */
 const char *tfpv_region(tfp_call *call);
 

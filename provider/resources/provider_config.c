@@ -389,6 +389,29 @@ struct vpcep_client *tfpv_client(tfp_call *call)
     return c;
 }
 
+int tfpv_deferred(tfp_call *call)
+{
+    const tfpv_ctx *ctx = tfp_call_provider_data(call);
+    return ctx != NULL && !ctx->configured;
+}
+
+int tfpv_keep_prior(tfp_call *call)
+{
+    const tfp_value *prior = tfp_call_prior_state(call);
+    tfp_value *copy = NULL;
+    int rc;
+    if (prior == NULL || tfp_value_is_null(prior)) {
+        return tfp_call_set_result(call, NULL);
+    }
+    tfp_log(TFP_LOG_DEBUG, "vpcep", "provider configuration not known yet: %s not refreshed",
+            tfp_call_type_name(call));
+    rc = tfp_value_copy(&copy, prior);
+    if (rc != 0) {
+        return rc;
+    }
+    return tfp_call_set_result(call, copy);
+}
+
 const char *tfpv_region(tfp_call *call)
 {
     const tfpv_ctx *ctx = tfp_call_provider_data(call);

@@ -244,19 +244,41 @@ static void test_plan_service_update_requires_replace(void **state)
     tfp_value_free(nv);
 }
 
-static void test_read_without_client_is_an_error(void **state)
+static void test_read_while_deferred_keeps_state(void **state)
 {
     const tfp_schema *s = schema_of("vpcep_endpoint");
     tfp__rpc_result r;
     tfp__rpc_dynamic cur;
     tfp_value *st = json_value(s, "{\"id\":\"eid\",\"service_id\":\"sid\",\"vpc_id\":\"v\"}");
+    tfp_value *got;
     void *buf = encode(&cur, st);
     (void)state;
     assert_int_equal(tfp__rpc_read_resource(prov, "vpcep_endpoint", &cur, NULL, 0, &r), 0);
-    assert_true(result_has_error_at(&r, NULL, "not configured"));
+    assert_false(has_errors(&r));
+    got = decode(s, &r);
+    assert_true(tfp_value_equal(got, st));
+    tfp_value_free(got);
     tfp__rpc_result_dispose(&r);
     tfp_free(buf);
     tfp_value_free(st);
+}
+
+static void test_apply_while_deferred_is_an_error(void **state)
+{
+    const tfp_schema *s = schema_of("vpcep_approval");
+    tfp__rpc_result r;
+    tfp__rpc_dynamic prior = {0}, planned, config;
+    tfp_value *v = json_value(s, "{\"id\":\"sid\",\"service_id\":\"sid\",\"endpoints\":[\"e\"],"
+                                 "\"connections\":[]}");
+    void *b1 = encode(&planned, v), *b2 = encode(&config, v);
+    (void)state;
+    assert_int_equal(tfp__rpc_apply(prov, "vpcep_approval", &prior, &planned, &config, NULL, 0, &r),
+                     0);
+    assert_true(result_has_error_at(&r, NULL, "not configured"));
+    tfp__rpc_result_dispose(&r);
+    tfp_free(b1);
+    tfp_free(b2);
+    tfp_value_free(v);
 }
 
 static void test_upgrade_and_import(void **state)
@@ -301,7 +323,8 @@ int main(void)
         cmocka_unit_test(test_validate_resource_paths),
         cmocka_unit_test(test_plan_endpoint_deferred_provider),
         cmocka_unit_test(test_plan_service_update_requires_replace),
-        cmocka_unit_test(test_read_without_client_is_an_error),
+        cmocka_unit_test(test_read_while_deferred_keeps_state),
+        cmocka_unit_test(test_apply_while_deferred_is_an_error),
         cmocka_unit_test(test_upgrade_and_import),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
