@@ -437,6 +437,20 @@ static int srv_loop(srv_state *st, pid_t parent)
     return 0;
 }
 
+/* The AutoMTLS identity is generated on its own thread while gRPC initialises: both pay
+ * library start-up costs, and start-up time is paid on every Terraform command. */
+typedef struct srv_tls_job {
+    tfp__srv_tls_identity id;
+    int rc;
+} srv_tls_job;
+
+static void *srv_tls_thread(void *arg)
+{
+    srv_tls_job *job = arg;
+    job->rc = tfp__srv_tls_generate(&job->id);
+    return NULL;
+}
+
 /* ----- tfp_serve ----------------------------------------------------------------------------- */
 
 int tfp_serve_options_init(tfp_serve_options *opts, unsigned int version)
@@ -466,6 +480,9 @@ int tfp_serve(tfp_provider *p, int argc, char **argv, const tfp_serve_options *o
 {
     srv_state st;
     tfp__srv_tls_identity tls = {0};
+    srv_tls_job tls_job;
+    pthread_t tls_thread;
+    int tls_thread_up = 0;
     grpc_server_credentials *creds = NULL;
     grpc_arg args[2];
     grpc_channel_args chargs;
@@ -477,6 +494,7 @@ int tfp_serve(tfp_provider *p, int argc, char **argv, const tfp_serve_options *o
     pid_t parent;
 
     memset(&st, 0, sizeof(st));
+    memset(&tls_job, 0, sizeof(tls_job));
     if (p == NULL || (opts != NULL && opts->version < 1)) {
         fprintf(stderr, "tfp_serve: invalid arguments\n");
         return 1;
@@ -535,16 +553,30 @@ int tfp_serve(tfp_provider *p, int argc, char **argv, const tfp_serve_options *o
     is_unix = !(network != NULL && strcmp(network, "tcp") == 0);
 
     client_cert = getenv("PLUGIN_CLIENT_CERT");
-    if (client_cert != NULL && client_cert[0] != '\0') {
-        if (tfp__srv_tls_generate(&tls) != TFP_OK) {
-            fprintf(stderr, "tfp_serve: cannot generate the TLS certificate\n");
-            goto done;
-        }
+    if (client_cert != NULL && client_cert[0] == '\0')
+        client_cert = NULL;
+    if (client_cert != NULL) {
+        tls_job.rc = TFP_ERROR;
+        tls_thread_up = pthread_create(&tls_thread, NULL, srv_tls_thread, &tls_job) == 0;
+        if (!tls_thread_up)
+            srv_tls_thread(&tls_job);
     }
 
     gpr_set_log_function(srv_gpr_log);
     grpc_init();
     grpc_up = 1;
+    if (tls_thread_up) {
+        pthread_join(tls_thread, NULL);
+        tls_thread_up = 0;
+    }
+    if (client_cert != NULL) {
+        tls = tls_job.id;
+        memset(&tls_job.id, 0, sizeof(tls_job.id));
+        if (tls_job.rc != TFP_OK) {
+            fprintf(stderr, "tfp_serve: cannot generate the TLS certificate\n");
+            goto done;
+        }
+    }
     if (tls.cert_pem != NULL) {
         grpc_ssl_pem_key_cert_pair pair = {tls.key_pem, tls.cert_pem};
         creds = grpc_ssl_server_credentials_create_ex(
