@@ -62,7 +62,7 @@ else
     "$tmp/plan.log" | sort -u)
 fi
 actions=$(sed -n 's/^  # \(.* will be .*\)$/\1/p; s/^  # \(.* must be replaced\)$/\1/p' "$tmp/show.txt")
-totals=$(grep -E '^(Plan:|Changes to Outputs)' "$tmp/show.txt" | head -n2)
+totals=$(grep -E '^Plan:' "$tmp/show.txt" | head -n1)
 
 {
   echo "drift-check: DRIFT detected in $dir"
