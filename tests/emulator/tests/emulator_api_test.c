@@ -211,10 +211,13 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud)
     while (end > line && (end[-1] == '\r' || end[-1] == '\n')) {
         *--end = '\0';
     }
-    if (strncasecmp(line, "X-Subject-Token: ", 17) == 0) {
-        snprintf(r->subject_token, sizeof(r->subject_token), "%s", line + 17);
-    } else if (strncasecmp(line, "Retry-After: ", 13) == 0) {
-        snprintf(r->retry_after, sizeof(r->retry_after), "%s", line + 13);
+    size_t vl = 0;
+    if (strncasecmp(line, "X-Subject-Token: ", 17) == 0 &&
+        (vl = strlen(line + 17)) < sizeof(r->subject_token)) {
+        memcpy(r->subject_token, line + 17, vl + 1);
+    } else if (strncasecmp(line, "Retry-After: ", 13) == 0 &&
+               (vl = strlen(line + 13)) < sizeof(r->retry_after)) {
+        memcpy(r->retry_after, line + 13, vl + 1);
     }
     return len;
 }
@@ -405,7 +408,9 @@ static void path_of(char *out, size_t cap, const account *a, const char *fmt, ..
     va_start(ap, fmt);
     vsnprintf(rest, sizeof(rest), fmt, ap);
     va_end(ap);
-    snprintf(out, cap, "/v1/%s%s", a->pid, rest);
+    if (snprintf(out, cap, "/v1/%s%s", a->pid, rest) >= (int)cap) {
+        out[0] = '\0'; /* never happens with the test's paths; an empty path fails loudly */
+    }
 }
 
 /* ---- common operations ------------------------------------------------------------------------
@@ -1828,8 +1833,8 @@ static void scenario_fuzz(void)
         "{\"action\":\"add\",\"permissions\":[\"iam:domain::abc\"]}",
         "{\"action\":\"create\",\"tags\":[{\"key\":\"k\",\"value\":\"v\"}]}",
         "{\"approval_enabled\":false,\"ports\":[{\"client_port\":1,\"server_port\":2}]}",
-        "{\"auth\":{\"identity\":{\"methods\":[\"password\"],\"password\":{\"user\":{\"name\":"
-        "\"owner\",\"password\":\"x\",\"domain\":{\"name\":\"owner-domain\"}}}}}}",
+        ("{\"auth\":{\"identity\":{\"methods\":[\"password\"],\"password\":{\"user\":{\"name\":"
+         "\"owner\",\"password\":\"x\",\"domain\":{\"name\":\"owner-domain\"}}}}}}"),
     };
     char paths[8][256];
     path_of(paths[0], 256, &OWNER, "/vpc-endpoint-services");
