@@ -398,7 +398,11 @@ int tfpv_endpoint_state(tfp_value **out,
         rc = tfp_value_set_attr_string(st, "service_id", ep->endpoint_service_id);
     }
     if (rc == 0) {
-        rc = tfp_value_set_attr_string(st, "service_name", ep->endpoint_service_name);
+        /* The user's spelling of a name the API matched ignoring case. */
+        const char *p = tfpv_str(prior, "service_name");
+        rc = tfp_value_set_attr_string(
+            st, "service_name",
+            tfpv_streq_nocase(p, ep->endpoint_service_name) ? p : ep->endpoint_service_name);
     }
     if (rc == 0) {
         rc = tfp_value_set_attr_string(st, "vpc_id", ep->vpc_id);

@@ -193,7 +193,7 @@ static void test_state_from_api(void **state)
         "{\"id\":\"eid\",\"status\":\"pendingAcceptance\",\"tags\":[],\"whitelist\":[],"
         "\"marker_id\":201515772,\"vpc_id\":\"v\",\"service_type\":\"interface\","
         "\"subnet_id\":\"s\",\"enable_dns\":false,\"routetables\":[],"
-        "\"endpoint_service_id\":\"sid\",\"endpoint_service_name\":\"eu-de.x.sid\","
+        "\"endpoint_service_id\":\"sid\",\"endpoint_service_name\":\"EU-DE.x.sid\","
         "\"enable_whitelist\":false,\"description\":\"\"}";
     tfp_value *prior = json_value(schema, PRIOR);
     vpcep_endpoint *ep = NULL;
@@ -204,7 +204,7 @@ static void test_state_from_api(void **state)
     assert_int_equal(tfpv_endpoint_state(&st, tfp_schema_type(schema), prior, ep), 0);
     assert_true(tfp_value_is_wholly_known(st));
     assert_string_equal(tfpv_str(st, "service_id"), "sid");
-    assert_string_equal(tfpv_str(st, "service_name"), "eu-de.x.sid");
+    assert_string_equal(tfpv_str(st, "service_name"), "eu-de.x.sid"); /* user's spelling */
     assert_string_equal(tfpv_str(st, "status"), "pendingAcceptance");
     /* no IP in the answer yet: the known one is kept (no replacement on refresh) */
     assert_string_equal(tfpv_str(st, "ip_address"), "10.0.0.9");
