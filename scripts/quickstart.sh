@@ -122,7 +122,7 @@ else
     kill "$pid" 2>/dev/null || true
     rm -f "$QS/emulator.pid"
     tail -n 20 "$QS/emulator.log" >&2 || true
-    die "vpcep-emulator did not print its URL (log: $QS/emulator.log)"
+    die "vpcep-emulator did not start (log: $QS/emulator.log); if its saved state is the problem, remove $QS/emulator-state.json (or all of $QS) and run again"
   fi
   echo "$url" >"$QS/emulator.url"
 fi
