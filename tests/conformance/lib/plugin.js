@@ -260,6 +260,9 @@ function connect(p, opts = {}) {
     // One channel per connect(): no sharing with other tests' connections.
     'grpc.use_local_subchannel_pool': 1,
     'grpc.enable_retries': 0,
+    // go-plugin dials grpc.Dial("unused", WithContextDialer(...)): the :authority is "unused";
+    // with TLS the verification name (SNI) is "localhost".
+    'grpc.default_authority': 'unused',
   };
   const tls = opts.tls === undefined ? 'auto' : opts.tls;
   if (tls !== false && hs.cert) {
@@ -271,7 +274,6 @@ function connect(p, opts = {}) {
       ? grpc.credentials.createSsl(root, Buffer.from(mine.keyPem), Buffer.from(mine.certPem))
       : grpc.credentials.createSsl(root);
     chanOpts['grpc.ssl_target_name_override'] = 'localhost';
-    chanOpts['grpc.default_authority'] = 'localhost';
   } else {
     creds = grpc.credentials.createInsecure();
   }
