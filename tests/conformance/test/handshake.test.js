@@ -90,6 +90,16 @@ forEachTarget('handshake', (t) => {
     }
   }
 
+  // go-plugin: with no common version the server still announces its lowest one and lets the
+  // client report the incompatibility (it must not hang or print garbage).
+  for (const [protocols, want] of [['7', '5'], ['4,5', '5'], ['6,7', '6']]) {
+    it(`PLUGIN_PROTOCOL_VERSIONS=${protocols}: announces ${want}`, async () => {
+      const p = await s.launch(t.bin, { protocols, mtls: false });
+      assert.equal(p.hs.fields.length, 6);
+      assert.equal(p.hs.app, want);
+    });
+  }
+
   it('serves TCP on loopback within PLUGIN_MIN_PORT..PLUGIN_MAX_PORT', async () => {
     const p = await s.launch(t.bin, { protocols: '5,6', network: 'tcp' });
     assert.equal(p.hs.network, 'tcp');
