@@ -83,6 +83,10 @@ TFP_EXTERN void tfp_resource_free(tfp_resource *r);
  * state with the current schema (same version only); READ returns the prior state; PLAN
  * returns the proposed state with computed attributes that are null in config marked unknown
  * on create; IMPORT, APPLY and READ_DATA fail with "not supported".
+ * A PLAN, READ or UPGRADE handler that returns without calling tfp_call_set_result() and
+ * without error diagnostics gets the default result (so a PLAN handler may only add
+ * tfp_call_require_replace() paths). Private bytes are echoed when a handler sets none: READ
+ * returns the private it received, PLAN the prior private, APPLY the planned private.
  * @return 0, TFP_EINVALID (op not valid for this kind).
  */
 TFP_EXTERN int tfp_resource_set_handler(tfp_resource *r, tfp_op op, tfp_handler_fn fn);

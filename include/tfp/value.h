@@ -203,12 +203,15 @@ TFP_EXTERN int tfp_value_from_msgpack(tfp_value **out,
                                       const void *data,
                                       size_t len,
                                       char **err_out);
-/** Encodes @p v as cty msgpack (unknown = d4 00 00, every object attribute present).
- *  *out is new (tfp_free). @return 0, TFP_ENOMEM. */
+/** Encodes @p v as cty msgpack (unknown = d4 00 00, every object attribute present), as a
+ *  value of its own type (tfp_value_type): a value that was decoded as "dynamic" is written
+ *  unwrapped; dynamic attributes inside objects, lists and maps are wrapped as they should be.
+ *  *out is new (tfp_free). @return 0, TFP_EINVALID, TFP_ENOMEM. */
 TFP_EXTERN int tfp_value_to_msgpack(void **out, size_t *len_out, const tfp_value *v);
 /**
  * Decodes cty JSON (stored state): missing object attributes become null, unknown attributes
- * are an error, numbers keep their text. Unknown values cannot appear.
+ * are an error, numbers keep their text. Unknown values cannot appear. Strings containing
+ * "\u0000" are refused (TFP_EINVALID) rather than truncated.
  * @return 0, TFP_EINVALID, TFP_ETOOLARGE, TFP_ENOMEM.
  */
 TFP_EXTERN int tfp_value_from_json(tfp_value **out,
