@@ -473,13 +473,13 @@ static int approval_apply(tfp_call *call)
         if (rc == 0 && tfp_value_is_null(tfp_value_attr(st, "connections"))) {
             rc = tfpv_set_empty_collection(st, "connections");
         }
-        goto set;
+        goto done;
     }
     rc = tfpv_approval_state(&st, tfp_schema_type(tfp_call_schema(call)), planned, sid, conns);
     if (rc == 0 && !failed && !tfp_diags_has_errors(d)) {
         rc = tfpv_overlay_known(st, planned);
     }
-set:
+done:
     if (rc == 0) {
         rc = tfp_call_set_result(call, st);
         st = NULL;

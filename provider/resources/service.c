@@ -954,36 +954,34 @@ static int service_update(tfp_call *call,
         rc = vpcep_service_update(client, NULL, id, &opts, &err);
         if (rc != 0) {
             tfpv_api_error(d, NULL, "Cannot update the endpoint service", rc, &err);
-            goto failed;
-        }
-        if (wait_available(client, d, id, tfpv_timeout_ms(planned, "update"), "update") != 0) {
-            goto failed;
+        } else {
+            rc = wait_available(client, d, id, tfpv_timeout_ms(planned, "update"), "update");
         }
     }
-    if (apply_whitelist_diff(client, d, id, tfpv_get(prior, "whitelist"),
-                             tfpv_get(planned, "whitelist")) != 0) {
-        goto failed;
+    if (rc == 0) {
+        rc = apply_whitelist_diff(client, d, id, tfpv_get(prior, "whitelist"),
+                                  tfpv_get(planned, "whitelist"));
     }
-    if (tfpv_apply_tags_diff(client, d, VPCEP_RESOURCE_SERVICE, id, tfpv_get(prior, "tags"),
-                             tfpv_get(planned, "tags")) != 0) {
-        goto failed;
+    if (rc == 0) {
+        rc = tfpv_apply_tags_diff(client, d, VPCEP_RESOURCE_SERVICE, id, tfpv_get(prior, "tags"),
+                                  tfpv_get(planned, "tags"));
     }
-    rc = read_state(call, client, id, planned, &st);
+    if (rc == 0) {
+        rc = read_state(call, client, id, planned, &st);
+    }
     if (rc == 0 && st == NULL && !tfp_diags_has_errors(d)) {
         tfp_diags_error(d, NULL, "Endpoint service disappeared",
                         "Service %s was deleted while it was being updated.", id);
     }
     if (rc == 0 && st != NULL) {
         rc = tfpv_overlay_known(st, planned);
-        if (rc == 0) {
-            rc = tfp_call_set_result(call, st);
-        }
-        st = NULL;
-        goto done;
     }
-failed:
-    /* Keep the prior state: the next refresh shows what was applied. */
-    rc = tfp_value_copy(&st, prior);
+    if (rc != 0 || st == NULL) {
+        /* Keep the prior state: the next refresh shows what was applied. */
+        tfp_value_free(st);
+        st = NULL;
+        rc = tfp_value_copy(&st, prior);
+    }
     if (rc == 0) {
         rc = tfp_call_set_result(call, st);
         st = NULL;
