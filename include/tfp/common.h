@@ -44,17 +44,17 @@ extern "C" {
  */
 typedef enum tfp_error_code {
     TFP_OK = 0,
-    TFP_ERROR = -1,      /**< generic failure */
-    TFP_ENOMEM = -2,     /**< allocation failed */
-    TFP_EINVALID = -3,   /**< invalid argument, type mismatch or malformed input */
-    TFP_ENOTFOUND = -4,  /**< no such object (a resource that is gone, an unknown name) */
-    TFP_ECONFLICT = -5,  /**< the object is in a state that forbids the operation */
-    TFP_EAUTH = -6,      /**< authentication or authorisation failed */
-    TFP_ETIMEOUT = -7,   /**< a deadline passed */
-    TFP_ETOOLARGE = -8,  /**< a size limit was exceeded */
-    TFP_ECANCELED = -9,  /**< the operation was cancelled (StopProvider) */
+    TFP_ERROR = -1,         /**< generic failure */
+    TFP_ENOMEM = -2,        /**< allocation failed */
+    TFP_EINVALID = -3,      /**< invalid argument, type mismatch or malformed input */
+    TFP_ENOTFOUND = -4,     /**< no such object (a resource that is gone, an unknown name) */
+    TFP_ECONFLICT = -5,     /**< the object is in a state that forbids the operation */
+    TFP_EAUTH = -6,         /**< authentication or authorisation failed */
+    TFP_ETIMEOUT = -7,      /**< a deadline passed */
+    TFP_ETOOLARGE = -8,     /**< a size limit was exceeded */
+    TFP_ECANCELED = -9,     /**< the operation was cancelled (StopProvider) */
     TFP_EUNSUPPORTED = -10, /**< the operation is not implemented by this provider */
-    TFP_EUSER = -11      /**< a user callback asked to abort */
+    TFP_EUSER = -11         /**< a user callback asked to abort */
 } tfp_error_code;
 
 /** A static, human-readable description of a return code. Never NULL. */

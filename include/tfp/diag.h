@@ -64,17 +64,13 @@ TFP_EXTERN int tfp_diags_add(tfp_diags *d,
                              const char *detail_fmt,
                              ...) TFP_PRINTF(5, 6);
 /** An error at top-level attribute @p attr (NULL = no attribute). */
-TFP_EXTERN int tfp_diags_error(tfp_diags *d,
-                               const char *attr,
-                               const char *summary,
-                               const char *detail_fmt,
-                               ...) TFP_PRINTF(4, 5);
+TFP_EXTERN int
+tfp_diags_error(tfp_diags *d, const char *attr, const char *summary, const char *detail_fmt, ...)
+    TFP_PRINTF(4, 5);
 /** A warning at top-level attribute @p attr (NULL = no attribute). */
-TFP_EXTERN int tfp_diags_warning(tfp_diags *d,
-                                 const char *attr,
-                                 const char *summary,
-                                 const char *detail_fmt,
-                                 ...) TFP_PRINTF(4, 5);
+TFP_EXTERN int
+tfp_diags_warning(tfp_diags *d, const char *attr, const char *summary, const char *detail_fmt, ...)
+    TFP_PRINTF(4, 5);
 
 /** 1 if at least one error was added. */
 TFP_EXTERN int tfp_diags_has_errors(const tfp_diags *d);

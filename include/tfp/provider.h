@@ -174,7 +174,10 @@ typedef struct tfp_serve_options {
     unsigned int protocols;
 } tfp_serve_options;
 
-#define TFP_SERVE_OPTIONS_INIT {TFP_SERVE_OPTIONS_VERSION, NULL, 0u}
+#define TFP_SERVE_OPTIONS_INIT                                                                     \
+    {                                                                                              \
+        TFP_SERVE_OPTIONS_VERSION, NULL, 0u                                                        \
+    }
 
 /** @return 0, TFP_EINVALID (NULL or unsupported version). */
 TFP_EXTERN int tfp_serve_options_init(tfp_serve_options *opts, unsigned int version);

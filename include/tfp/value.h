@@ -198,11 +198,8 @@ TFP_EXTERN int tfp_value_equal(const tfp_value *a, const tfp_value *b);
  * @return 0, TFP_EINVALID (malformed or wrong shape), TFP_ETOOLARGE (nesting deeper than 64),
  *         TFP_ENOMEM.
  */
-TFP_EXTERN int tfp_value_from_msgpack(tfp_value **out,
-                                      const tfp_type *t,
-                                      const void *data,
-                                      size_t len,
-                                      char **err_out);
+TFP_EXTERN int tfp_value_from_msgpack(
+    tfp_value **out, const tfp_type *t, const void *data, size_t len, char **err_out);
 /** Encodes @p v as cty msgpack (unknown = d4 00 00, every object attribute present), as a
  *  value of its own type (tfp_value_type): a value that was decoded as "dynamic" is written
  *  unwrapped; dynamic attributes inside objects, lists and maps are wrapped as they should be.
@@ -214,11 +211,8 @@ TFP_EXTERN int tfp_value_to_msgpack(void **out, size_t *len_out, const tfp_value
  * "\u0000" are refused (TFP_EINVALID) rather than truncated.
  * @return 0, TFP_EINVALID, TFP_ETOOLARGE, TFP_ENOMEM.
  */
-TFP_EXTERN int tfp_value_from_json(tfp_value **out,
-                                   const tfp_type *t,
-                                   const char *json,
-                                   size_t len,
-                                   char **err_out);
+TFP_EXTERN int tfp_value_from_json(
+    tfp_value **out, const tfp_type *t, const char *json, size_t len, char **err_out);
 /** Encodes a wholly known value as cty JSON, NUL-terminated, new (tfp_free).
  *  @return 0, TFP_EINVALID (contains unknowns), TFP_ENOMEM. */
 TFP_EXTERN int tfp_value_to_json(char **out, const tfp_value *v);

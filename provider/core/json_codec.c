@@ -166,6 +166,9 @@ static int jdec_string_like(jdec *d, const cJSON *node, const tfp_type *t, tfp_v
             return error == TFP_ENOMEM ? error : jfail(d, error, "a number is required");
         }
         tfp__decimal_dispose(&dn);
+        if (dn.inf) {
+            return jfail(d, TFP_EINVALID, "infinity cannot be represented in JSON");
+        }
         return tfp__value_new_number_text(out, text, strlen(text));
     }
     if (strcmp(text, "true") == 0 && !cJSON_IsNumber(node)) {

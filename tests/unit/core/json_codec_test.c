@@ -151,6 +151,7 @@ static void test_errors(void **state)
     tfp_free(err);
     assert_int_equal(tfp_value_from_json(&v, t, "[]", 2, NULL), TFP_EINVALID);
     assert_int_equal(tfp_value_from_json(&v, tfp_type_number(), "\"abc\"", 5, NULL), TFP_EINVALID);
+    assert_int_equal(tfp_value_from_json(&v, tfp_type_number(), "\"Inf\"", 5, NULL), TFP_EINVALID);
     assert_int_equal(tfp_value_from_json(&v, tfp_type_dynamic(), "{\"value\":1}", 11, NULL),
                      TFP_EINVALID);
     tfp_type_free(t);
