@@ -10,9 +10,11 @@ const plugin = require('./plugin');
 
 const NULL = Buffer.from([0xc0]);
 
-/** cty equality of decoded values of `type`; sets compare without order. Unknown != anything. */
-function equal(a, b, type) {
-  if (a instanceof cty.Unknown || b instanceof cty.Unknown) return false;
+/** cty equality of decoded values of `type`; sets compare without order. Unknown equals
+ *  nothing, except with `raw` (cty RawEquals, used by AssertPlanValid), where two unknowns of
+ *  the same type are equal. */
+function equal(a, b, type, raw = false) {
+  if (a instanceof cty.Unknown || b instanceof cty.Unknown) return raw && a instanceof cty.Unknown && b instanceof cty.Unknown;
   if (a === null || b === null) return a === b;
   if (type === 'dynamic') return JSON.stringify(a) === JSON.stringify(b);
   if (typeof type === 'string') {
@@ -23,18 +25,18 @@ function equal(a, b, type) {
   const [kind, elem] = type;
   switch (kind) {
     case 'list':
-      return a.length === b.length && a.every((x, i) => equal(x, b[i], elem));
+      return a.length === b.length && a.every((x, i) => equal(x, b[i], elem, raw));
     case 'tuple':
-      return a.length === b.length && a.every((x, i) => equal(x, b[i], elem[i]));
+      return a.length === b.length && a.every((x, i) => equal(x, b[i], elem[i], raw));
     case 'set':
-      return a.length === b.length && a.every((x) => b.some((y) => equal(x, y, elem))) && b.every((y) => a.some((x) => equal(x, y, elem)));
+      return a.length === b.length && a.every((x) => b.some((y) => equal(x, y, elem, raw))) && b.every((y) => a.some((x) => equal(x, y, elem, raw)));
     case 'map': {
       const ka = Object.keys(a).sort();
       const kb = Object.keys(b).sort();
-      return ka.length === kb.length && ka.every((k, i) => k === kb[i] && equal(a[k], b[k], elem));
+      return ka.length === kb.length && ka.every((k, i) => k === kb[i] && equal(a[k], b[k], elem, raw));
     }
     case 'object':
-      return Object.keys(elem).every((k) => equal(a[k], b[k], elem[k]));
+      return Object.keys(elem).every((k) => equal(a[k], b[k], elem[k], raw));
     default:
       return false;
   }
@@ -106,9 +108,9 @@ function planProblems(block, prior, config, planned, path = '') {
       if (!(x instanceof cty.Unknown)) problems.push(`${at}: config unknown but planned known`);
       continue;
     }
-    if (equal(x, c, t)) continue;
+    if (equal(x, c, t, true)) continue;
     if (x === null && c === null) continue;
-    if (pr !== null && c !== null && equal(x, pr, t)) continue;
+    if (pr !== null && c !== null && equal(x, pr, t, true)) continue;
     problems.push(`${at}: planned ${show(x)} does not match config ${show(c)}${pr !== null ? ' nor prior ' + show(pr) : ''}`);
   }
   for (const b of block.block_types || []) {
