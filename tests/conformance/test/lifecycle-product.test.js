@@ -80,6 +80,10 @@ describe('product lifecycle [terraform-provider-vpcep + vpcep-emulator]', () => 
         tags: { env: 'conformance' },
       };
       const svcType = cty.impliedType(schema.resource_schemas.vpcep_service.block);
+      // Terraform's plan walk: the endpoint's service_id is unknown until the service exists.
+      const epBase = { vpc_id: owner.vpc_id, subnet_id: owner.subnet_id, description: 'conformance endpoint' };
+      const epEarly = await tf.plan(c, schema, 'vpcep_endpoint', { ...epBase, service_id: cty.UNKNOWN }, tf.NULL, null);
+      assert.ok(epEarly.value.service_id instanceof cty.Unknown, 'service_id stays unknown in the plan');
       const sp = await tf.plan(c, schema, 'vpcep_service', svcCfg, tf.NULL, null);
       assert.ok(sp.value.id instanceof cty.Unknown, 'id is unknown in the create plan');
       const svc = await tf.apply(c, 'vpcep_service', tf.NULL, sp);
@@ -92,19 +96,23 @@ describe('product lifecycle [terraform-provider-vpcep + vpcep-emulator]', () => 
       const sp2 = await tf.plan(c, schema, 'vpcep_service', svcCfg, svcRead.state, svcRead.private);
       assert.ok(tf.equal(sp2.value, svcRead.value, svcType), `service no-op plan: ${tf.show(sp2.value)}`);
 
-      await tf.lifecycle(c, schema, 'vpcep_endpoint', {
-        service_id: svc.value.id,
-        vpc_id: owner.vpc_id,
-        subnet_id: owner.subnet_id,
-        description: 'conformance endpoint',
-      });
+      // The apply walk plans again with the id known: every value known in the first plan must
+      // be unchanged ("Provider produced inconsistent final plan").
+      const epEpType = cty.impliedType(schema.resource_schemas.vpcep_endpoint.block);
+      const epFinal = await tf.plan(c, schema, 'vpcep_endpoint', { ...epBase, service_id: svc.value.id }, tf.NULL, null);
+      assert.deepEqual(tf.compatProblems(epEarly.value, epFinal.value, epEpType), [], 'final endpoint plan consistent with the first');
+      await tf.lifecycle(c, schema, 'vpcep_endpoint', { ...epBase, service_id: svc.value.id });
 
       // 2. A service that requires approval: an endpoint waits in pendingAcceptance until the
       //    vpcep_approval accepts it.
       const svc2Cfg = { ...svcCfg, name: `conf-appr${protocols}`, approval_enabled: true, port: [{ client_port: 443, server_port: 8443, protocol: 'TCP' }] };
       const svc2 = await tf.apply(c, 'vpcep_service', tf.NULL, await tf.plan(c, schema, 'vpcep_service', svc2Cfg, tf.NULL, null));
       const epCfg = { service_id: svc2.value.id, vpc_id: owner.vpc_id, subnet_id: owner.subnet_id };
+      const apType = cty.impliedType(schema.resource_schemas.vpcep_approval.block);
+      const apEarly = await tf.plan(c, schema, 'vpcep_approval', { service_id: svc2.value.id, endpoints: [cty.UNKNOWN] }, tf.NULL, null);
       const ep = await tf.apply(c, 'vpcep_endpoint', tf.NULL, await tf.plan(c, schema, 'vpcep_endpoint', epCfg, tf.NULL, null));
+      const apFinal = await tf.plan(c, schema, 'vpcep_approval', { service_id: svc2.value.id, endpoints: [ep.value.id] }, tf.NULL, null);
+      assert.deepEqual(tf.compatProblems(apEarly.value, apFinal.value, apType), [], 'final approval plan consistent with the first');
       await tf.lifecycle(c, schema, 'vpcep_approval', { service_id: svc2.value.id, endpoints: [ep.value.id] }, { checkGone: false });
 
       // 3. Data sources.
