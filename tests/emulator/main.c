@@ -254,6 +254,22 @@ static const char *fault_name(int f)
     }
 }
 
+/* One log line per request on stderr; control characters of the path are escaped. */
+static void log_request(const char *method, const char *url, int status, const char *note)
+{
+    char shown[200];
+    size_t k = 0;
+    for (const unsigned char *u = (const unsigned char *)url; *u && k + 5 < sizeof(shown); u++) {
+        if (*u >= 0x20 && *u < 0x7f) {
+            shown[k++] = (char)*u;
+        } else {
+            k += (size_t)snprintf(shown + k, sizeof(shown) - k, "\\x%02x", *u);
+        }
+    }
+    shown[k] = '\0';
+    fprintf(stderr, "vpcep-emulator: %.16s %s -> %d%s\n", method, shown, status, note);
+}
+
 static enum MHD_Result on_request(void *cls,
                                   struct MHD_Connection *conn,
                                   const char *url,
@@ -332,9 +348,9 @@ static enum MHD_Result on_request(void *cls,
         ret = send_response(conn, &resp);
     }
 done:
-    fprintf(stderr, "vpcep-emulator: %s %s -> %d%s\n", method, url,
-            fault == FAULT_DROP_BEFORE || fault == FAULT_DROP_AFTER ? 0 : resp.status,
-            fault_name(fault));
+    log_request(method, url,
+                fault == FAULT_DROP_BEFORE || fault == FAULT_DROP_AFTER ? 0 : resp.status,
+                fault_name(fault));
     cJSON_Delete(resp.body);
     for (size_t i = 0; i < q.n; i++) {
         free(q.kv[i].key);
