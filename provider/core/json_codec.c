@@ -601,13 +601,85 @@ static int jenc_number(const tfp_value *v, cJSON **out)
     return *out != NULL ? 0 : TFP_ENOMEM;
 }
 
-static int jenc_value(const tfp_value *v, const tfp_type *t, cJSON **out, int depth)
+/* {"type": <type of v>, "value": <v>} for a concrete value in a dynamic slot. */
+static int jenc_dynamic(const tfp_value *v, cJSON **out, int depth)
 {
     cJSON *node = NULL;
+    cJSON *child = NULL;
+    char *tj = NULL;
+    int error = tfp_type_to_json(&tj, v->type);
+    if (error) {
+        goto done;
+    }
+    node = cJSON_CreateObject();
+    child = cJSON_CreateRaw(tj);
+    if (node == NULL || child == NULL || !cJSON_AddItemToObject(node, "type", child)) {
+        error = TFP_ENOMEM;
+        goto done;
+    }
+    child = NULL;
+    error = jenc_value(v, v->type, &child, depth + 1);
+    if (error) {
+        goto done;
+    }
+    if (!cJSON_AddItemToObject(node, "value", child)) {
+        error = TFP_ENOMEM;
+        goto done;
+    }
+    child = NULL;
+    *out = node;
+    node = NULL;
+done:
+    util_free(tj);
+    cJSON_Delete(child);
+    cJSON_Delete(node);
+    return error;
+}
+
+/* Lists, sets, tuples (arrays); maps and objects (JSON objects). */
+static int jenc_container(const tfp_value *v, const tfp_type *t, cJSON **out, int depth)
+{
+    int is_array = v->type->kind == TFP_KIND_LIST || v->type->kind == TFP_KIND_SET ||
+                   v->type->kind == TFP_KIND_TUPLE;
+    cJSON *node = is_array ? cJSON_CreateArray() : cJSON_CreateObject();
     cJSON *child = NULL;
     int error = 0;
     size_t i;
 
+    if (node == NULL) {
+        return TFP_ENOMEM;
+    }
+    for (i = 0; i < v->n; i++) {
+        const tfp_type *et =
+            (t->kind == TFP_KIND_TUPLE || t->kind == TFP_KIND_OBJECT) ? t->types[i] : t->elem;
+        error = jenc_value(v->items[i], et, &child, depth + 1);
+        if (error) {
+            goto done;
+        }
+        if (is_array) {
+            if (!cJSON_AddItemToArray(node, child)) {
+                error = TFP_ENOMEM;
+                goto done;
+            }
+        } else {
+            const char *key = v->type->kind == TFP_KIND_MAP ? v->keys[i] : v->type->names[i];
+            if (!cJSON_AddItemToObject(node, key, child)) {
+                error = TFP_ENOMEM;
+                goto done;
+            }
+        }
+        child = NULL;
+    }
+    *out = node;
+    node = NULL;
+done:
+    cJSON_Delete(child);
+    cJSON_Delete(node);
+    return error;
+}
+
+static int jenc_value(const tfp_value *v, const tfp_type *t, cJSON **out, int depth)
+{
     *out = NULL;
     if (depth > TFP__MAX_DEPTH + 2) {
         return TFP_ETOOLARGE;
@@ -616,99 +688,31 @@ static int jenc_value(const tfp_value *v, const tfp_type *t, cJSON **out, int de
         return TFP_EINVALID;
     }
     if (t->kind == TFP_KIND_DYNAMIC && v->type->kind != TFP_KIND_DYNAMIC) {
-        char *tj = NULL;
-        error = tfp_type_to_json(&tj, v->type);
-        if (error) {
-            return error;
-        }
-        node = cJSON_CreateObject();
-        child = cJSON_CreateRaw(tj);
-        util_free(tj);
-        if (node == NULL || child == NULL) {
-            error = TFP_ENOMEM;
-            goto done;
-        }
-        cJSON_AddItemToObject(node, "type", child);
-        child = NULL;
-        error = jenc_value(v, v->type, &child, depth + 1);
-        if (error) {
-            goto done;
-        }
-        cJSON_AddItemToObject(node, "value", child);
-        child = NULL;
-        goto ok;
+        return jenc_dynamic(v, out, depth);
     }
     if (v->state == TFP__NULL) {
-        node = cJSON_CreateNull();
-        error = node != NULL ? 0 : TFP_ENOMEM;
-        goto check;
+        *out = cJSON_CreateNull();
+        return *out != NULL ? 0 : TFP_ENOMEM;
     }
     switch (v->type->kind) {
     case TFP_KIND_STRING:
-        node = json_string_raw(v->str, v->slen);
-        error = node != NULL ? 0 : TFP_ENOMEM;
-        goto check;
+        *out = json_string_raw(v->str, v->slen);
+        return *out != NULL ? 0 : TFP_ENOMEM;
     case TFP_KIND_NUMBER:
-        error = jenc_number(v, &node);
-        goto check;
+        return jenc_number(v, out);
     case TFP_KIND_BOOL:
-        node = cJSON_CreateBool(v->b);
-        error = node != NULL ? 0 : TFP_ENOMEM;
-        goto check;
+        *out = cJSON_CreateBool(v->b);
+        return *out != NULL ? 0 : TFP_ENOMEM;
     case TFP_KIND_LIST:
     case TFP_KIND_SET:
     case TFP_KIND_TUPLE:
-        node = cJSON_CreateArray();
-        if (node == NULL) {
-            error = TFP_ENOMEM;
-            goto done;
-        }
-        for (i = 0; i < v->n; i++) {
-            const tfp_type *et = t->kind == TFP_KIND_TUPLE ? t->types[i] : t->elem;
-            error = jenc_value(v->items[i], et, &child, depth + 1);
-            if (error) {
-                goto done;
-            }
-            cJSON_AddItemToArray(node, child);
-            child = NULL;
-        }
-        goto ok;
     case TFP_KIND_MAP:
     case TFP_KIND_OBJECT:
-        node = cJSON_CreateObject();
-        if (node == NULL) {
-            error = TFP_ENOMEM;
-            goto done;
-        }
-        for (i = 0; i < v->n; i++) {
-            const char *key = v->type->kind == TFP_KIND_MAP ? v->keys[i] : v->type->names[i];
-            const tfp_type *et = t->kind == TFP_KIND_MAP ? t->elem : t->types[i];
-            error = jenc_value(v->items[i], et, &child, depth + 1);
-            if (error) {
-                goto done;
-            }
-            if (!cJSON_AddItemToObject(node, key, child)) {
-                error = TFP_ENOMEM;
-                goto done;
-            }
-            child = NULL;
-        }
-        goto ok;
+        return jenc_container(v, t, out, depth);
     case TFP_KIND_DYNAMIC:
-        error = TFP_EINVALID;
-        goto done;
+        break;
     }
-check:
-    if (error) {
-        goto done;
-    }
-ok:
-    *out = node;
-    node = NULL;
-done:
-    cJSON_Delete(child);
-    cJSON_Delete(node);
-    return error;
+    return TFP_EINVALID;
 }
 
 int tfp__value_to_json_as(char **out, const tfp_value *v, const tfp_type *t)

@@ -27,12 +27,12 @@ int tfp__decimal_parse(tfp__decimal *d, const char *text, size_t len)
 {
     size_t i = 0;
     size_t ndig = 0;
-    size_t first_nz;
     size_t last_nz;
     long frac = 0;
     long e = 0;
     int any = 0;
     int seen_nz = 0;
+    int error = TFP_EINVALID;
     char *digits = NULL;
 
     memset(d, 0, sizeof(*d));
@@ -73,7 +73,7 @@ int tfp__decimal_parse(tfp__decimal *d, const char *text, size_t len)
         }
     }
     if (!any) {
-        goto bad;
+        goto done;
     }
     if (i < len && (text[i] == 'e' || text[i] == 'E')) {
         int eneg = 0;
@@ -86,24 +86,22 @@ int tfp__decimal_parse(tfp__decimal *d, const char *text, size_t len)
         for (; i < len && is_digit(text[i]); i++) {
             edig = 1;
             if (e > TFP__MAX_EXPONENT * 10L) {
-                goto bad;
+                goto done;
             }
             e = e * 10 + (text[i] - '0');
         }
         if (!edig) {
-            goto bad;
+            goto done;
         }
         if (eneg) {
             e = -e;
         }
     }
     if (i != len) {
-        goto bad;
+        goto done;
     }
     /* strip trailing zeros of the significant digits */
-    first_nz = 0;
     last_nz = ndig;
-    (void)first_nz;
     while (last_nz > 0 && digits[last_nz - 1] == '0') {
         last_nz--;
     }
@@ -115,15 +113,18 @@ int tfp__decimal_parse(tfp__decimal *d, const char *text, size_t len)
     }
     /* bound the magnitude: the decimal point position must stay reasonable */
     if (e + (long)last_nz > TFP__MAX_EXPONENT || e < -TFP__MAX_EXPONENT) {
-        goto bad;
+        goto done;
     }
     d->digits = digits;
     d->exp = e;
-    return 0;
-bad:
-    util_free(digits);
-    memset(d, 0, sizeof(*d));
-    return TFP_EINVALID;
+    digits = NULL;
+    error = 0;
+done:
+    if (error) {
+        util_free(digits);
+        memset(d, 0, sizeof(*d));
+    }
+    return error;
 }
 
 int tfp__decimal_cmp_equal(const tfp__decimal *a, const tfp__decimal *b)

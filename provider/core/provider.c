@@ -11,6 +11,8 @@ int tfp_provider_new(tfp_provider **out, const char *name, const char *version)
 {
     tfp_provider *p = NULL;
     pthread_condattr_t attr;
+    int have_lock = 0;
+    int have_attr = 0;
     int error = 0;
 
     if (out == NULL || name == NULL || name[0] == '\0' || version == NULL) {
@@ -24,36 +26,43 @@ int tfp_provider_new(tfp_provider **out, const char *name, const char *version)
     p->version = util_strdup(version);
     if (p->name == NULL || p->version == NULL) {
         error = TFP_ENOMEM;
-        goto fail;
+        goto done;
     }
     error = tfp_schema_new(&p->schema, 0);
     if (error) {
-        goto fail;
+        goto done;
     }
     if (pthread_mutex_init(&p->lock, NULL) != 0) {
         error = TFP_ENOMEM;
-        goto fail;
+        goto done;
     }
+    have_lock = 1;
     if (pthread_condattr_init(&attr) != 0) {
-        pthread_mutex_destroy(&p->lock);
         error = TFP_ENOMEM;
-        goto fail;
+        goto done;
     }
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    if (pthread_cond_init(&p->stop_cond, &attr) != 0) {
-        pthread_condattr_destroy(&attr);
-        pthread_mutex_destroy(&p->lock);
+    have_attr = 1;
+    /* sleeping calls wait on the monotonic clock */
+    if (pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0 ||
+        pthread_cond_init(&p->stop_cond, &attr) != 0) {
         error = TFP_ENOMEM;
-        goto fail;
+        goto done;
     }
-    pthread_condattr_destroy(&attr);
     *out = p;
-    return 0;
-fail:
-    tfp_schema_free(p->schema);
-    util_free(p->name);
-    util_free(p->version);
-    util_free(p);
+    p = NULL;
+done:
+    if (have_attr) {
+        pthread_condattr_destroy(&attr);
+    }
+    if (p != NULL) {
+        if (have_lock) {
+            pthread_mutex_destroy(&p->lock);
+        }
+        tfp_schema_free(p->schema);
+        util_free(p->name);
+        util_free(p->version);
+        util_free(p);
+    }
     return error;
 }
 
