@@ -368,13 +368,13 @@ static int reject_one(tfp_call *call,
     return rc;
 }
 
-/* Applies the change from @p old_set to @p new_set (NULL = empty). */
+/* Applies the change from @p old_set to @p new_set (NULL = empty) before @p deadline. */
 static int reconcile(tfp_call *call,
                      vpcep_client *client,
                      const char *service_id,
                      const tfp_value *old_set,
                      const tfp_value *new_set,
-                     int64_t timeout_ms)
+                     int64_t deadline)
 {
     tfpv_strs olds = {0}, news = {0};
     vpcep_connection_list *conns = NULL;
@@ -387,7 +387,7 @@ static int reconcile(tfp_call *call,
     }
     for (size_t i = 0; rc == 0 && i < news.n; i++) {
         if (!tfpv_strs_has(&olds, news.items[i])) {
-            rc = accept_one(call, client, service_id, news.items[i], timeout_ms);
+            rc = accept_one(call, client, service_id, news.items[i], tfpv_remaining_ms(deadline));
         }
     }
     if (rc == 0 && olds.n > 0) {
@@ -395,7 +395,8 @@ static int reconcile(tfp_call *call,
     }
     for (size_t i = 0; rc == 0 && !gone && i < olds.n; i++) {
         if (!tfpv_strs_has(&news, olds.items[i])) {
-            rc = reject_one(call, client, service_id, olds.items[i], conns, timeout_ms);
+            rc = reject_one(call, client, service_id, olds.items[i], conns,
+                            tfpv_remaining_ms(deadline));
         }
     }
 done:
@@ -437,6 +438,7 @@ static int approval_apply(tfp_call *call)
     vpcep_connection_list *conns = NULL;
     tfp_value *st = NULL;
     const char *sid;
+    int64_t deadline;
     int gone = 0, failed, rc = 0;
 
     if (client == NULL) {
@@ -446,20 +448,20 @@ static int approval_apply(tfp_call *call)
         sid = tfpv_str(prior, "service_id");
         if (had_prior && sid != NULL) {
             (void)reconcile(call, client, sid, tfpv_get(prior, "endpoints"), NULL,
-                            tfpv_timeout_ms(prior, "delete"));
+                            tfpv_now_ms() + tfpv_timeout_ms(prior, "delete"));
         }
         return tfp_call_set_result(call, NULL);
     }
     sid = tfpv_str(planned, "service_id");
+    deadline = tfpv_now_ms() + tfpv_timeout_ms(planned, had_prior ? "update" : "create");
     if (!had_prior) {
-        if (wait_service(call, client, sid, tfpv_timeout_ms(planned, "create")) != 0) {
+        if (wait_service(call, client, sid, tfpv_remaining_ms(deadline)) != 0) {
             return 0; /* nothing was changed: no state */
         }
-        failed = reconcile(call, client, sid, NULL, tfpv_get(planned, "endpoints"),
-                           tfpv_timeout_ms(planned, "create")) != 0;
+        failed = reconcile(call, client, sid, NULL, tfpv_get(planned, "endpoints"), deadline) != 0;
     } else {
         failed = reconcile(call, client, sid, tfpv_get(prior, "endpoints"),
-                           tfpv_get(planned, "endpoints"), tfpv_timeout_ms(planned, "update")) != 0;
+                           tfpv_get(planned, "endpoints"), deadline) != 0;
     }
     if (list_conns(call, client, sid, &conns, &gone) != 0 || gone) {
         if (gone) {

@@ -640,6 +640,7 @@ static int endpoint_create(tfp_call *call, vpcep_client *client, const tfp_value
     tfp_value *st = NULL;
     const char *service_id = tfpv_str(planned, "service_id");
     int64_t timeout = tfpv_timeout_ms(planned, "create");
+    int64_t deadline = tfpv_now_ms() + timeout;
     char *id = NULL;
     int b = 0, rc = 0, failed = 0;
 
@@ -714,8 +715,8 @@ static int endpoint_create(tfp_call *call, vpcep_client *client, const tfp_value
     vpcep_endpoint_free(ep);
     ep = NULL;
 
-    vpcep_wait_spec_endpoint_created(&spec, (long)timeout);
-    tfpv_log_wait("endpoint creation", id, timeout);
+    vpcep_wait_spec_endpoint_created(&spec, (long)tfpv_remaining_ms(deadline));
+    tfpv_log_wait("endpoint creation", id, tfpv_remaining_ms(deadline));
     rc = vpcep_wait_endpoint(client, &ep, id, &spec, &stats, &err);
     tfpv_log_wait_done("endpoint creation", id, rc, &stats);
     if (rc != 0) {
@@ -730,12 +731,12 @@ static int endpoint_create(tfp_call *call, vpcep_client *client, const tfp_value
     }
     if (!failed && tfpv_bool(planned, "auto_accept", &b) && b && ep != NULL && ep->status != NULL &&
         strcmp(ep->status, "accepted") != 0) {
-        if (auto_accept(call, client, service_id, id, timeout) != 0) {
+        if (auto_accept(call, client, service_id, id, tfpv_remaining_ms(deadline)) != 0) {
             failed = 1;
         }
     }
     if (!failed && tfpv_bool(planned, "wait_for_acceptance", &b) && b) {
-        if (wait_acceptance(call, client, service_id, id, timeout) != 0) {
+        if (wait_acceptance(call, client, service_id, id, tfpv_remaining_ms(deadline)) != 0) {
             failed = 1;
         }
     }

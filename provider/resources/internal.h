@@ -152,6 +152,12 @@ int tfpv_diag_nested(tfp_diags *d,
  *  default (10 minutes). */
 int64_t tfpv_timeout_ms(const tfp_value *obj, const char *op);
 
+/** Monotonic clock in milliseconds. */
+int64_t tfpv_now_ms(void);
+/** Milliseconds left until @p deadline_ms (tfpv_now_ms() based), at least 1: one operation's
+ *  timeout covers all the waits it runs. */
+int64_t tfpv_remaining_ms(int64_t deadline_ms);
+
 /** A copy of @p s (NULL stays NULL) or NULL on ENOMEM; free with free(). */
 char *tfpv_strdup(const char *s);
 

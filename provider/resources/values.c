@@ -8,6 +8,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+
+int64_t tfpv_now_ms(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) {
+        return 0;
+    }
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t tfpv_remaining_ms(int64_t deadline_ms)
+{
+    int64_t left = deadline_ms - tfpv_now_ms();
+    return left > 0 ? left : 1;
+}
 
 char *tfpv_strdup(const char *s)
 {

@@ -79,6 +79,16 @@ static void test_timeouts(void **state)
     tfp_value_free(none);
 }
 
+static void test_deadline(void **state)
+{
+    int64_t now = tfpv_now_ms();
+    (void)state;
+    assert_true(now > 0);
+    assert_true(tfpv_remaining_ms(now + 60000) > 59000);
+    assert_true(tfpv_remaining_ms(now + 60000) <= 60000);
+    assert_int_equal(tfpv_remaining_ms(now - 5000), 1); /* expired: never "no deadline" (0) */
+}
+
 static void test_strs_and_sets(void **state)
 {
     tfp_value *v = json_value(schema, "{\"whitelist\":[\"a\",\"b\"]}");
@@ -110,6 +120,7 @@ int main(void)
         cmocka_unit_test(test_empty_equals_null),
         cmocka_unit_test(test_unknowns_to_null_and_overlay),
         cmocka_unit_test(test_timeouts),
+        cmocka_unit_test(test_deadline),
         cmocka_unit_test(test_strs_and_sets),
         cmocka_unit_test(test_cancel_hook_outside_a_call),
     };
