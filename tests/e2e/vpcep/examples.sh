@@ -57,6 +57,9 @@ if grep -Eq '^[[:space:]]*module[[:space:]]+"' "$dir"/*.tf; then
 fi
 tf_ok "$dir" validate
 tf_apply "$dir"
+n=$(($(emu_count services) + $(emu_count endpoints)))
+e2e_log "the example created $n object(s) in the emulator"
+[ "$n" -gt 0 ] || fail "apply created nothing in the emulator"
 tf_plan_expect "$dir" 0
 
 if [ "$(basename "$example")" = drift-detection ] && [ -x "$dir/drift-check.sh" ]; then

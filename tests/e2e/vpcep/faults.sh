@@ -7,12 +7,19 @@ e2e_init "$@"
 e2e_start_emulator --fault-rate 0.2
 
 dir=$(e2e_workdir faults lifecycle)
-tf_apply "$dir" -var max_retries=10
-sid=$(tf_output "$dir" service_id)
-eid=$(tf_output "$dir" endpoint_id)
-assert_emu_counts 1 1
-st=$(connection_status "$sid" "$eid")
-[ "$st" = accepted ] || fail "connection of $eid is '$st', expected accepted"
-tf_plan_expect "$dir" 0 -var max_retries=10
-tf_destroy "$dir" -var max_retries=10
-assert_emu_empty
+# Three rounds, so that every kind of fault lands on creates, waits, reads and deletes.
+for round in 1 2 3; do
+  e2e_log "round $round"
+  tf_apply "$dir" -var max_retries=10
+  sid=$(tf_output "$dir" service_id)
+  eid=$(tf_output "$dir" endpoint_id)
+  assert_emu_counts 1 1
+  st=$(connection_status "$sid" "$eid")
+  [ "$st" = accepted ] || fail "connection of $eid is '$st', expected accepted"
+  tf_plan_expect "$dir" 0 -var max_retries=10
+  tf_destroy "$dir" -var max_retries=10
+  assert_emu_empty
+done
+n=$(emu_fault_count)
+e2e_log "the emulator injected $n fault(s)"
+[ "$n" -gt 0 ] || fail "the emulator injected no fault (the scenario proved nothing)"

@@ -97,8 +97,8 @@ e2e_init() {
   done
   [ -n "$plugin" ] && [ -x "$plugin" ] || fail "plugin binary not found or not executable: '$plugin'"
   [ -n "$emulator" ] && [ -x "$emulator" ] || fail "emulator binary not found or not executable: '$emulator'"
-  E2E_EMULATOR=$emulator
-  E2E_PLUGIN=$plugin
+  E2E_EMULATOR=$(realpath "$emulator")
+  E2E_PLUGIN=$(realpath "$plugin")
 
   E2E_WORK=$(mktemp -d "${TMPDIR:-/tmp}/vpcep-e2e-$E2E_NAME.XXXXXX")
   trap e2e_cleanup EXIT
@@ -107,7 +107,7 @@ e2e_init() {
 
   # A private plugin directory holding only the binary under test: the build root may also
   # hold packaging output whose names start with terraform-provider-vpcep.
-  ln -s "$plugin" "$E2E_WORK/plugin/terraform-provider-vpcep"
+  ln -s "$E2E_PLUGIN" "$E2E_WORK/plugin/terraform-provider-vpcep"
   cat >"$E2E_WORK/terraformrc" <<EOF
 provider_installation {
   dev_overrides {
@@ -331,8 +331,9 @@ e2e_sign() {
 }
 
 # api ACCOUNT METHOD PATH [BODY]: signed request to /v1/{project of ACCOUNT}PATH (PATH may carry
-# a query). Prints the response body; sets API_STATUS. Never aborts.
+# a query). Sets API_STATUS (000 on a transport failure) and API_BODY; prints nothing, never aborts.
 API_STATUS=0
+API_BODY=""
 api() {
   local who=$1 method=$2 rel=$3 body=${4:-} ak sk project host date path query auth out
   ak=$(acct "$who" access_key)
@@ -344,30 +345,30 @@ api() {
   [[ "$rel" == *\?* ]] && query=${rel#*\?}
   date=$(date -u +%Y%m%dT%H%M%SZ)
   auth=$(e2e_sign "$method" "$path" "$query" "$host" "$date" "$body" "$ak" "$sk")
-  out="$E2E_WORK/logs/api-body.$$"
+  out=$(mktemp "$E2E_WORK/logs/api-body.XXXXXX")
   local -a args=(-sS -X "$method" -o "$out" -w '%{http_code}' --max-time 30
     -H "Host: $host" -H "Content-Type: application/json" -H "X-Sdk-Date: $date"
     -H "Authorization: $auth")
   [ -z "$body" ] || args+=(--data-binary "$body")
   set +e
-  API_STATUS=$(curl "${args[@]}" "$BASE_URL$path${query:+?$query}")
+  API_STATUS=$(curl "${args[@]}" "$BASE_URL$path${query:+?$query}" 2>/dev/null)
   [ $? -eq 0 ] || API_STATUS=000
   set -e
-  cat "$out" 2>/dev/null || true
+  API_BODY=$(cat "$out" 2>/dev/null || true)
   rm -f "$out"
-  echo "  api $who $method $rel -> $API_STATUS" >>"$E2E_WORK/logs/api.log"
+  echo "api $who $method $rel -> $API_STATUS" >>"$E2E_WORK/logs/api.log"
 }
 
 # api_ok ACCOUNT METHOD PATH [BODY]: like api, but retries transient failures (the emulator may
-# inject faults) and fails the scenario on any other non-2xx status.
+# inject faults), prints the body of the 2xx answer, and fails the scenario on any other status.
 api_ok() {
-  local i body
-  for i in 1 2 3 4 5 6 7 8; do
-    body=$(api "$@")
+  local i
+  for i in 1 2 3 4 5 6 7 8 9 10; do
+    api "$@"
     case "$API_STATUS" in
-      2??) printf '%s' "$body"; return 0 ;;
+      2??) printf '%s' "$API_BODY"; return 0 ;;
       000 | 429 | 5??) sleep 0.5 ;;
-      *) fail "API $2 $3 as $1 returned $API_STATUS: $body" ;;
+      *) fail "API $2 $3 as $1 returned $API_STATUS: $API_BODY" ;;
     esac
   done
   fail "API $2 $3 as $1 kept failing (last status $API_STATUS)"
@@ -391,7 +392,7 @@ connection_status() {
 }
 
 endpoint_gone() {
-  api "$1" GET "/vpc-endpoints/$2" >/dev/null
+  api "$1" GET "/vpc-endpoints/$2"
   [ "$API_STATUS" = 404 ]
 }
 
@@ -429,6 +430,15 @@ assert_emu_counts() {
 }
 
 assert_emu_empty() { assert_emu_counts 0 0; }
+
+# From the emulator's request log on stderr ("vpcep-emulator: METHOD PATH -> STATUS [fault ...]"):
+# the number of mutating VPCEP API calls (POST/PUT/DELETE under /v1/) and of injected faults.
+emu_mutation_count() {
+  grep -cE '^vpcep-emulator: (POST|PUT|DELETE|PATCH) /v1/' "$E2E_WORK/emulator.err" || true
+}
+emu_fault_count() {
+  grep -cE '^vpcep-emulator: [A-Z]+ /.* -> .*fault' "$E2E_WORK/emulator.err" || true
+}
 
 # bg COMMAND...: runs a helper in the background, killed on exit.
 bg() {

@@ -41,7 +41,7 @@ tf_plan_expect "$dir" 0
 tf_destroy "$dir"
 [ -z "$(tf_state_list "$dir")" ] || fail "state not empty after destroy: $(tf_state_list "$dir")"
 assert_emu_empty
-api owner GET "/vpc-endpoint-services/$sid" >/dev/null
+api owner GET "/vpc-endpoint-services/$sid"
 [ "$API_STATUS" = 404 ] || fail "GET of the destroyed service returned $API_STATUS, expected 404"
-api owner GET "/vpc-endpoints/$eid" >/dev/null
+api owner GET "/vpc-endpoints/$eid"
 [ "$API_STATUS" = 404 ] || fail "GET of the destroyed endpoint returned $API_STATUS, expected 404"

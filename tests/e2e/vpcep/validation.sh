@@ -12,15 +12,18 @@ e2e_init "$@"
 e2e_start_emulator
 
 dir=$(e2e_workdir validation)
-failures=()
-ncase=0
+# Results go to files: the cases are fed through pipes, so vcase runs in a subshell.
+failures="$E2E_WORK/failures.txt"
+cases="$E2E_WORK/cases.txt"
+: >"$failures"
+: >"$cases"
 
 # vcase NAME ATTR_REGEX MODE [MESSAGE_REGEX] < main.tf
 vcase() {
   local name=$1 attr=$2 mode=$3 msg=${4:-} allowed got n ok=0 phase=validate
-  ncase=$((ncase + 1))
+  echo "$name" >>"$cases"
   cat >"$dir/main.tf"
-  allowed=$(grep -n '# <-- bad' "$dir/main.tf" | cut -d: -f1 | tr '\n' ' ')
+  allowed=$(grep -n '# <-- bad' "$dir/main.tf" | cut -d: -f1 | tr '\n' ' ' || true)
   if [ "$mode" = block ]; then
     allowed+=" $(grep -n '^resource ' "$dir/main.tf" | cut -d: -f1 | tr '\n' ' ')"
   fi
@@ -31,11 +34,11 @@ vcase() {
     tf "$dir" plan -input=false
   fi
   if [ "$TF_RC" -eq 0 ]; then
-    failures+=("$name: accepted by both validate and plan")
+    echo "$name: accepted by both validate and plan" >>"$failures"
     return 0
   fi
   if ! tf_out_flat | grep -q 'Error:'; then
-    failures+=("$name: $phase exited $TF_RC without an Error diagnostic")
+    echo "$name: $phase exited $TF_RC without an Error diagnostic" >>"$failures"
     return 0
   fi
   got=$(tf_out_flat | grep -oE 'on main\.tf line [0-9]+' | awk '{print $4}' | sort -un | tr '\n' ' ')
@@ -43,15 +46,15 @@ vcase() {
     case " $allowed " in *" $n "*) ok=1 ;; esac
   done
   if [ "$ok" -ne 1 ]; then
-    failures+=("$name: $phase error points at main.tf line(s) '${got}', expected one of '${allowed}'")
+    echo "$name: $phase error points at main.tf line(s) '${got}', expected one of '${allowed}'" >>"$failures"
     return 0
   fi
   if ! tf_out_flat | grep -Eq -- "$attr"; then
-    failures+=("$name: $phase error does not name the attribute /$attr/")
+    echo "$name: $phase error does not name the attribute /$attr/" >>"$failures"
     return 0
   fi
   if [ -n "$msg" ] && ! tf_out_flat | grep -Eqi -- "$msg"; then
-    failures+=("$name: $phase error does not say /$msg/")
+    echo "$name: $phase error does not say /$msg/" >>"$failures"
     return 0
   fi
   e2e_log "case $name: refused by $phase with the attribute path"
@@ -100,14 +103,18 @@ HCL
 long() { head -c "$1" /dev/zero | tr '\0' "${2:-x}"; }
 obs=com.t-systems.otc.eu-de.obs
 dns=com.t-systems.otc.eu-de.dns
+# A real route table of the owner's VPC when the seed lists one, so that the interface-only case
+# fails for the right reason.
+rt=$(jq -r '[.accounts[] | select(.name == "owner") | .vpcs[0].route_tables[0].id // empty][0] // "6ab8a6ae-0000-4000-8000-000000000001"' "$E2E_WORK/seed.json")
 
 # ---- control: a valid configuration passes validate and plan (so the cases below fail for the
 # reason they are about).
+ok_tags="{ k1 = \"v\", \"key-2\" = \"\", k_3 = \"$(long 43 v)\", $(long 36 k) = \"x\" }"
 cat >"$dir/main.tf" <<HCL
-$(svc '  name        = "ok-name_1"
-  description = "a valid description"
-  tcp_proxy   = "close"
-  tags        = { k1 = "v", "key-2" = "", k_3 = "$(long 43 v)", $(long 36 k) = "x" }')
+$(svc "  name        = \"ok-name_1\"
+  description = \"a valid description\"
+  tcp_proxy   = \"close\"
+  tags        = $ok_tags")
 
 resource "vpcep_endpoint" "dns" {
   service_name = "$dns"
@@ -119,6 +126,7 @@ resource "vpcep_endpoint" "dns" {
 resource "vpcep_endpoint" "obs" {
   service_name = "$obs"
   vpc_id       = var.owner_vpc_id
+  route_tables = ["$rt"]
 }
 HCL
 tf_ok "$dir" validate
@@ -188,7 +196,7 @@ ep '  service_name = "'$obs'"
   enable_dns   = true # <-- bad' | vcase ep-enable-dns-on-gateway 'enable_dns' exact
 ep '  service_name = "'$dns'"
   subnet_id    = var.owner_subnet_id
-  route_tables = ["6ab8a6ae-0000-4000-8000-000000000001"] # <-- bad' |
+  route_tables = ["'$rt'"] # <-- bad' |
   vcase ep-route-tables-on-interface 'route_tables' exact
 
 # ---- endpoint tags and description follow the same rules
@@ -199,11 +207,18 @@ ep '  service_name = "'$dns'"
   subnet_id    = var.owner_subnet_id
   description  = "<script>" # <-- bad' | vcase ep-description-angle 'description' exact
 
-# Nothing reached the API as a mutation.
+# Nothing reached the API as a mutation: no object, and no POST/PUT/DELETE in the request log.
 assert_emu_empty
+grep -qE '^vpcep-emulator: GET /v1/' "$E2E_WORK/emulator.err" ||
+  fail "the emulator's request log shows no API call at all (log format changed?)"
+[ "$(emu_mutation_count)" -eq 0 ] ||
+  fail "the emulator received mutating calls: $(grep -E '^vpcep-emulator: (POST|PUT|DELETE|PATCH) /v1/' "$E2E_WORK/emulator.err")"
 
-e2e_log "$ncase invalid configurations checked, ${#failures[@]} not refused correctly"
-if [ "${#failures[@]}" -gt 0 ]; then
-  printf '  - %s\n' "${failures[@]}"
-  fail "${#failures[@]} of $ncase invalid configurations were not refused with their attribute path"
+ncase=$(wc -l <"$cases")
+nfail=$(wc -l <"$failures")
+e2e_log "$ncase invalid configurations checked, $nfail not refused correctly"
+[ "$ncase" -ge 25 ] || fail "only $ncase cases ran"
+if [ "$nfail" -gt 0 ]; then
+  sed 's/^/  - /' "$failures"
+  fail "$nfail of $ncase invalid configurations were not refused with their attribute path"
 fi

@@ -20,10 +20,10 @@ e2e_log "owner's service $sid"
 # owner_acts_later ACTION DELAY_S MARKER: waits for a pendingAcceptance connection on the service,
 # then after DELAY_S seconds touches MARKER and performs ACTION (receive|reject).
 owner_acts_later() {
-  local action=$1 delay=$2 marker=$3 conns eid="" i
+  local action=$1 delay=$2 marker=$3 eid="" i
   for i in $(seq 1 300); do
-    conns=$(api owner GET "/vpc-endpoint-services/$sid/connections?limit=1000")
-    eid=$(jq -r '[.connections[]? | select(.status == "pendingAcceptance")][0].id // empty' <<<"$conns" 2>/dev/null || true)
+    api owner GET "/vpc-endpoint-services/$sid/connections?limit=1000"
+    eid=$(jq -r '[.connections[]? | select(.status == "pendingAcceptance")][0].id // empty' <<<"$API_BODY" 2>/dev/null || true)
     [ -z "$eid" ] || break
     sleep 0.2
   done
@@ -31,7 +31,7 @@ owner_acts_later() {
   sleep "$delay"
   date +%s >"$marker"
   api owner POST "/vpc-endpoint-services/$sid/connections/action" \
-    "{\"action\":\"$action\",\"endpoints\":[\"$eid\"]}" >/dev/null
+    "{\"action\":\"$action\",\"endpoints\":[\"$eid\"]}"
   echo "owner_acts_later: $action $eid -> HTTP $API_STATUS" >&2
 }
 
