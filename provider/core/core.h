@@ -71,6 +71,10 @@ int tfp__value_push(tfp_value *coll, tfp_value *elem);
 int tfp__value_conforms(const tfp_value *v, const tfp_type *t, tfp_path *path);
 /** First unknown inside @p v: returns 1 and fills @p path (if non-NULL), or 0. */
 int tfp__value_find_unknown(const tfp_value *v, tfp_path *path);
+/** Structural hash consistent with tfp_value_equal for wholly known values. */
+uint64_t tfp__value_hash(const tfp_value *v);
+/** Drops later duplicates among the wholly known elements of a set (order otherwise kept). */
+int tfp__value_set_dedup(tfp_value *set);
 /** Sorts map entries by key and rejects duplicate keys (TFP_EINVALID). */
 int tfp__value_map_finish(tfp_value *map);
 /** Converts a value whose type is dynamic (null/unknown) to @p t; copies otherwise. */

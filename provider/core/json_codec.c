@@ -207,11 +207,15 @@ jdec_collection(jdec *d, const cJSON *node, const tfp_type *t, tfp_value **out, 
         }
         if (t->kind == TFP_KIND_LIST) {
             tfp_path_pop(d->path);
-            error = tfp__value_push(v, elem);
-        } else {
-            error = tfp_value_append(v, elem);
         }
+        error = tfp__value_push(v, elem);
         elem = NULL;
+        if (error) {
+            goto done;
+        }
+    }
+    if (t->kind == TFP_KIND_SET) {
+        error = tfp__value_set_dedup(v);
         if (error) {
             goto done;
         }
