@@ -50,7 +50,6 @@ function main() {
     process.execPath,
     [
       '--test',
-      '--test-timeout=120000',
       '--test-reporter=spec',
       '--test-reporter-destination=stdout',
       '--test-reporter=tap',

@@ -392,10 +392,21 @@ function stderrProblems(p, secrets = []) {
 async function launchedStderrProblems(secrets = []) {
   const out = [];
   for (const p of launched.splice(0)) {
-    if (!p.alive()) await p.closed;
+    await within(p.closed, 5000);
     for (const x of stderrProblems(p, secrets)) out.push(`${path.basename(p.bin)} pid ${p.proc.pid}: ${x}`);
   }
   return out;
+}
+
+/** Resolves with the promise's value, or `fallback` after `ms` milliseconds. */
+function within(promise, ms, fallback = null) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((resolve) => {
+      timer = setTimeout(() => resolve(fallback), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 async function killAll() {
@@ -416,6 +427,7 @@ module.exports = {
   errors,
   diagText,
   killAll,
+  within,
   stderrProblems,
   launchedStderrProblems,
   clientCert,

@@ -84,7 +84,7 @@ forEachTarget('handshake', (t) => {
         assert.ok(res.provider, 'schema has a provider');
         await new Promise((r) => setTimeout(r, 50));
         await p.kill();
-        await p.closed;
+        assert.notEqual(await plugin.within(p.closed, 5000, 'timeout'), 'timeout', 'stdout and stderr closed');
         assert.equal(p.extraStdout().length, 0, `nothing after the handshake on stdout: ${p.extraStdout()}`);
       });
     }

@@ -111,7 +111,8 @@ describe(`lifecycle [tfp-test-provider ${TYPE}]`, () => {
 
       const sd = await c.call('controller', 'Shutdown', {}, { timeoutMs: 5000 });
       assert.ok(sd);
-      const exit = await p.exited;
+      const exit = await plugin.within(p.exited, 3000);
+      assert.ok(exit, 'exited after Shutdown');
       assert.equal(exit.code, 0);
     });
 

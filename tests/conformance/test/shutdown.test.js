@@ -34,7 +34,7 @@ forEachTarget('shutdown', (t) => {
       assert.ok(exit.at - answeredAt <= 1000, `exited ${exit.at - answeredAt} ms after the answer`);
       assert.equal(exit.code, 0, `exit status ${JSON.stringify(exit)}`);
       if (k.network === 'unix') assert.equal(fs.existsSync(p.hs.addr), false, `socket ${p.hs.addr} removed`);
-      await p.closed;
+      assert.notEqual(await plugin.within(p.closed, 2000, 'timeout'), 'timeout', 'stdout/stderr reach EOF (go-plugin waits for it)');
       assert.equal(p.extraStdout().length, 0, 'nothing on stdout after the handshake');
     });
   }
