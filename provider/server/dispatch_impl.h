@@ -297,35 +297,24 @@ static void oom(tfp__srv_reply *out)
 
 /* ----- GetProviderSchema / GetSchema ------------------------------------------------------- */
 
-static void h_get_schema(tfp_provider *p, const uint8_t *in, size_t len, tfp__srv_reply *out)
+/* Fills the schema response from the provider's registry. @return 0 or -1. */
+static int schema_fill(tfp__srv_arena *a, tfp_provider *p, PT(GetProviderSchema__Response) * resp)
 {
-    ProtobufCMessage *req = req_unpack(&PF(get_provider_schema__request__descriptor), in, len, out);
-    PT(GetProviderSchema__Response) resp;
-    PT(ServerCapabilities) caps;
-    tfp__srv_arena a = {0};
-    size_t i, nr, nd;
+    size_t i, nr = tfp__rpc_resource_count(p), nd = tfp__rpc_data_source_count(p);
 
-    if (req == NULL)
-        return;
-    PF(get_provider_schema__response__init)(&resp);
-    PF(server_capabilities__init)(&caps);
-    caps.plan_destroy = 0;
-    caps.get_provider_schema_optional = 0;
-    resp.server_capabilities = &caps;
-    resp.provider = schema_out(&a, tfp__rpc_provider_schema(p));
-    if (resp.provider == NULL)
-        goto fail;
-    nr = tfp__rpc_resource_count(p);
-    nd = tfp__rpc_data_source_count(p);
+    resp->provider = schema_out(a, tfp__rpc_provider_schema(p));
+    if (resp->provider == NULL)
+        return -1;
     if (nr > 0) {
-        resp.resource_schemas = tfp__srv_arena_alloc(&a, nr * sizeof(*resp.resource_schemas));
-        if (resp.resource_schemas == NULL)
-            goto fail;
+        resp->resource_schemas = tfp__srv_arena_alloc(a, nr * sizeof(*resp->resource_schemas));
+        if (resp->resource_schemas == NULL)
+            return -1;
     }
     if (nd > 0) {
-        resp.data_source_schemas = tfp__srv_arena_alloc(&a, nd * sizeof(*resp.data_source_schemas));
-        if (resp.data_source_schemas == NULL)
-            goto fail;
+        resp->data_source_schemas =
+            tfp__srv_arena_alloc(a, nd * sizeof(*resp->data_source_schemas));
+        if (resp->data_source_schemas == NULL)
+            return -1;
     }
     for (i = 0; i < nr; i++) {
         const char *name = NULL;
@@ -333,16 +322,16 @@ static void h_get_schema(tfp_provider *p, const uint8_t *in, size_t len, tfp__sr
         PT(GetProviderSchema__Response__ResourceSchemasEntry) * e;
 
         if (tfp__rpc_resource_at(p, i, &name, &s) != 0)
-            goto fail;
-        e = tfp__srv_arena_alloc(&a, sizeof(*e));
+            return -1;
+        e = tfp__srv_arena_alloc(a, sizeof(*e));
         if (e == NULL)
-            goto fail;
+            return -1;
         PF(get_provider_schema__response__resource_schemas_entry__init)(e);
-        e->key = tfp__srv_arena_strdup(&a, name);
-        e->value = schema_out(&a, s);
+        e->key = tfp__srv_arena_strdup(a, name);
+        e->value = schema_out(a, s);
         if (e->key == NULL || e->value == NULL)
-            goto fail;
-        resp.resource_schemas[resp.n_resource_schemas++] = e;
+            return -1;
+        resp->resource_schemas[resp->n_resource_schemas++] = e;
     }
     for (i = 0; i < nd; i++) {
         const char *name = NULL;
@@ -350,22 +339,40 @@ static void h_get_schema(tfp_provider *p, const uint8_t *in, size_t len, tfp__sr
         PT(GetProviderSchema__Response__DataSourceSchemasEntry) * e;
 
         if (tfp__rpc_data_source_at(p, i, &name, &s) != 0)
-            goto fail;
-        e = tfp__srv_arena_alloc(&a, sizeof(*e));
+            return -1;
+        e = tfp__srv_arena_alloc(a, sizeof(*e));
         if (e == NULL)
-            goto fail;
+            return -1;
         PF(get_provider_schema__response__data_source_schemas_entry__init)(e);
-        e->key = tfp__srv_arena_strdup(&a, name);
-        e->value = schema_out(&a, s);
+        e->key = tfp__srv_arena_strdup(a, name);
+        e->value = schema_out(a, s);
         if (e->key == NULL || e->value == NULL)
-            goto fail;
-        resp.data_source_schemas[resp.n_data_source_schemas++] = e;
+            return -1;
+        resp->data_source_schemas[resp->n_data_source_schemas++] = e;
     }
-    reply_pack(out, &resp.base);
-    goto done;
-fail:
-    tfp__srv_reply_status(out, GRPC_STATUS_INTERNAL, "cannot build the provider schema");
-done:
+    return 0;
+}
+
+static void h_get_schema(tfp_provider *p, const uint8_t *in, size_t len, tfp__srv_reply *out)
+{
+    ProtobufCMessage *req = req_unpack(&PF(get_provider_schema__request__descriptor), in, len, out);
+    PT(GetProviderSchema__Response) resp;
+    PT(ServerCapabilities) caps;
+    tfp__srv_arena a = {0};
+
+    if (req == NULL)
+        return;
+    PF(get_provider_schema__response__init)(&resp);
+    PF(server_capabilities__init)(&caps);
+    /* No plan_destroy (Terraform plans deletes itself); every process gets GetProviderSchema
+     * first, as Terraform does. */
+    caps.plan_destroy = 0;
+    caps.get_provider_schema_optional = 0;
+    resp.server_capabilities = &caps;
+    if (schema_fill(&a, p, &resp) != 0)
+        tfp__srv_reply_status(out, GRPC_STATUS_INTERNAL, "cannot build the provider schema");
+    else
+        reply_pack(out, &resp.base);
     tfp__srv_arena_free(&a);
     protobuf_c_message_free_unpacked(req, NULL);
 }
