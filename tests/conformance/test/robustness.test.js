@@ -99,8 +99,20 @@ forEachTarget('robustness', (t) => {
         assert.ok(!h.ok || h.value, `health with ${what}`);
         await stillServing(p, c, what);
       }
-      // Shutdown with garbage still must not crash (it may shut down cleanly or refuse).
       await stillServing(p, c, 'end');
+    });
+
+    it(`Shutdown with a garbage body: refused, or a clean shutdown (protocol ${protocols})`, async () => {
+      const { p, c } = await s.start(t.bin, { protocols });
+      const r = await settle(c.rawUnary('/plugin.GRPCController/Shutdown', Buffer.from([0x0a, 0xff, 0xff, 0x01])));
+      if (r.ok) {
+        const exit = await plugin.within(p.exited, 3000);
+        assert.ok(exit, 'answered Shutdown, so the process exits');
+        assert.equal(exit.code, 0, `clean exit: ${JSON.stringify(exit)}`);
+      } else {
+        assert.notEqual(r.err.code, grpc.status.DEADLINE_EXCEEDED, 'the call hung');
+        await stillServing(p, c, 'garbage Shutdown');
+      }
     });
 
     it(`oversized message (5 MiB string) accepted or refused cleanly (protocol ${protocols})`, async () => {
