@@ -38,6 +38,7 @@
 
 #define SRV_MAX_MESSAGE (256 * 1024 * 1024)
 #define SRV_PENDING_REQUESTS 4
+#define SRV_MAX_STREAMS 64
 #define SRV_LOG_MODULE "tfp.server"
 
 typedef struct srv_state {
@@ -484,7 +485,7 @@ int tfp_serve(tfp_provider *p, int argc, char **argv, const tfp_serve_options *o
     pthread_t tls_thread;
     int tls_thread_up = 0;
     grpc_server_credentials *creds = NULL;
-    grpc_arg args[2];
+    grpc_arg args[3];
     grpc_channel_args chargs;
     char address[256] = "";
     char line[4096];
@@ -595,7 +596,12 @@ int tfp_serve(tfp_provider *p, int argc, char **argv, const tfp_serve_options *o
     args[1].type = GRPC_ARG_INTEGER;
     args[1].key = (char *)GRPC_ARG_MAX_SEND_MESSAGE_LENGTH;
     args[1].value.integer = SRV_MAX_MESSAGE;
-    chargs.num_args = 2;
+    /* Bounded work per connection: Terraform runs at most 10 RPCs at once (plus the short
+     * stdio/broker streams); each call gets a thread. */
+    args[2].type = GRPC_ARG_INTEGER;
+    args[2].key = (char *)GRPC_ARG_MAX_CONCURRENT_STREAMS;
+    args[2].value.integer = SRV_MAX_STREAMS;
+    chargs.num_args = 3;
     chargs.args = args;
     st.server = grpc_server_create(&chargs, NULL);
     st.cq = grpc_completion_queue_create_for_next(NULL);
