@@ -2,6 +2,7 @@
  * configure, data sources, and how failures become diagnostics. */
 #include "rpc.h"
 #include "test_helpers.h"
+#include "util.h"
 
 #define CONFIG_BYTES                                                                               \
     "\x83\xa2id\xc0\xa4name\xa5"                                                                   \
@@ -39,29 +40,38 @@ static tfp_schema *thing_schema(int64_t version)
     return s;
 }
 
+/* The handlers propagate failures (they also run under allocation-failure injection). */
 static int apply_handler(tfp_call *call)
 {
     tfp_value *v = NULL;
     const tfp_value *planned = tfp_call_planned_state(call);
     const char *name = tfp_value_attr_string(planned, "name");
+    int rc;
     if (tfp_value_is_null(planned)) {
         return tfp_call_set_result(call, NULL);
-    }
-    if (name != NULL && strcmp(name, "unknown") == 0) {
-        /* a broken handler: leaves the planned unknown id in the new state */
-        assert_int_equal(tfp_value_copy(&v, planned), 0);
-        return tfp_call_set_result(call, v);
     }
     if (name != NULL && strcmp(name, "fail") == 0) {
         return TFP_ECONFLICT;
     }
     if (name != NULL && strcmp(name, "badtype") == 0) {
-        assert_int_equal(tfp_value_new_string(&v, "not an object"), 0);
-        return tfp_call_set_result(call, v);
+        rc = tfp_value_new_string(&v, "not an object");
+        return rc != 0 ? rc : tfp_call_set_result(call, v);
     }
-    assert_int_equal(tfp_value_copy(&v, planned), 0);
-    assert_int_equal(tfp_value_set_attr_string(v, "id", "thing-755"), 0);
-    assert_int_equal(tfp_call_set_private(call, "priv-1", 6), 0);
+    rc = tfp_value_copy(&v, planned);
+    if (rc != 0) {
+        return rc;
+    }
+    /* name "unknown": a broken handler that leaves the planned unknown id in the new state */
+    if (name == NULL || strcmp(name, "unknown") != 0) {
+        rc = tfp_value_set_attr_string(v, "id", "thing-755");
+        if (rc == 0) {
+            rc = tfp_call_set_private(call, "priv-1", 6);
+        }
+    }
+    if (rc != 0) {
+        tfp_value_free(v);
+        return rc;
+    }
     return tfp_call_set_result(call, v);
 }
 
@@ -70,12 +80,19 @@ static int read_handler(tfp_call *call)
     const tfp_value *prior = tfp_call_prior_state(call);
     tfp_value *v = NULL;
     const char *id = tfp_value_attr_string(prior, "id");
+    int rc;
     if (id != NULL && strcmp(id, "gone") == 0) {
         return tfp_call_set_result(call, NULL);
     }
     if (id != NULL && strcmp(id, "drift") == 0) {
-        assert_int_equal(tfp_value_copy(&v, prior), 0);
-        assert_int_equal(tfp_value_set_attr_string(v, "note", "changed"), 0);
+        rc = tfp_value_copy(&v, prior);
+        if (rc == 0) {
+            rc = tfp_value_set_attr_string(v, "note", "changed");
+        }
+        if (rc != 0) {
+            tfp_value_free(v);
+            return rc;
+        }
         return tfp_call_set_result(call, v);
     }
     /* no result: the library keeps the prior state */
@@ -85,8 +102,15 @@ static int read_handler(tfp_call *call)
 static int import_handler(tfp_call *call)
 {
     tfp_value *v = NULL;
-    assert_int_equal(tfp_value_new_object(&v, tfp_schema_type(tfp_call_schema(call))), 0);
-    assert_int_equal(tfp_value_set_attr_string(v, "id", tfp_call_import_id(call)), 0);
+    const tfp_type *t = tfp_schema_type(tfp_call_schema(call));
+    int rc = t != NULL ? tfp_value_new_object(&v, t) : TFP_ENOMEM;
+    if (rc == 0) {
+        rc = tfp_value_set_attr_string(v, "id", tfp_call_import_id(call));
+    }
+    if (rc != 0) {
+        tfp_value_free(v);
+        return rc;
+    }
     return tfp_call_set_result(call, v);
 }
 
@@ -497,6 +521,47 @@ static void test_validate_and_configure(void **state)
     tfp__rpc_result_dispose(&res);
 }
 
+/* Every allocation of a plan/apply/read/upgrade/import sequence fails once, in turn: each RPC
+ * answers 0 (possibly with diagnostics) or TFP_ENOMEM, never crashes, never leaks (ASan). */
+static void test_alloc_failures(void **state)
+{
+    tfp_provider *p = *state;
+    tfp__rpc_dynamic config = dyn(LIT(CONFIG_BYTES));
+    tfp__rpc_dynamic planned = dyn(LIT(PLANNED_BYTES));
+    tfp__rpc_dynamic st = dyn(LIT(STATE_BYTES));
+    const char raw[] = "{\"id\":\"thing-755\",\"name\":\"alpha\"}";
+    long n;
+    for (n = 1; n < 100000; n++) {
+        tfp__rpc_result res;
+        long before = util_alloc_count();
+        int rc;
+        util_alloc_fail_at(n, 0);
+        rc = tfp__rpc_plan(p, "test_thing", &null_dyn, &config, &config, NULL, 0, &res);
+        assert_true(rc == 0 || rc == TFP_ENOMEM);
+        tfp__rpc_result_dispose(&res);
+        rc = tfp__rpc_apply(p, "test_thing", &null_dyn, &planned, &config, NULL, 0, &res);
+        assert_true(rc == 0 || rc == TFP_ENOMEM);
+        tfp__rpc_result_dispose(&res);
+        rc = tfp__rpc_read_resource(p, "test_thing", &st, (const uint8_t *)"pv", 2, &res);
+        assert_true(rc == 0 || rc == TFP_ENOMEM);
+        tfp__rpc_result_dispose(&res);
+        rc = tfp__rpc_upgrade_state(p, "test_thing", 0, (const uint8_t *)raw, strlen(raw), &res);
+        assert_true(rc == 0 || rc == TFP_ENOMEM);
+        tfp__rpc_result_dispose(&res);
+        rc = tfp__rpc_import(p, "test_thing", "x", &res);
+        assert_true(rc == 0 || rc == TFP_ENOMEM);
+        tfp__rpc_result_dispose(&res);
+        rc = tfp__rpc_plan(p, "nope", &null_dyn, &config, &config, NULL, 0, &res);
+        assert_true(rc == 0 || rc == TFP_ENOMEM);
+        tfp__rpc_result_dispose(&res);
+        util_alloc_fail_at(0, 0);
+        if (util_alloc_count() - before < n) {
+            break; /* the whole sequence ran without reaching the injected failure */
+        }
+    }
+    assert_true(n > 50);
+}
+
 static void test_dispose_zeroed(void **state)
 {
     tfp__rpc_result res;
@@ -519,6 +584,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_upgrade, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_type_and_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_validate_and_configure, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_alloc_failures, setup, teardown),
         cmocka_unit_test(test_dispose_zeroed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
