@@ -14,6 +14,9 @@
 
 #define TYPE_NAME "vpcep_approval"
 
+/* How long an endpoint may be missing from the service's connections before we give up. */
+#define TFPV_VISIBILITY_WAIT_MS (60L * 1000)
+
 int tfpv_approval_schema(tfp_schema **out)
 {
     static const char *const ops[] = {"create", "update", "delete", NULL};
@@ -272,8 +275,10 @@ static int accept_one(tfp_call *call,
     vpcep_wait_stats stats = {0};
     int rc;
 
-    /* 1. Visible and out of `creating`. */
-    spec_init(&spec, timeout_ms);
+    /* 1. Visible and out of `creating`. A new endpoint may lag in the service's list for a
+     * few seconds (eventual consistency); an ID that never shows up is a mistake, not worth
+     * the whole timeout. */
+    spec_init(&spec, timeout_ms < TFPV_VISIBILITY_WAIT_MS ? timeout_ms : TFPV_VISIBILITY_WAIT_MS);
     spec.pending[0] = "creating";
     spec.target[0] = "pendingAcceptance";
     spec.target[1] = "accepted";
@@ -284,11 +289,10 @@ static int accept_one(tfp_call *call,
     tfpv_log_wait("connection of endpoint", endpoint_id, timeout_ms);
     rc = vpcep_wait_connection(client, &conn, service_id, endpoint_id, &spec, &stats, &err);
     tfpv_log_wait_done("connection of endpoint", endpoint_id, rc, &stats);
-    if (rc == VPCEP_ETIMEOUT && err.state[0] == '\0') {
+    if (rc == VPCEP_ETIMEOUT && (err.state[0] == '\0' || err.state[0] == '(')) {
         tfp_diags_error(d, "endpoints", "Endpoint not connected to the service",
-                        "Endpoint %s did not appear among the connections of service %s within "
-                        "the timeout: check the endpoint ID and that it was created for this "
-                        "service.",
+                        "Endpoint %s did not appear among the connections of service %s: check "
+                        "the endpoint ID and that the endpoint was created for this service.",
                         endpoint_id, service_id);
         goto done;
     }
