@@ -6,11 +6,13 @@ const { describe, after, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
 const plugin = require('./plugin');
 const cty = require('./cty');
+const { haveOpenssl } = require('./certs');
 
 /** Why the whole suite cannot run, or null. Only a missing binary (a target that was not
  *  built) is a reason to skip; broken protocol definitions fail loudly. */
 function prerequisiteProblem() {
   if (plugin.targets().length === 0) return 'no plugin binary was given or built';
+  if (!haveOpenssl()) return 'the openssl program is not installed (AutoMTLS client certificates)';
   plugin.protos(); // throws with the reason when proto/ cannot be loaded
   for (const svc of ['tfplugin5.Provider', 'tfplugin6.Provider', 'plugin.GRPCController', 'grpc.health.v1.Health']) {
     if (!plugin.protos()[svc]) throw new Error(`service ${svc} is not defined in ${plugin.config().protoDir}`);
