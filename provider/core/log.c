@@ -16,6 +16,8 @@
 /* 0 = not read yet, else a tfp_log_level. */
 static atomic_int log_level;
 static atomic_int log_fd = 2;
+/* Lines longer than PIPE_BUF are not written atomically by the kernel: serialise writers. */
+static pthread_mutex_t log_write_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int parse_level(const char *s)
 {
@@ -143,7 +145,9 @@ void tfp_log(tfp_log_level level, const char *module, const char *fmt, ...)
     }
     memcpy(withnl, text, len);
     withnl[len] = '\n';
+    pthread_mutex_lock(&log_write_lock);
     write_all(atomic_load(&log_fd), withnl, len + 1);
+    pthread_mutex_unlock(&log_write_lock);
 done:
     util_free(withnl);
     cJSON_free(text);

@@ -5,6 +5,8 @@
 #include <cjson/cJSON.h>
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <unistd.h>
 
 static int fds[2];
@@ -140,12 +142,56 @@ static void test_long_message_truncated(void **state)
     cJSON_Delete(line);
 }
 
+static void *log_thread(void *arg)
+{
+    char msg[6001];
+    int i;
+    memset(msg, 'a' + (int)(intptr_t)arg, sizeof(msg) - 1);
+    msg[sizeof(msg) - 1] = '\0';
+    for (i = 0; i < 50; i++) {
+        tfp_log(TFP_LOG_INFO, "t", "%d %s", i, msg);
+    }
+    return NULL;
+}
+
+/* Long lines from several threads never interleave. */
+static void test_concurrent_lines(void **state)
+{
+    FILE *f = tmpfile();
+    pthread_t th[4];
+    char *line = NULL;
+    size_t cap = 0;
+    int lines = 0;
+    intptr_t i;
+    (void)state;
+    assert_non_null(f);
+    set_env("info", NULL);
+    tfp__log_set_fd(fileno(f));
+    for (i = 0; i < 4; i++) {
+        assert_int_equal(pthread_create(&th[i], NULL, log_thread, (void *)i), 0);
+    }
+    for (i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+    }
+    rewind(f);
+    while (getline(&line, &cap, f) > 0) {
+        cJSON *j = cJSON_Parse(line);
+        assert_non_null(j);
+        cJSON_Delete(j);
+        lines++;
+    }
+    assert_int_equal(lines, 200);
+    free(line);
+    fclose(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_line_format, setup, teardown),
         cmocka_unit_test_setup_teardown(test_levels, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_message_truncated, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_lines, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
