@@ -2033,7 +2033,9 @@ static void scenario_concurrency(void)
     }
     CHECK(ok == 32, "all concurrent requests succeeded (%d/32)", ok);
     CHECK(objects_count(&e, "services") == 16, "16 services, no duplicates or losses");
+    double t0 = now_s();
     CHECK(emu_stop(&e) == 0, "clean stop");
+    CHECK(now_s() - t0 < 1.0, "SIGTERM stops the emulator promptly (%.2f s)", now_s() - t0);
 }
 
 int main(int argc, char **argv)
