@@ -39,6 +39,8 @@
 #define SRV_MAX_MESSAGE (256 * 1024 * 1024)
 #define SRV_PENDING_REQUESTS 4
 #define SRV_MAX_STREAMS 64
+/* After Shutdown: how long open connections get to close before they are dropped. */
+#define SRV_SHUTDOWN_GRACE_MS 50
 #define SRV_LOG_MODULE "tfp.server"
 
 typedef struct srv_state {
@@ -405,7 +407,7 @@ static int srv_loop(srv_state *st, pid_t parent)
         if (stopping && shutdown_at == 0)
             shutdown_at = now_ms();
         deadline = gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC),
-                                gpr_time_from_millis(stopping ? 100 : 1000, GPR_TIMESPAN));
+                                gpr_time_from_millis(stopping ? 10 : 1000, GPR_TIMESPAN));
         ev = grpc_completion_queue_next(st->cq, deadline, NULL);
         if (ev.type == GRPC_QUEUE_SHUTDOWN)
             break;
@@ -416,8 +418,9 @@ static int srv_loop(srv_state *st, pid_t parent)
             } else if (!stopping && srv_sigterm) {
                 tfp_log(TFP_LOG_INFO, SRV_LOG_MODULE, "SIGTERM: shutting down");
                 srv_begin_shutdown(st);
-            } else if (stopping && !cancelled && now_ms() - shutdown_at > 500) {
-                /* Calls still open half a second after Shutdown: cancel them. */
+            } else if (stopping && !cancelled && now_ms() - shutdown_at > SRV_SHUTDOWN_GRACE_MS) {
+                /* Connections and calls still open after the grace period: drop them (the Shutdown
+                 * answer has been flushed by then; Terraform closes its side anyway). */
                 grpc_server_cancel_all_calls(st->server);
                 cancelled = 1;
             }

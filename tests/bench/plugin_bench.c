@@ -30,20 +30,29 @@ static double pct(double *v, int n, double p)
 
 static const uint8_t k_empty[1] = {0};
 
-static int shutdown_plugin(probe_plugin *pp, grpc_channel *ch)
+/* Shutdown, close the connection (as go-plugin's GRPCClient.Close does), wait for the exit.
+ * Takes ownership of @p ch. @return ms from the call to the exit, or -1. */
+static double shutdown_plugin(probe_plugin *pp, grpc_channel *ch)
 {
+    double t0 = probe_now_ms();
     int st = probe_call(ch, "/plugin.GRPCController/Shutdown", k_empty, 0, NULL, NULL, 5000);
-    (void)probe_wait(pp, 2000);
+    int ws;
+
+    grpc_channel_destroy(ch);
+    ws = probe_wait(pp, 2000);
+    double ms = probe_now_ms() - t0;
+
     probe_kill(pp);
-    return st == GRPC_STATUS_OK ? 0 : -1;
+    return st == GRPC_STATUS_OK && ws != -1 ? ms : -1;
 }
 
 static int bench_launch(const char *bin, int n, int mtls)
 {
     double *hs = calloc((size_t)n, sizeof(double)), *rss = calloc((size_t)n, sizeof(double));
+    double *sd = calloc((size_t)n, sizeof(double));
     int i, rc = -1;
 
-    if (hs == NULL || rss == NULL)
+    if (hs == NULL || rss == NULL || sd == NULL)
         goto done;
     for (i = 0; i < n; i++) {
         probe_plugin pp;
@@ -57,23 +66,23 @@ static int bench_launch(const char *bin, int n, int mtls)
         hs[i] = pp.handshake_ms;
         rss[i] = (double)probe_rss_kib(pp.pid) / 1024.0;
         ch = probe_connect(&pp, PROBE_AUTO);
-        if (ch == NULL || shutdown_plugin(&pp, ch) != 0) {
+        if (ch == NULL || (sd[i] = shutdown_plugin(&pp, ch)) < 0) {
             fprintf(stderr, "plugin_bench: shutdown %d failed\n", i);
-            if (ch != NULL)
-                grpc_channel_destroy(ch);
             probe_kill(&pp);
             goto done;
         }
-        grpc_channel_destroy(ch);
     }
     printf("handshake (%s): median %.2f ms, min %.2f ms, max %.2f ms over %d launches\n",
            mtls ? "AutoMTLS" : "plaintext", pct(hs, n, 0.5), pct(hs, n, 0.0), pct(hs, n, 1.0), n);
     printf("rss after handshake (%s): median %.1f MB\n", mtls ? "AutoMTLS" : "plaintext",
            pct(rss, n, 0.5));
+    printf("Shutdown call to process exit (%s): median %.2f ms, max %.2f ms\n",
+           mtls ? "AutoMTLS" : "plaintext", pct(sd, n, 0.5), pct(sd, n, 1.0));
     rc = 0;
 done:
     free(hs);
     free(rss);
+    free(sd);
     return rc;
 }
 
@@ -113,7 +122,8 @@ static int bench_schema(const char *bin, int calls, int mtls)
            "calls\n",
            mtls ? "AutoMTLS" : "plaintext", size, first, pct(lat, calls, 0.5),
            pct(lat, calls, 0.95), calls);
-    rc = shutdown_plugin(&pp, ch);
+    rc = shutdown_plugin(&pp, ch) < 0 ? -1 : 0;
+    ch = NULL;
 done:
     if (ch != NULL)
         grpc_channel_destroy(ch);
