@@ -175,6 +175,10 @@ grep -q "using plugin.*version=$proto" "$work/terraform.log" ||
 if grep -q "plugin failed to exit gracefully" "$work/terraform.log"; then
   fail "a plugin process did not exit after Shutdown"
 fi
+if grep -q "plugin process exited:.*error=" "$work/terraform.log"; then
+  grep "plugin process exited:.*error=" "$work/terraform.log" | head -3
+  fail "a plugin process exited with an error"
+fi
 if grep -qi "panic:" "$work/terraform.log"; then
   fail "panic in the terraform log"
 fi
