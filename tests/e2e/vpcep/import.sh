@@ -22,5 +22,12 @@ tf_ok "$dst" import -input=false vpcep_approval.a "$sid"
 tf_plan_expect "$dst" 0
 out_has 'No changes'
 
+# Importing an ID that does not exist is an error (not a crash, not an empty object in state).
+bad=$(e2e_workdir bad lifecycle)
+tf "$bad" import -input=false vpcep_service.s 00000000-0000-4000-8000-00000000dead
+[ "$TF_RC" -ne 0 ] || fail "importing a non-existent service succeeded"
+out_has 'Error:'
+[ -z "$(tf_state_list "$bad")" ] || fail "a failed import left state behind: $(tf_state_list "$bad")"
+
 tf_destroy "$dst"
 assert_emu_empty

@@ -37,6 +37,18 @@ tf_ok "$dir" apply -input=false -auto-approve -refresh-only
   fail "endpoint status in state is not accepted after a refresh"
 tf_plan_expect "$dir" 0
 
+# Computed endpoint attributes after acceptance agree with the API: the IP, the DNS names
+# (enable_dns), the service type, and marker_id exactly (it is above 2^32 in the emulator).
+ep=$(api_ok owner GET "/vpc-endpoints/$eid")
+[ "$(tf_state_attr "$dir" vpcep_endpoint.e ip_address)" = "$(jq -r .ip <<<"$ep")" ] ||
+  fail "ip_address in state ($(tf_state_attr "$dir" vpcep_endpoint.e ip_address)) differs from the API's ip ($(jq -r .ip <<<"$ep"))"
+[ "$(jq -r '.ip // ""' <<<"$ep")" != "" ] || fail "the API shows no ip for the accepted endpoint"
+[ "$(tf_state_attr "$dir" vpcep_endpoint.e dns_names)" = "$(jq -c '.dns_names // []' <<<"$ep")" ] ||
+  fail "dns_names in state ($(tf_state_attr "$dir" vpcep_endpoint.e dns_names)) differ from the API's"
+[ "$(tf_state_attr "$dir" vpcep_endpoint.e service_type)" = interface ] || fail "service_type in state is not interface"
+[ "$(tf_state_attr "$dir" vpcep_endpoint.e marker_id)" = "$(jq -r .marker_id <<<"$ep")" ] ||
+  fail "marker_id in state ($(tf_state_attr "$dir" vpcep_endpoint.e marker_id)) differs from the API's ($(jq -r .marker_id <<<"$ep"))"
+
 # Scenario 10: destroy leaves the emulator empty (no services, no endpoints).
 tf_destroy "$dir"
 [ -z "$(tf_state_list "$dir")" ] || fail "state not empty after destroy: $(tf_state_list "$dir")"
