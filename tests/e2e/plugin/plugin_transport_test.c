@@ -371,6 +371,61 @@ static void test_stop_during_wait(void **state)
     shutdown_and_check(&pp, ch);
 }
 
+/* 1 while @p pid exists and is not a zombie. */
+static int alive(pid_t pid)
+{
+    char path[64], buf[512];
+    FILE *f;
+    char *rp;
+    int ok = 0;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    f = fopen(path, "r");
+    if (f == NULL)
+        return 0;
+    if (fgets(buf, sizeof(buf), f) != NULL && (rp = strrchr(buf, ')')) != NULL)
+        ok = rp[1] == ' ' && rp[2] != 'Z' && rp[2] != 'X';
+    fclose(f);
+    return ok;
+}
+
+/* Terraform killed (no Shutdown): the orphaned plugin notices within about a second and
+ * exits, removing its socket. */
+static void test_parent_death(void **state)
+{
+    int pfd[2];
+    pid_t mid, plugin = -1;
+    char addr[512] = "";
+    double t0;
+    struct stat sb;
+    (void)state;
+
+    assert_int_equal(pipe(pfd), 0);
+    mid = fork();
+    assert_true(mid >= 0);
+    if (mid == 0) {
+        probe_plugin pp;
+        close(pfd[0]);
+        if (probe_launch(&pp, g_bin, 1, "6", 0, NULL) == 0) {
+            if (write(pfd[1], &pp.pid, sizeof(pp.pid)) != (ssize_t)sizeof(pp.pid) ||
+                write(pfd[1], pp.addr, sizeof(pp.addr)) != (ssize_t)sizeof(pp.addr))
+                _exit(2);
+        }
+        _exit(0); /* leaves the plugin running, without its parent */
+    }
+    close(pfd[1]);
+    assert_int_equal(read(pfd[0], &plugin, sizeof(plugin)), (ssize_t)sizeof(plugin));
+    assert_int_equal(read(pfd[0], addr, sizeof(addr)), (ssize_t)sizeof(addr));
+    close(pfd[0]);
+    assert_int_equal(waitpid(mid, NULL, 0), mid);
+    assert_int_equal(stat(addr, &sb), 0);
+    t0 = probe_now_ms();
+    while (alive(plugin) && probe_now_ms() - t0 < 5000)
+        usleep(20 * 1000);
+    assert_false(alive(plugin));
+    assert_int_not_equal(stat(addr, &sb), 0);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -381,6 +436,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_unimplemented_and_malformed),
         cmocka_unit_test(test_parallel_calls),
         cmocka_unit_test(test_stop_during_wait),
+        cmocka_unit_test(test_parent_death),
     };
     int rc;
 
