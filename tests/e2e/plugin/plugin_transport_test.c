@@ -327,7 +327,7 @@ static void test_parallel_calls(void **state)
         assert_int_equal(
             probe_call(ch, "/tfplugin6.Provider/GetProviderSchema", k_empty, 0, NULL, NULL, 5000),
             GRPC_STATUS_OK);
-        assert_true(probe_now_ms() - c0 < 500);
+        assert_true(probe_now_ms() - c0 < 1000);
     }
     for (i = 0; i < 4; i++) {
         pthread_join(th[i], NULL);
@@ -336,7 +336,7 @@ static void test_parallel_calls(void **state)
         free(jobs[i].resp);
     }
     total = probe_now_ms() - t0;
-    assert_true(total < 2500); /* served in parallel, not 4 s in a row */
+    assert_true(total < 3500); /* served in parallel: in a row it would take 4 s */
     shutdown_and_check(&pp, ch);
 }
 
@@ -362,7 +362,7 @@ static void test_stop_during_wait(void **state)
     assert_int_equal(
         probe_call(ch, "/tfplugin6.Provider/StopProvider", k_empty, 0, NULL, NULL, 5000),
         GRPC_STATUS_OK);
-    assert_true(probe_now_ms() - t0 < 1000);
+    assert_true(probe_now_ms() - t0 < 1500); /* answered while the apply waits */
     pthread_join(th, NULL);
     assert_int_equal(job.status, GRPC_STATUS_OK);
     assert_true(job.ms < 5000);
