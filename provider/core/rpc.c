@@ -485,6 +485,8 @@ static int rpc_begin(rpc_ctx *ctx,
 {
     memset(ctx, 0, sizeof(*ctx));
     memset(out, 0, sizeof(*out));
+    tfp_log(TFP_LOG_TRACE, "tfp", "rpc %s%s%s", op_name(op), type_name != NULL ? " " : "",
+            type_name != NULL ? type_name : "");
     if (tfp_diags_new(&ctx->diags) != 0) {
         return TFP_ENOMEM;
     }
@@ -519,6 +521,17 @@ static int rpc_begin(rpc_ctx *ctx,
 static int rpc_end(rpc_ctx *ctx, int error, tfp__rpc_result *out)
 {
     size_t i;
+    for (i = 0; ctx->diags != NULL && i < ctx->diags->n; i++) {
+        tfp_log(TFP_LOG_DEBUG, "tfp", "rpc %s%s%s: %s: %s", op_name(ctx->call.op),
+                ctx->call.type_name != NULL ? " " : "",
+                ctx->call.type_name != NULL ? ctx->call.type_name : "",
+                ctx->diags->items[i].severity == TFP_SEVERITY_ERROR ? "error" : "warning",
+                ctx->diags->items[i].summary);
+    }
+    if (error < 0) {
+        tfp_log(TFP_LOG_ERROR, "tfp", "rpc %s failed: %s", op_name(ctx->call.op),
+                tfp_strerror(error));
+    }
     if (error >= 0) {
         error = diags_to_rpc(out, ctx->diags);
     }
