@@ -250,12 +250,16 @@ static void srv_serve_call(srv_call *sc)
     double t0 = now_ms();
     int kind, got = 0;
 
-    if (mlen >= sizeof(method))
-        mlen = sizeof(method) - 1;
-    memcpy(method, GRPC_SLICE_START_PTR(sc->details.method), mlen);
-    method[mlen] = '\0';
-
-    kind = tfp__srv_lookup(st->proto, method, &handler);
+    if (mlen >= sizeof(method)) {
+        /* Longer than any method we serve: keep a prefix for the log only. */
+        memcpy(method, GRPC_SLICE_START_PTR(sc->details.method), sizeof(method) - 1);
+        method[sizeof(method) - 1] = '\0';
+        kind = TFP__SRV_UNIMPLEMENTED;
+    } else {
+        memcpy(method, GRPC_SLICE_START_PTR(sc->details.method), mlen);
+        method[mlen] = '\0';
+        kind = tfp__srv_lookup(st->proto, method, &handler);
+    }
     if (kind == TFP__SRV_UNARY) {
         if (!srv_recv(sc, &in, &in_len, &got))
             goto done; /* the client went away */
