@@ -184,9 +184,41 @@ static void test_concurrent_calls(void **state)
     tfp_provider_free(p);
 }
 
+static void test_null_arguments(void **state)
+{
+    size_t len = 1;
+    (void)state;
+    assert_int_equal(tfp_call_op(NULL), 0);
+    assert_null(tfp_call_type_name(NULL));
+    assert_null(tfp_call_schema(NULL));
+    assert_null(tfp_call_diags(NULL));
+    assert_null(tfp_call_payload(NULL));
+    assert_null(tfp_call_provider_data(NULL));
+    assert_null(tfp_call_config(NULL));
+    assert_null(tfp_call_prior_state(NULL));
+    assert_null(tfp_call_proposed_state(NULL));
+    assert_null(tfp_call_planned_state(NULL));
+    assert_null(tfp_call_private(NULL, &len));
+    assert_int_equal(len, 0);
+    assert_null(tfp_call_import_id(NULL));
+    assert_int_equal(tfp_call_state_version(NULL), 0);
+    assert_null(tfp_call_raw_state(NULL, &len));
+    assert_string_equal(tfp_call_terraform_version(NULL), "");
+    assert_int_equal(tfp_call_set_result(NULL, NULL), TFP_EINVALID);
+    assert_null(tfp_call_result(NULL));
+    assert_int_equal(tfp_call_set_private(NULL, "x", 1), TFP_EINVALID);
+    assert_int_equal(tfp_call_require_replace(NULL, "a"), TFP_EINVALID);
+    assert_int_equal(tfp_call_require_replace_path(NULL, NULL), TFP_EINVALID);
+    assert_int_equal(tfp_call_set_provider_data(NULL, NULL, NULL), TFP_EINVALID);
+    assert_false(tfp_call_stopped(NULL));
+    assert_int_equal(tfp_call_sleep(NULL, 1), TFP_EINVALID);
+    tfp__rpc_stop(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_null_arguments),
         cmocka_unit_test(test_stop_wakes_all_sleepers),
         cmocka_unit_test(test_sleep_without_stop),
         cmocka_unit_test(test_concurrent_calls),

@@ -569,6 +569,15 @@ static void test_dispose_zeroed(void **state)
     memset(&res, 0, sizeof(res));
     tfp__rpc_result_dispose(&res);
     tfp__rpc_result_dispose(NULL);
+    /* no provider: an internal failure, and *out is still safe to dispose */
+    assert_int_equal(tfp__rpc_plan(NULL, "x", NULL, NULL, NULL, NULL, 0, &res), TFP_EINVALID);
+    assert_int_equal(res.ndiags, 0);
+    tfp__rpc_result_dispose(&res);
+    assert_int_equal(tfp__rpc_import(NULL, "x", "id", &res), TFP_EINVALID);
+    tfp__rpc_result_dispose(&res);
+    assert_int_equal(tfp__rpc_resource_count(NULL), 0);
+    assert_int_equal(tfp__rpc_data_source_at(NULL, 0, NULL, NULL), -1);
+    assert_null(tfp__rpc_provider_schema(NULL));
 }
 
 int main(void)

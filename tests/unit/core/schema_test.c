@@ -152,9 +152,30 @@ static void test_implied_type(void **state)
     assert_null(tfp_schema_type(NULL));
 }
 
+static void test_null_arguments(void **state)
+{
+    tfp_block *c = NULL;
+    (void)state;
+    assert_int_equal(tfp_schema_new(NULL, 0), TFP_EINVALID);
+    assert_null(tfp_schema_root(NULL));
+    assert_null(tfp_schema_root_const(NULL));
+    assert_int_equal(tfp_schema_version(NULL), 0);
+    assert_int_equal(tfp_block_add_attribute(NULL, "a", tfp_type_string(), TFP_ATTR_OPTIONAL, NULL),
+                     TFP_EINVALID);
+    assert_int_equal(tfp_block_add_block(&c, NULL, "b", TFP_NESTING_LIST, 0, 0), TFP_EINVALID);
+    assert_int_equal(tfp_block_add_block(NULL, NULL, "b", TFP_NESTING_LIST, 0, 0), TFP_EINVALID);
+    assert_int_equal(tfp_block_set_description(NULL, "x"), TFP_EINVALID);
+    assert_null(tfp_block_description(NULL));
+    assert_int_equal(tfp_block_attribute_count(NULL), 0);
+    assert_int_equal(tfp_block_block_count(NULL), 0);
+    assert_null(tfp_block_type(NULL));
+    tfp_schema_free(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_null_arguments),
         cmocka_unit_test(test_flags),
         cmocka_unit_test(test_nesting_rules),
         cmocka_unit_test(test_implied_type),

@@ -317,16 +317,72 @@ static void test_alloc_failures(void **state)
     assert_true(n > 3);
 }
 
+/* Bad arguments are reported, never crash. */
+static void test_null_arguments(void **state)
+{
+    tfp_value *v = NULL;
+    int b;
+    int64_t i;
+    double d;
+    void *bytes = NULL;
+    size_t len;
+    char *s = NULL;
+    (void)state;
+    assert_int_equal(tfp_value_new_string(NULL, "x"), TFP_EINVALID);
+    assert_int_equal(tfp_value_new_bool(NULL, 1), TFP_EINVALID);
+    assert_int_equal(tfp_value_new_int64(NULL, 1), TFP_EINVALID);
+    assert_int_equal(tfp_value_new_number(&v, NULL), TFP_EINVALID);
+    assert_int_equal(tfp_value_new_collection(&v, NULL), TFP_EINVALID);
+    assert_int_equal(tfp_value_new_object(&v, NULL), TFP_EINVALID);
+    assert_int_equal(tfp_value_new_object(&v, tfp_type_string()), TFP_EINVALID);
+    assert_int_equal(tfp_value_append(NULL, NULL), TFP_EINVALID);
+    assert_int_equal(tfp_value_map_put(NULL, "k", NULL), TFP_EINVALID);
+    assert_int_equal(tfp_value_set_attr(NULL, "a", NULL), TFP_EINVALID);
+    assert_int_equal(tfp_value_set_attr_string(NULL, "a", "x"), TFP_EINVALID);
+    assert_int_equal(tfp_value_set_attr_null(NULL, "a"), TFP_EINVALID);
+    assert_int_equal(tfp_value_set_attr_unknown(NULL, NULL), TFP_EINVALID);
+    assert_int_equal(tfp_value_set_attr_copy(NULL, "a", NULL), TFP_EINVALID);
+    assert_int_equal(tfp_value_set_index(NULL, 0, NULL), TFP_EINVALID);
+    assert_int_equal(tfp_value_copy(&v, NULL), TFP_EINVALID);
+    assert_null(tfp_value_type(NULL));
+    assert_true(tfp_value_is_null(NULL));
+    assert_false(tfp_value_is_known(NULL));
+    assert_null(tfp_value_string(NULL));
+    assert_int_equal(tfp_value_bool(NULL, &b), TFP_EINVALID);
+    assert_int_equal(tfp_value_int64(NULL, &i), TFP_EINVALID);
+    assert_int_equal(tfp_value_double(NULL, &d), TFP_EINVALID);
+    assert_null(tfp_value_number_text(NULL));
+    assert_int_equal(tfp_value_length(NULL), 0);
+    assert_null(tfp_value_at(NULL, 0));
+    assert_null(tfp_value_key_at(NULL, 0));
+    assert_null(tfp_value_map_get(NULL, "k"));
+    assert_null(tfp_value_attr(NULL, "a"));
+    assert_null(tfp_value_attr_string(NULL, "a"));
+    assert_true(tfp_value_equal(NULL, NULL));
+    assert_int_equal(tfp_value_to_msgpack(&bytes, &len, NULL), TFP_EINVALID);
+    assert_int_equal(tfp_value_to_json(&s, NULL), TFP_EINVALID);
+    assert_int_equal(tfp_value_from_msgpack(&v, NULL, "\xc0", 1, NULL), TFP_EINVALID);
+    assert_int_equal(tfp_value_from_json(&v, NULL, "null", 4, NULL), TFP_EINVALID);
+    assert_int_equal(tfp_value_from_json(NULL, tfp_type_string(), "null", 4, NULL), TFP_EINVALID);
+    assert_int_equal(tfp_type_from_json(NULL, "x", 1), TFP_EINVALID);
+    assert_int_equal(tfp_type_to_json(&s, NULL), TFP_EINVALID);
+    assert_int_equal(tfp_type_kind(NULL), 0);
+    assert_null(tfp_type_element(NULL));
+    assert_int_equal(tfp_type_length(NULL), 0);
+    assert_null(tfp_type_attr(NULL, "a"));
+    assert_null(tfp_type_attr(tfp_type_string(), NULL));
+    assert_false(tfp_type_equal(NULL, tfp_type_string()));
+    assert_null(tfp_type_ref(NULL));
+    tfp_value_free(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_primitives),
-        cmocka_unit_test(test_null_unknown),
-        cmocka_unit_test(test_objects),
-        cmocka_unit_test(test_lists_sets_maps),
-        cmocka_unit_test(test_tuples_and_dynamic),
-        cmocka_unit_test(test_equality),
-        cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_null_arguments),  cmocka_unit_test(test_primitives),
+        cmocka_unit_test(test_null_unknown),    cmocka_unit_test(test_objects),
+        cmocka_unit_test(test_lists_sets_maps), cmocka_unit_test(test_tuples_and_dynamic),
+        cmocka_unit_test(test_equality),        cmocka_unit_test(test_alloc_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
