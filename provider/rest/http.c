@@ -261,6 +261,8 @@ static int curl_transport(void *ud,
         curl_easy_setopt(h, CURLOPT_CAINFO, c->cacert_file);
     if (share != NULL)
         curl_easy_setopt(h, CURLOPT_SHARE, share->sh);
+    if (rq->fresh_connection)
+        curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
     if (strcmp(rq->method, "GET") == 0) {
         curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
     } else {
@@ -952,6 +954,7 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
         hrq.n_headers = (size_t)n;
         hrq.body = rq->body;
         hrq.body_len = rq->body ? strlen(rq->body) : 0;
+        hrq.fresh_connection = rq->create;
         t0 = rest_now_ms(c);
         rest_error_clear(err);
         rc = send_counted(c, &hrq, &rs, rq->calls, attempt > 0, err);

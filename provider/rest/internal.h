@@ -55,6 +55,9 @@ typedef struct rest_http_request {
     size_t n_headers;
     const char *body;
     size_t body_len;
+    /* A new connection: libcurl silently re-sends a request whose reused connection died
+     * before an answer, which must never happen to a create (it could apply twice). */
+    int fresh_connection;
 } rest_http_request;
 
 typedef struct rest_http_response {
