@@ -3,6 +3,7 @@
 #include "test_helpers.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <time.h>
 
 #define STATE_BYTES                                                                                \
@@ -22,14 +23,14 @@ static uint64_t now_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-static int payload_seen;
+static atomic_int payload_seen;
 
 /* Waits "for the remote object" up to 30 s, polling like a real waiter. */
 static int waiting_apply(tfp_call *call)
 {
     int rc;
     if (tfp_call_payload(call) == &payload_seen) {
-        payload_seen = 1;
+        atomic_store(&payload_seen, 1);
     }
     rc = tfp_call_sleep(call, 30000);
     if (rc == TFP_ECANCELED) {
@@ -107,7 +108,7 @@ static void test_stop_wakes_all_sleepers(void **state)
         assert_false(jobs[i].res.has_value);
         tfp__rpc_result_dispose(&jobs[i].res);
     }
-    assert_int_equal(payload_seen, 1);
+    assert_int_equal(atomic_load(&payload_seen), 1);
     /* stopped stays stopped: a later sleep returns at once */
     memset(&jobs[0], 0, sizeof(jobs[0]));
     jobs[0].p = p;
