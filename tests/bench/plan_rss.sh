@@ -1,23 +1,35 @@
 #!/usr/bin/env bash
 # Peak RSS of every plugin process Terraform starts during `terraform plan` (and the plan's
 # wall time), for tfp-test-provider. Prints numbers, never fails on time; exits 77 when
-# terraform/tofu or /usr/bin/time is missing.
+# neither terraform nor tofu is on PATH. Peak RSS is the plugin's VmHWM from /proc, sampled by
+# a wrapper until the plugin exits (VmHWM is a high-water mark, so the last sample is the peak).
 #   plan_rss.sh <tfp-test-provider> [resources=20]
 set -euo pipefail
 bin=$(readlink -f "$1")
 count=${2:-20}
 tf=$(command -v terraform || command -v tofu || true)
-if [ -z "$tf" ] || [ ! -x /usr/bin/time ]; then
-  echo "SKIP: needs terraform (or tofu) and /usr/bin/time"
+if [ -z "$tf" ]; then
+  echo "SKIP: needs terraform (or tofu)"
   exit 77
 fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/tfp-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/plugins" "$work/cfg" "$work/state"
-# The wrapper keeps the plugin's stdout (the handshake) untouched; time writes to a file.
+# The wrapper keeps the plugin's stdout (the handshake) untouched and records its VmHWM (KiB).
 cat >"$work/plugins/terraform-provider-tfptest" <<WRAP
-#!/bin/sh
-exec /usr/bin/time -f '%M' -a -o "$work/rss.txt" "$bin" "\$@"
+#!/usr/bin/env bash
+"$bin" "\$@" &
+pid=\$!
+hwm=0
+while kill -0 \$pid 2>/dev/null; do
+  v=\$(awk '/^VmHWM:/ {print \$2}' /proc/\$pid/status 2>/dev/null || true)
+  [ -n "\$v" ] && hwm=\$v
+  sleep 0.005
+done
+wait \$pid
+rc=\$?
+echo \$hwm >>"$work/rss.txt"
+exit \$rc
 WRAP
 chmod +x "$work/plugins/terraform-provider-tfptest"
 cat >"$work/cli.tfrc" <<CFG
