@@ -484,6 +484,9 @@ static int rpc_begin(rpc_ctx *ctx,
                      tfp__rpc_result *out)
 {
     memset(ctx, 0, sizeof(*ctx));
+    if (out == NULL) {
+        return TFP_EINVALID;
+    }
     memset(out, 0, sizeof(*out));
     tfp_log(TFP_LOG_TRACE, "tfp", "rpc %s%s%s", op_name(op), type_name != NULL ? " " : "",
             type_name != NULL ? type_name : "");

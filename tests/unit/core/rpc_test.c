@@ -575,6 +575,7 @@ static void test_dispose_zeroed(void **state)
     tfp__rpc_result_dispose(&res);
     assert_int_equal(tfp__rpc_import(NULL, "x", "id", &res), TFP_EINVALID);
     tfp__rpc_result_dispose(&res);
+    assert_int_equal(tfp__rpc_import(NULL, "x", "id", NULL), TFP_EINVALID);
     assert_int_equal(tfp__rpc_resource_count(NULL), 0);
     assert_int_equal(tfp__rpc_data_source_at(NULL, 0, NULL, NULL), -1);
     assert_null(tfp__rpc_provider_schema(NULL));
