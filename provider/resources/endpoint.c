@@ -99,7 +99,9 @@ void tfpv_endpoint_check(tfp_diags *d, const tfp_value *cfg)
     const char *ip = tfpv_str(cfg, "ip_address");
     const char *desc = tfpv_str(cfg, "description");
 
-    if (has_id && has_name) {
+    /* An unknown value may still turn out null: only two known values conflict. The final
+     * plan, made with a wholly known configuration, checks again. */
+    if (tfpv_is_set(sid) && tfpv_is_set(sname)) {
         tfp_diags_error(d, "service_name", "Conflicting arguments",
                         "Set exactly one of service_id and service_name, not both.");
     } else if (!has_id && !has_name) {

@@ -79,6 +79,30 @@ static void test_unknown_service_reference_counts_as_set(void **state)
     tfp_value_free(cfg);
 }
 
+static void test_unknown_references_do_not_conflict_yet(void **state)
+{
+    tfp_value *cfg = json_value(schema, "{\"vpc_id\":\"v\"}");
+    tfp_diags *d;
+    (void)state;
+    /* both unknown: either may resolve to null, so no conflict before they are known */
+    assert_int_equal(tfp_value_set_attr_unknown(cfg, "service_id"), 0);
+    assert_int_equal(tfp_value_set_attr_unknown(cfg, "service_name"), 0);
+    d = run_check(tfpv_endpoint_check, cfg);
+    assert_int_equal(tfp_diags_count(d), 0);
+    tfp_diags_free(d);
+    /* one known, one unknown: still undecided */
+    assert_int_equal(tfp_value_set_attr_string(cfg, "service_id", "abc"), 0);
+    d = run_check(tfpv_endpoint_check, cfg);
+    assert_int_equal(tfp_diags_count(d), 0);
+    tfp_diags_free(d);
+    /* both known: conflict at service_name */
+    assert_int_equal(tfp_value_set_attr_string(cfg, "service_name", "eu-de.x.y"), 0);
+    d = run_check(tfpv_endpoint_check, cfg);
+    assert_true(has_error_at(d, "service_name"));
+    tfp_diags_free(d);
+    tfp_value_free(cfg);
+}
+
 static void test_type_rules(void **state)
 {
     tfp_value *cfg;
@@ -236,6 +260,7 @@ int main(void)
         cmocka_unit_test(test_valid),
         cmocka_unit_test(test_invalid_with_paths),
         cmocka_unit_test(test_unknown_service_reference_counts_as_set),
+        cmocka_unit_test(test_unknown_references_do_not_conflict_yet),
         cmocka_unit_test(test_type_rules),
         cmocka_unit_test(test_plan_create),
         cmocka_unit_test(test_plan_update_in_place_and_replace),
