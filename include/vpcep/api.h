@@ -295,12 +295,13 @@ typedef struct vpcep_endpoint_create_opts {
 /**
  * POST /vpc-endpoints. The answer is `creating`; wait with vpcep_wait_endpoint().
  *
- * Duplicate safety: before the POST the library lists the endpoints of vpc_id and notes those
- * of the same service (one extra GET); if the POST's outcome is unknown (transport failure or
- * 5xx) it lists again and adopts an endpoint of the same service, VPC and subnet that was not
- * there before, instead of re-sending the POST.
- * Missing required fields: VPCEP_EINVALID before any request. Not whitelisted: the API's
- * EndPoint.2012 (VPCEP_EAUTH or VPCEP_EINVALID per its HTTP status) in err.
+ * Duplicate safety: when retries are enabled, the library first lists the endpoints of vpc_id
+ * and notes those of the same service (one extra GET); if the POST's outcome is unknown
+ * (transport failure or 5xx; creates always use a fresh connection so that libcurl never
+ * re-sends them by itself) it lists again and adopts an endpoint of the same service, VPC and
+ * subnet that was not there before, instead of re-sending the POST.
+ * Missing required fields: VPCEP_EINVALID before any request. Consumer account not whitelisted
+ * by the service owner: VPCEP_EAUTH with the API's EndPoint.2012 in err.
  */
 VPCEP_EXTERN int vpcep_endpoint_create(vpcep_client *client,
                                        vpcep_endpoint **out,

@@ -20,7 +20,8 @@
  * each attempt, capped at retry_cap_ms, full jitter in [delay/2, delay]); a `Retry-After`
  * header (seconds) is honoured (capped at 60 s). Creates (POST of a new service or endpoint)
  * whose outcome is unknown (transport failure, 5xx) are never re-sent blindly: the library
- * first looks the object up (see vpcep/api.h) and adopts it if it was created.
+ * first looks the object up (see vpcep/api.h) and adopts it if it was created. A 401 with
+ * password auth renews the token once and repeats the request; other errors are returned.
  *
  * Logging: the log callback receives one line per request at VPCEP_LOG_DEBUG (method, path,
  * status, duration, request ID, attempt) and retry notices at VPCEP_LOG_WARN. Secrets (keys,

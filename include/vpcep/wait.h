@@ -59,17 +59,19 @@ typedef struct vpcep_wait_stats {
 
 /*
  * Ready-made state tables; each fills @p spec (all fields) with the given timeout.
- *   service_available : pending creating            target available         failure failed
- *   service_deleted   : pending available,deleting  target 404               failure failed
- *   endpoint_created  : pending creating            target pendingAcceptance,accepted
- *                                                   failure failed,rejected,deleting
- *   endpoint_accepted : pending creating,pendingAcceptance  target accepted
- *                                                   failure failed,rejected,deleting (404 fails)
- *   endpoint_deleted  : pending * (anything)        target 404               failure failed
- *   connection_accepted: pending creating,pendingAcceptance target accepted
- *                        failure failed,rejected,deleting; missing = pending (eventual consistency)
- *   connection_rejected: pending accepted,pendingAcceptance,creating target rejected
- *                        failure failed; missing = target (gone counts as rejected)
+ *
+ * service_available:   pending creating; target available; failure failed, deleting.
+ * service_deleted:     pending available, deleting, creating; target 404; failure failed.
+ * endpoint_created:    pending creating; target pendingAcceptance, accepted;
+ *                      failure failed, rejected, deleting.
+ * endpoint_accepted:   pending creating, pendingAcceptance; target accepted;
+ *                      failure failed, rejected, deleting; 404 fails.
+ * endpoint_deleted:    pending anything else; target 404; failure failed.
+ * connection_accepted: pending creating, pendingAcceptance; target accepted;
+ *                      failure failed, rejected, deleting; missing from the list = pending
+ *                      (eventual consistency).
+ * connection_rejected: pending accepted, pendingAcceptance, creating; target rejected;
+ *                      failure failed; missing = target (a gone endpoint counts as rejected).
  */
 VPCEP_EXTERN void vpcep_wait_spec_service_available(vpcep_wait_spec *spec, long timeout_ms);
 VPCEP_EXTERN void vpcep_wait_spec_service_deleted(vpcep_wait_spec *spec, long timeout_ms);
