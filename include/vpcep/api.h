@@ -135,7 +135,9 @@ VPCEP_EXTERN int vpcep_service_update(vpcep_client *client,
 /**
  * DELETE /vpc-endpoint-services/{id} (asynchronous: wait with vpcep_wait_service() and
  * vpcep_wait_spec_service_deleted()). 404 -> VPCEP_ENOTFOUND (callers treat it as done); a
- * service with accepted or creating endpoints -> VPCEP_ECONFLICT (EndPoint.3006).
+ * service with accepted or creating endpoints -> VPCEP_ECONFLICT (EndPoint.3006). A conflict
+ * answer is checked with a GET: an object already `deleting` (a repeated delete whose first
+ * answer was lost) returns 0, a gone one VPCEP_ENOTFOUND.
  */
 VPCEP_EXTERN int vpcep_service_delete(vpcep_client *client, const char *id, vpcep_error *err);
 
@@ -330,7 +332,8 @@ VPCEP_EXTERN int vpcep_endpoints_list(vpcep_client *client,
                                       const vpcep_endpoint_list_opts *opts,
                                       vpcep_error *err);
 
-/** DELETE /vpc-endpoints/{id} (asynchronous). 404 -> VPCEP_ENOTFOUND (treat as done). */
+/** DELETE /vpc-endpoints/{id} (asynchronous). 404 -> VPCEP_ENOTFOUND (treat as done); an
+ *  endpoint already `deleting` counts as deleted (0), as for vpcep_service_delete(). */
 VPCEP_EXTERN int vpcep_endpoint_delete(vpcep_client *client, const char *id, vpcep_error *err);
 
 /* ------------------------------------------------------------------------------------------ */

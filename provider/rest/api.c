@@ -651,12 +651,19 @@ int vpcep_service_update(vpcep_client *client,
     return rc;
 }
 
+/*
+ * DELETE. A delete whose first answer was lost may be repeated (by the retry loop); the API can
+ * then refuse it as "being deleted" (EndPoint.2018 and the like). A conflict is therefore
+ * checked with a GET: an object already in `deleting` counts as deleted (0), a gone one as
+ * VPCEP_ENOTFOUND; anything else keeps the API's conflict (e.g. EndPoint.3006, in use).
+ */
 static int simple_delete(vpcep_client *c, const char *prefix, const char *id, vpcep_error *err)
 {
     char path[200];
     rest_request rq;
     rest_result res;
-    int rc;
+    vpcep_error gerr = VPCEP_ERROR_INIT;
+    int rc, grc;
 
     rest_error_clear(err);
     if (c == NULL)
@@ -669,6 +676,25 @@ static int simple_delete(vpcep_client *c, const char *prefix, const char *id, vp
     rq.path = path;
     rc = rest_call(c, &rq, &res, err);
     rest_result_dispose(&res);
+    if (rc != VPCEP_ECONFLICT)
+        goto done;
+    rq.method = "GET";
+    grc = rest_call(c, &rq, &res, &gerr);
+    if (grc == VPCEP_ENOTFOUND) {
+        rc = VPCEP_ENOTFOUND;
+        if (err != NULL)
+            *err = gerr;
+    } else if (grc == 0) {
+        cJSON *root = rest_json_parse(res.body ? res.body : "", res.body_len);
+        const cJSON *st = cJSON_GetObjectItemCaseSensitive(root, "status");
+        if (cJSON_IsString(st) && strcmp(st->valuestring, "deleting") == 0) {
+            rc = 0;
+            rest_error_clear(err);
+        }
+        cJSON_Delete(root);
+    }
+    rest_result_dispose(&res);
+done:
     return rc;
 }
 

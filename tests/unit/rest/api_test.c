@@ -468,10 +468,21 @@ static void test_versions_and_deletes(void **state)
     fake_push(&F, 404, "{\"error_code\":\"EndPoint.0005\",\"error_msg\":\"gone\"}");
     assert_int_equal(vpcep_service_delete(C, "s1", &err), VPCEP_ENOTFOUND);
     fake_push(&F, 400, "{\"error_code\":\"EndPoint.3006\",\"error_msg\":\"in use\"}");
+    fake_push(&F, 200, "{\"id\":\"s1\",\"status\":\"available\"}");
     assert_int_equal(vpcep_service_delete(C, "s1", &err), VPCEP_ECONFLICT);
+    assert_true(vpcep_error_code_equal(err.error_code, "EndPoint.3006"));
+    /* a repeated delete refused as "being deleted" is a delete in progress */
+    fake_push(&F, 400, "{\"error_code\":\"EndPoint.2018\",\"error_msg\":\"being deleted\"}");
+    fake_push(&F, 200, "{\"id\":\"e1\",\"status\":\"deleting\"}");
+    assert_int_equal(vpcep_endpoint_delete(C, "e1", &err), 0);
+    assert_int_equal(err.kind, 0);
+    fake_push(&F, 400, "{\"error_code\":\"EndPoint.2018\",\"error_msg\":\"being deleted\"}");
+    fake_push(&F, 404, "{\"error_code\":\"EndPoint.0005\",\"error_msg\":\"gone\"}");
+    assert_int_equal(vpcep_endpoint_delete(C, "e1", &err), VPCEP_ENOTFOUND);
+    assert_string_equal(F.requests[8].method, "GET");
     assert_int_equal(vpcep_service_delete(C, "", &err), VPCEP_EINVALID);
     assert_int_equal(vpcep_endpoint_delete(C, "../x", &err), VPCEP_EINVALID);
-    assert_int_equal(F.n_requests, 4);
+    assert_int_equal(F.n_requests, 9);
 }
 
 /* A create lost on the wire: the library looks the service up and adopts it. */
