@@ -2,7 +2,7 @@
 # ABI gate: compares a library against its committed abidw baseline. Fails on incompatible
 # changes (abidiff bit 8) and on tool errors; reports compatible changes (bit 4) without failing.
 # usage: abidiff.sh <baseline.abi> <library> <public-headers-dir>
-# Refresh the baseline deliberately (after a reviewed change) with:
+# Refresh the baselines deliberately (after a reviewed change) with tests/abi/refresh_baselines.sh, i.e.:
 #   abidw --headers-dir <public-headers-dir> --out-file <baseline.abi> <library>
 set -u
 baseline=$1
