@@ -13,7 +13,8 @@
 # Exit codes: 0 pass, 1 fail, 77 skipped (terraform/tofu or a helper program is missing).
 # Environment knobs: E2E_KEEP=1 keeps the work directory, E2E_DELAY_MS overrides the
 # emulator transition delay (default 300 ms, non-zero so that every wait is exercised),
-# E2E_TF_LOG is passed to terraform as TF_LOG (with TF_LOG_PATH in the work directory).
+# E2E_TF_LOG is passed to terraform as TF_LOG (with TF_LOG_PATH in the work directory),
+# E2E_SANITIZER_GATE=1 fails a scenario on any ASan/UBSan/LSan report of the plugin or emulator.
 
 set -euo pipefail
 shopt -s inherit_errexit
@@ -57,6 +58,15 @@ e2e_cleanup() {
   if [ -n "$E2E_EMU_PID" ]; then
     kill "$E2E_EMU_PID" 2>/dev/null || true
     wait "$E2E_EMU_PID" 2>/dev/null || true
+  fi
+  if [ -n "$E2E_WORK" ] && [ -d "$E2E_WORK/sanitizer" ] && [ -n "$(ls -A "$E2E_WORK/sanitizer")" ]; then
+    if [ "${E2E_SANITIZER_GATE:-0}" = 1 ]; then
+      echo "[$E2E_NAME] FAIL: sanitizer reports from the plugin or the emulator:"
+      [ "$rc" -ne 0 ] || rc=1
+    else
+      echo "[$E2E_NAME] WARNING: sanitizer reports from the plugin or the emulator (E2E_SANITIZER_GATE=1 fails on them):"
+    fi
+    cat "$E2E_WORK/sanitizer/"*
   fi
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ -n "$E2E_WORK" ] && [ -f "$E2E_WORK/emulator.err" ]; then
     echo "---- last 40 lines of the emulator's stderr ----"
@@ -124,6 +134,13 @@ EOF
   unset OS_REGION_NAME OS_PROJECT_ID OS_ACCESS_KEY OS_SECRET_KEY OS_TOKEN OS_USERNAME \
     OS_PASSWORD OS_DOMAIN_NAME OS_AUTH_URL VPCEP_ENDPOINT TF_CLI_ARGS TF_DATA_DIR \
     TF_PLUGIN_CACHE_DIR TF_LOG TF_LOG_PATH TF_LOG_PROVIDER || true
+  # In a sanitizer build (-DTFPV_SANITIZE=ON), the plugin's and the emulator's reports go to files
+  # that e2e_cleanup prints, and turns into a failure with E2E_SANITIZER_GATE=1 (terraform would
+  # otherwise swallow a plugin's report at exit).
+  mkdir -p "$E2E_WORK/sanitizer"
+  export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$E2E_WORK/sanitizer/asan:fast_unwind_on_malloc=0"
+  export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$E2E_WORK/sanitizer/ubsan:print_stacktrace=1"
+  export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$E2E_HERE/lsan.supp:print_suppressions=0"
   if [ -n "${E2E_TF_LOG:-}" ]; then
     export TF_LOG="$E2E_TF_LOG" TF_LOG_PATH="$E2E_WORK/logs/terraform-debug.log"
   fi
