@@ -371,6 +371,47 @@ VPCEP_EXTERN int vpcep_project_tags_list(vpcep_client *client,
                                          vpcep_resource_type type,
                                          vpcep_error *err);
 
+/** A tag condition of a resource query: the key and any of the values ("*value" = prefix). */
+typedef struct vpcep_tag_filter {
+    const char *key;
+    const char *const *values;
+    size_t n_values;
+} vpcep_tag_filter;
+
+#define VPCEP_RESOURCE_QUERY_OPTS_VERSION 1
+/** Conditions of a resource query; empty arrays are not sent. */
+typedef struct vpcep_resource_query_opts {
+    unsigned int version;
+    const vpcep_tag_filter *tags; /**< all of these */
+    size_t n_tags;
+    const vpcep_tag_filter *tags_any; /**< any of these */
+    size_t n_tags_any;
+    const vpcep_tag_filter *not_tags; /**< none of these (all) */
+    size_t n_not_tags;
+    const vpcep_tag_filter *not_tags_any; /**< not any of these */
+    size_t n_not_tags_any;
+    const char *resource_name; /**< `matches` on resource_name */
+    int page_size;             /**< filter: limit per request, 0 = 1000 (1..1000) */
+} vpcep_resource_query_opts;
+#define VPCEP_RESOURCE_QUERY_OPTS_INIT VPCEP_INIT_VERSIONED(VPCEP_RESOURCE_QUERY_OPTS_VERSION)
+
+/**
+ * POST /{resource_type}/resource_instances/action with action "filter", through all pages
+ * (string `limit`/`offset` in the body). @p opts may be NULL (every resource of the type).
+ */
+VPCEP_EXTERN int vpcep_resources_filter(vpcep_client *client,
+                                        vpcep_tagged_resource_list **out,
+                                        vpcep_resource_type type,
+                                        const vpcep_resource_query_opts *opts,
+                                        vpcep_error *err);
+
+/** The same query with action "count": the number of matching resources in @p count. */
+VPCEP_EXTERN int vpcep_resources_count(vpcep_client *client,
+                                       int64_t *count,
+                                       vpcep_resource_type type,
+                                       const vpcep_resource_query_opts *opts,
+                                       vpcep_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -225,6 +225,21 @@ typedef struct vpcep_project_tag_list {
     size_t count;
 } vpcep_project_tag_list;
 
+/** A resource found by tag (resource_instances filter, API #21). */
+typedef struct vpcep_tagged_resource {
+    char *resource_id;
+    char *resource_name;
+    vpcep_tag *tags;
+    size_t n_tags;
+    char *resource_detail_json; /**< the `resource_detail` value as compact JSON ("null" if so) */
+} vpcep_tagged_resource;
+
+typedef struct vpcep_tagged_resource_list {
+    vpcep_tagged_resource *items;
+    size_t count;
+    int64_t total_count;
+} vpcep_tagged_resource_list;
+
 VPCEP_EXTERN void vpcep_service_free(vpcep_service *svc);
 VPCEP_EXTERN void vpcep_service_list_free(vpcep_service_list *list);
 VPCEP_EXTERN void vpcep_service_info_free(vpcep_service_info *info);
@@ -237,6 +252,7 @@ VPCEP_EXTERN void vpcep_endpoint_list_free(vpcep_endpoint_list *list);
 VPCEP_EXTERN void vpcep_quota_list_free(vpcep_quota_list *list);
 VPCEP_EXTERN void vpcep_api_version_list_free(vpcep_api_version_list *list);
 VPCEP_EXTERN void vpcep_project_tag_list_free(vpcep_project_tag_list *list);
+VPCEP_EXTERN void vpcep_tagged_resource_list_free(vpcep_tagged_resource_list *list);
 
 /**
  * Decoders of raw API response bodies (used by the client; exposed for tools and fuzzing).
@@ -262,6 +278,10 @@ VPCEP_EXTERN int
 vpcep_decode_api_version_list(const char *json, size_t len, vpcep_api_version_list **out);
 VPCEP_EXTERN int
 vpcep_decode_project_tag_list(const char *json, size_t len, vpcep_project_tag_list **out);
+
+/** `{"resources":[...],"total_count":N}` (filter) or `{"total_count":N}` (count). */
+VPCEP_EXTERN int
+vpcep_decode_tagged_resource_list(const char *json, size_t len, vpcep_tagged_resource_list **out);
 
 /**
  * Parses an API timestamp ("2018-01-30T07:42:01Z", "2018-01-30T07:42:01.174",

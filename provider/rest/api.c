@@ -1516,3 +1516,223 @@ int vpcep_project_tags_list(vpcep_client *client,
     rest_result_dispose(&res);
     return rc;
 }
+
+/* ---- resources by tag (resource_instances) ------------------------------------------------ */
+static int add_tag_filters(cJSON *o, const char *key, const vpcep_tag_filter *f, size_t n)
+{
+    cJSON *arr;
+    size_t i;
+
+    if (n == 0)
+        return 0;
+    arr = cJSON_AddArrayToObject(o, key);
+    if (arr == NULL)
+        return -1;
+    for (i = 0; i < n; i++) {
+        cJSON *t = cJSON_CreateObject();
+        if (t == NULL)
+            return -1;
+        cJSON_AddItemToArray(arr, t);
+        if (add_str(t, "key", f[i].key ? f[i].key : "") ||
+            add_str_array(t, "values", f[i].values, f[i].n_values))
+            return -1;
+    }
+    return 0;
+}
+
+static int
+check_tag_filters(const vpcep_tag_filter *f, size_t n, const char *what, vpcep_error *err)
+{
+    size_t i;
+
+    if (n > 0 && f == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "%s: NULL array", what);
+    for (i = 0; i < n; i++) {
+        if (!nonempty(f[i].key) || (f[i].n_values > 0 && f[i].values == NULL))
+            return rest_fail(err, VPCEP_EINVALID, "%s[%zu]: key and values required", what, i);
+    }
+    return 0;
+}
+
+/* Builds the query body; offset < 0 = count (no paging fields). */
+static char *
+resource_query_body(const vpcep_resource_query_opts *o, long long limit, long long offset)
+{
+    cJSON *root = cJSON_CreateObject();
+    char num[32];
+
+    if (root == NULL)
+        return NULL;
+    if (add_str(root, "action", offset < 0 ? "count" : "filter"))
+        goto fail;
+    if (offset >= 0) {
+        snprintf(num, sizeof(num), "%lld", limit);
+        if (add_str(root, "limit", num))
+            goto fail;
+        snprintf(num, sizeof(num), "%lld", offset);
+        if (add_str(root, "offset", num))
+            goto fail;
+    }
+    if (o != NULL) {
+        if (add_tag_filters(root, "tags", o->tags, o->n_tags) ||
+            add_tag_filters(root, "tags_any", o->tags_any, o->n_tags_any) ||
+            add_tag_filters(root, "not_tags", o->not_tags, o->n_not_tags) ||
+            add_tag_filters(root, "not_tags_any", o->not_tags_any, o->n_not_tags_any))
+            goto fail;
+        if (o->resource_name != NULL) {
+            cJSON *arr = cJSON_AddArrayToObject(root, "matches"), *m;
+            if (arr == NULL || (m = cJSON_CreateObject()) == NULL)
+                goto fail;
+            cJSON_AddItemToArray(arr, m);
+            if (add_str(m, "key", "resource_name") || add_str(m, "value", o->resource_name))
+                goto fail;
+        }
+    }
+    return print_json(root);
+fail:
+    cJSON_Delete(root);
+    return NULL;
+}
+
+static int resource_query_check(vpcep_client *client,
+                                vpcep_resource_type type,
+                                const vpcep_resource_query_opts *opts,
+                                vpcep_error *err)
+{
+    int rc;
+
+    if (client == NULL || resource_type_name(type) == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "client and a valid resource type are required");
+    if (opts == NULL)
+        return 0;
+    if ((rc = check_version(opts->version, VPCEP_RESOURCE_QUERY_OPTS_VERSION,
+                            "vpcep_resource_query_opts", err)) != 0 ||
+        (rc = check_tag_filters(opts->tags, opts->n_tags, "tags", err)) != 0 ||
+        (rc = check_tag_filters(opts->tags_any, opts->n_tags_any, "tags_any", err)) != 0 ||
+        (rc = check_tag_filters(opts->not_tags, opts->n_not_tags, "not_tags", err)) != 0 ||
+        (rc = check_tag_filters(opts->not_tags_any, opts->n_not_tags_any, "not_tags_any", err)) !=
+            0)
+        return rc;
+    return 0;
+}
+
+int vpcep_resources_filter(vpcep_client *client,
+                           vpcep_tagged_resource_list **out,
+                           vpcep_resource_type type,
+                           const vpcep_resource_query_opts *opts,
+                           vpcep_error *err)
+{
+    char path[64];
+    vpcep_tagged_resource_list *acc = NULL;
+    long long limit, offset = 0;
+    int rc, pages;
+
+    rest_error_clear(err);
+    if (out == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "out must not be NULL");
+    *out = NULL;
+    if ((rc = resource_query_check(client, type, opts, err)) != 0)
+        return rc;
+    limit = opts != NULL && opts->page_size > 0 ? opts->page_size : 1000;
+    if (limit > 1000)
+        limit = 1000;
+    acc = calloc(1, sizeof(*acc));
+    if (acc == NULL)
+        return json_oom(err);
+    snprintf(path, sizeof(path), "/%s/resource_instances/action", resource_type_name(type));
+    for (pages = 0; pages < MAX_PAGES; pages++) {
+        char *body = resource_query_body(opts, limit, offset);
+        vpcep_tagged_resource_list *page = NULL;
+        rest_request rq;
+        rest_result res;
+        vpcep_tagged_resource *grown;
+
+        if (body == NULL) {
+            rc = json_oom(err);
+            goto done;
+        }
+        memset(&rq, 0, sizeof(rq));
+        rq.method = "POST";
+        rq.path = path;
+        rq.body = body;
+        rc = rest_call(client, &rq, &res, err);
+        cJSON_free(body);
+        if (rc == 0)
+            rc = vpcep_decode_tagged_resource_list(res.body ? res.body : "", res.body_len, &page);
+        rest_result_dispose(&res);
+        if (rc != 0) {
+            if (rc != VPCEP_ENOMEM && (err == NULL || err->kind == 0))
+                rc = rest_fail(err, VPCEP_EAPI, "malformed resource list in the API answer");
+            goto done;
+        }
+        if (page->count > 0) {
+            grown = realloc(acc->items, (acc->count + page->count) * sizeof(*acc->items));
+            if (grown == NULL) {
+                vpcep_tagged_resource_list_free(page);
+                rc = json_oom(err);
+                goto done;
+            }
+            acc->items = grown;
+            memcpy(acc->items + acc->count, page->items, page->count * sizeof(*page->items));
+            acc->count += page->count;
+        }
+        acc->total_count = page->total_count;
+        offset += (long long)page->count;
+        free(page->items);
+        if (page->count == 0 || (int64_t)acc->count >= page->total_count) {
+            free(page);
+            break;
+        }
+        free(page);
+    }
+    if (acc->total_count < (int64_t)acc->count)
+        acc->total_count = (int64_t)acc->count;
+    *out = acc;
+    acc = NULL;
+done:
+    vpcep_tagged_resource_list_free(acc);
+    return rc;
+}
+
+int vpcep_resources_count(vpcep_client *client,
+                          int64_t *count,
+                          vpcep_resource_type type,
+                          const vpcep_resource_query_opts *opts,
+                          vpcep_error *err)
+{
+    char path[64];
+    char *body = NULL;
+    rest_request rq;
+    rest_result res;
+    cJSON *root = NULL;
+    int rc;
+
+    rest_error_clear(err);
+    memset(&res, 0, sizeof(res));
+    if (count == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "count must not be NULL");
+    *count = 0;
+    if ((rc = resource_query_check(client, type, opts, err)) != 0)
+        return rc;
+    body = resource_query_body(opts, 0, -1);
+    if (body == NULL)
+        return json_oom(err);
+    snprintf(path, sizeof(path), "/%s/resource_instances/action", resource_type_name(type));
+    memset(&rq, 0, sizeof(rq));
+    rq.method = "POST";
+    rq.path = path;
+    rq.body = body;
+    rc = rest_call(client, &rq, &res, err);
+    if (rc != 0)
+        goto done;
+    root = rest_json_parse(res.body ? res.body : "", res.body_len);
+    if (!cJSON_IsObject(root) || !rest_json_int64(root, "total_count", count)) {
+        rc = rest_fail(err, VPCEP_EAPI, "no total_count in the API answer");
+        goto done;
+    }
+done:
+    cJSON_Delete(root);
+    rest_result_dispose(&res);
+    cJSON_free(body);
+    return rc;
+}

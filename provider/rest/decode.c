@@ -1180,3 +1180,71 @@ int vpcep_decode_project_tag_list(const char *json, size_t len, vpcep_project_ta
     *out = l;
     return 0;
 }
+
+/* ---- tagged resources (resource_instances) ------------------------------------------------ */
+static int dec_tres(const cJSON *o, void *item)
+{
+    vpcep_tagged_resource *r = item;
+    const cJSON *detail = cJSON_GetObjectItemCaseSensitive(o, "resource_detail");
+
+    r->resource_id = rest_json_str(o, "resource_id");
+    r->resource_name = rest_json_str(o, "resource_name");
+    if (detail != NULL) {
+        char *printed = cJSON_PrintUnformatted(detail);
+        if (printed == NULL)
+            return VPCEP_ENOMEM;
+        r->resource_detail_json = rest_strdup(printed);
+        cJSON_free(printed);
+        if (r->resource_detail_json == NULL)
+            return VPCEP_ENOMEM;
+    }
+    return tags_decode(o, &r->tags, &r->n_tags);
+}
+
+static void disp_tres(void *item)
+{
+    vpcep_tagged_resource *r = item;
+
+    free(r->resource_id);
+    free(r->resource_name);
+    free(r->resource_detail_json);
+    tags_free(r->tags, r->n_tags);
+    memset(r, 0, sizeof(*r));
+}
+
+void vpcep_tagged_resource_list_free(vpcep_tagged_resource_list *list)
+{
+    size_t i;
+
+    if (list == NULL)
+        return;
+    for (i = 0; i < list->count; i++)
+        disp_tres(&list->items[i]);
+    free(list->items);
+    free(list);
+}
+
+int vpcep_decode_tagged_resource_list(const char *json,
+                                      size_t len,
+                                      vpcep_tagged_resource_list **out)
+{
+    vpcep_tagged_resource_list *l;
+    void *items = NULL;
+    int rc;
+
+    if (out == NULL)
+        return VPCEP_EINVALID;
+    *out = NULL;
+    l = calloc(1, sizeof(*l));
+    if (l == NULL)
+        return VPCEP_ENOMEM;
+    rc = decode_list(json, len, "resources", sizeof(vpcep_tagged_resource), dec_tres, disp_tres,
+                     &items, &l->count, &l->total_count);
+    l->items = items;
+    if (rc != 0) {
+        free(l);
+        return rc;
+    }
+    *out = l;
+    return 0;
+}

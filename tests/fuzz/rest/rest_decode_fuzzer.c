@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     json = (const char *)data + 1;
     len = size - 1;
-    switch (data[0] % 13) {
+    switch (data[0] % 14) {
     case 0: {
         vpcep_service *s = NULL;
         if (vpcep_decode_service(json, len, &s) == 0) {
@@ -127,6 +127,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int rc = rest_error_from_response(&err, 400 + (long)(len % 200), json, len, NULL);
         if (rc >= 0 || err.error_msg[sizeof(err.error_msg) - 1] != '\0')
             abort(); /* an error answer is never success; strings stay terminated */
+        break;
+    }
+    case 13: {
+        vpcep_tagged_resource_list *l = NULL;
+        if (vpcep_decode_tagged_resource_list(json, len, &l) == 0)
+            for (i = 0; i < l->count; i++)
+                sum += walk_str(l->items[i].resource_detail_json) + l->items[i].n_tags;
+        vpcep_tagged_resource_list_free(l);
         break;
     }
     default: {

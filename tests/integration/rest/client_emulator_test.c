@@ -263,6 +263,23 @@ static void lifecycle(const char *mode)
     assert_int_equal(got->n_tags, 1);
     assert_string_equal(got->tags[0].key, "k2");
     vpcep_service_free(got);
+    {
+        const char *vals[] = {"v2"};
+        vpcep_tag_filter tf[] = {{"k2", vals, 1}};
+        vpcep_resource_query_opts rq = VPCEP_RESOURCE_QUERY_OPTS_INIT;
+        vpcep_tagged_resource_list *trl = NULL;
+        int64_t cnt = -1;
+        rq.tags = tf;
+        rq.n_tags = 1;
+        check(vpcep_resources_filter(own, &trl, VPCEP_RESOURCE_SERVICE, &rq, &err), &err,
+              "resources by tag");
+        assert_int_equal(trl->count, 1);
+        assert_string_equal(trl->items[0].resource_id, svc->id);
+        vpcep_tagged_resource_list_free(trl);
+        check(vpcep_resources_count(own, &cnt, VPCEP_RESOURCE_SERVICE, &rq, &err), &err,
+              "count by tag");
+        assert_int_equal(cnt, 1);
+    }
     check(vpcep_project_tags_list(own, &ptl, VPCEP_RESOURCE_SERVICE, &err), &err, "project tags");
     assert_true(ptl->count >= 1);
     vpcep_project_tag_list_free(ptl);

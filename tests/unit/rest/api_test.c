@@ -557,6 +557,95 @@ static void test_endpoint_create_lookup_adopts(void **state)
     vpcep_endpoint_free(e);
 }
 
+static void test_resource_instances(void **state)
+{
+    const char *v1[] = {"*value1", "value2"}, *v2[] = {"value1", "value2"};
+    vpcep_tag_filter tags[] = {{"key1", v1, 2}};
+    vpcep_tag_filter count_tags[] = {{"key1", v2, 2}, {"key2", v2, 2}};
+    vpcep_tag_filter not_tags[] = {{"key1", (const char *[]){"value1", "*value2"}, 2}};
+    vpcep_tag_filter any[] = {{"key1", v2, 2}};
+    vpcep_resource_query_opts q = VPCEP_RESOURCE_QUERY_OPTS_INIT;
+    vpcep_tagged_resource_list *l = NULL;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    int64_t n = 0;
+    char *j;
+    size_t len;
+    cJSON *got, *want;
+
+    (void)state;
+    /* count: exactly the documented request */
+    q.tags = count_tags;
+    q.n_tags = 2;
+    q.tags_any = any;
+    q.n_tags_any = 1;
+    q.not_tags = not_tags;
+    q.n_not_tags = 1;
+    q.not_tags_any = any;
+    q.n_not_tags_any = 1;
+    q.resource_name = "resource1";
+    j = fixture("resource_instances_count_response.json", &len);
+    fake_push(&F, 200, j);
+    assert_int_equal(vpcep_resources_count(C, &n, VPCEP_RESOURCE_ENDPOINT, &q, &err), 0);
+    assert_int_equal(n, 1000);
+    assert_string_equal(F.requests[0].url,
+                        "http://vpcep.test:8080/v1/p123/endpoint/resource_instances/action");
+    assert_body_is_fixture(0, "resource_instances_count_request.json");
+    free(j);
+
+    /* filter: the documented request (apart from paging), then every page */
+    memset(&q, 0, sizeof(q));
+    q.version = VPCEP_RESOURCE_QUERY_OPTS_VERSION;
+    q.tags = tags;
+    q.n_tags = 1;
+    q.tags_any = any;
+    q.n_tags_any = 1;
+    q.not_tags = tags;
+    q.n_not_tags = 1;
+    q.not_tags_any = any;
+    q.n_not_tags_any = 1;
+    q.resource_name = "resource1";
+    q.page_size = 1;
+    fake_push(&F, 200,
+              "{\"resources\":[{\"resource_id\":\"a\",\"resource_name\":\"n\","
+              "\"resource_detail\":{\"x\":1}}],\"total_count\":2}");
+    j = fixture("resource_instances_filter_response.json", &len);
+    /* the documented answer claims 1000 in total but the second page is short: stop there */
+    fake_push(&F, 200, j);
+    fake_push(&F, 200, "{\"resources\":[],\"total_count\":1000}");
+    assert_int_equal(vpcep_resources_filter(C, &l, VPCEP_RESOURCE_SERVICE, &q, &err), 0);
+    assert_int_equal(l->count, 2);
+    assert_string_equal(l->items[0].resource_detail_json, "{\"x\":1}");
+    assert_string_equal(l->items[1].resource_id, "cdfs_cefs_wesas_12_dsad");
+    assert_string_equal(l->items[1].resource_detail_json, "null");
+    assert_int_equal(l->items[1].n_tags, 2);
+    got = rest_json_parse(F.requests[1].body, strlen(F.requests[1].body));
+    assert_string_equal(cJSON_GetObjectItem(got, "limit")->valuestring, "1");
+    assert_string_equal(cJSON_GetObjectItem(got, "offset")->valuestring, "0");
+    cJSON_DeleteItemFromObject(got, "limit");
+    cJSON_DeleteItemFromObject(got, "offset");
+    free(j);
+    j = fixture("resource_instances_filter_request.json", &len);
+    want = rest_json_parse(j, len);
+    cJSON_DeleteItemFromObject(want, "limit");
+    cJSON_DeleteItemFromObject(want, "offset");
+    assert_true(cJSON_Compare(want, got, 1));
+    cJSON_Delete(got);
+    cJSON_Delete(want);
+    free(j);
+    got = rest_json_parse(F.requests[2].body, strlen(F.requests[2].body));
+    assert_string_equal(cJSON_GetObjectItem(got, "offset")->valuestring, "1");
+    cJSON_Delete(got);
+    assert_int_equal(F.n_requests, 4);
+    vpcep_tagged_resource_list_free(l);
+
+    /* checks before any request */
+    tags[0].key = "";
+    assert_int_equal(vpcep_resources_filter(C, &l, VPCEP_RESOURCE_SERVICE, &q, &err),
+                     VPCEP_EINVALID);
+    assert_int_equal(vpcep_resources_count(C, &n, 5, NULL, &err), VPCEP_EINVALID);
+    assert_int_equal(F.n_requests, 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -573,6 +662,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_versions_and_deletes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_service_create_lookup_adopts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_endpoint_create_lookup_adopts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_resource_instances, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -342,6 +342,31 @@ static void test_error_bodies(void **state)
     }
 }
 
+static void test_tagged_resources(void **state)
+{
+    size_t len;
+    char *j = fixture("resource_instances_filter_response.json", &len);
+    vpcep_tagged_resource_list *l = NULL;
+
+    (void)state;
+    assert_int_equal(vpcep_decode_tagged_resource_list(j, len, &l), 0);
+    assert_int_equal(l->count, 1);
+    assert_int_equal(l->total_count, 1000);
+    assert_string_equal(l->items[0].resource_id, "cdfs_cefs_wesas_12_dsad");
+    assert_string_equal(l->items[0].resource_name, "resource1");
+    assert_string_equal(l->items[0].resource_detail_json, "null");
+    assert_int_equal(l->items[0].n_tags, 2);
+    assert_string_equal(l->items[0].tags[1].key, "key2");
+    vpcep_tagged_resource_list_free(l);
+    free(j);
+    j = fixture("resource_instances_count_response.json", &len);
+    assert_int_equal(vpcep_decode_tagged_resource_list(j, len, &l), 0);
+    assert_int_equal(l->count, 0);
+    assert_int_equal(l->total_count, 1000);
+    vpcep_tagged_resource_list_free(l);
+    free(j);
+}
+
 static void test_timestamps(void **state)
 {
     int64_t t = 0;
@@ -513,6 +538,7 @@ int main(void)
         cmocka_unit_test(test_endpoint_list_broken_example),
         cmocka_unit_test(test_quotas_versions_tags),
         cmocka_unit_test(test_error_bodies),
+        cmocka_unit_test(test_tagged_resources),
         cmocka_unit_test(test_timestamps),
         cmocka_unit_test(test_lenient_and_malformed),
         cmocka_unit_test(test_every_fixture_is_covered),
