@@ -685,8 +685,10 @@ done:
         grpc_server_credentials_release(creds);
     if (address[0] == '/')
         unlink(address);
+    /* Blocking: gRPC's threads must be gone before exit() runs OPENSSL_cleanup, or they race
+     * on OpenSSL's per-thread state (a double free seen under ASan at exit). */
     if (grpc_up)
-        grpc_shutdown();
+        grpc_shutdown_blocking();
     tfp__srv_tls_dispose(&tls);
     if (hs_fd >= 0)
         close(hs_fd);
