@@ -158,6 +158,13 @@ e2e_start_emulator() {
   "$E2E_EMULATOR" --listen 127.0.0.1:0 --delay-ms "${E2E_DELAY_MS:-300}" "$@" \
     >"$E2E_WORK/emulator.out" 2>"$E2E_WORK/emulator.err" &
   E2E_EMU_PID=$!
+  # Watchdog: the EXIT trap cannot run when this script is killed with SIGKILL (e.g. a ctest
+  # timeout); the emulator must not outlive it.
+  (
+    while kill -0 "$$" 2>/dev/null; do sleep 1; done
+    kill "$E2E_EMU_PID" 2>/dev/null
+  ) </dev/null >/dev/null 2>&1 &
+  E2E_BG_PIDS+=($!)
   for i in $(seq 1 150); do
     if [ -s "$E2E_WORK/emulator.out" ]; then
       line=$(head -n1 "$E2E_WORK/emulator.out")
