@@ -19,6 +19,7 @@
 #include <grpc/grpc_security.h>
 #include <grpc/support/log.h>
 #include <grpc/support/time.h>
+#include <openssl/crypto.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -520,6 +521,11 @@ int tfp_serve(tfp_provider *p, int argc, char **argv, const tfp_serve_options *o
         return 1;
     }
 
+    /* OpenSSL's atexit clean-up would run while gRPC's threads may still use OpenSSL (a
+     * double free under ASan); the process is exiting anyway. Effective only if nothing
+     * initialised OpenSSL before us. */
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, NULL);
+
     /* Terraform coordinates interrupts through StopProvider; a Ctrl-C must not kill us. */
     signal(SIGINT, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
@@ -685,10 +691,15 @@ done:
         grpc_server_credentials_release(creds);
     if (address[0] == '/')
         unlink(address);
-    /* Blocking: gRPC's threads must be gone before exit() runs OPENSSL_cleanup, or they race
-     * on OpenSSL's per-thread state (a double free seen under ASan at exit). */
-    if (grpc_up)
+    /* Blocking: gRPC's threads must be gone before exit(), or they race OpenSSL's clean-up on
+     * its per-thread state. gRPC objects released from its own threads may hold the last init
+     * reference, so wait (bounded) until it is really down. */
+    if (grpc_up) {
+        double until = now_ms() + 1000;
         grpc_shutdown_blocking();
+        while (grpc_is_initialized() && now_ms() < until)
+            usleep(1000);
+    }
     tfp__srv_tls_dispose(&tls);
     if (hs_fd >= 0)
         close(hs_fd);
