@@ -533,6 +533,7 @@ int tfp_serve(tfp_provider *p, int argc, char **argv, const tfp_serve_options *o
         struct sigaction sa;
         memset(&sa, 0, sizeof(sa));
         sa.sa_handler = srv_on_sigterm;
+        sa.sa_flags = SA_RESTART;
         sigemptyset(&sa.sa_mask);
         sigaction(SIGTERM, &sa, NULL);
     }
