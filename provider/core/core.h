@@ -77,8 +77,6 @@ uint64_t tfp__value_hash(const tfp_value *v);
 int tfp__value_set_dedup(tfp_value *set);
 /** Sorts map entries by key and rejects duplicate keys (TFP_EINVALID). */
 int tfp__value_map_finish(tfp_value *map);
-/** Converts a value whose type is dynamic (null/unknown) to @p t; copies otherwise. */
-int tfp__value_copy_as(tfp_value **out, const tfp_value *v, const tfp_type *t);
 
 /** Encodes @p v as declared type @p t (a dynamic @p t wraps concrete values in
  *  [type, value] / {"value","type"}). tfp_value_to_msgpack/_json use the value's own type. */

@@ -527,20 +527,6 @@ done:
     return error;
 }
 
-int tfp__value_copy_as(tfp_value **out, const tfp_value *v, const tfp_type *t)
-{
-    int error = tfp_value_copy(out, v);
-    if (error) {
-        return error;
-    }
-    error = value_adapt(*out, t);
-    if (error) {
-        tfp_value_free(*out);
-        *out = NULL;
-    }
-    return error;
-}
-
 /* ----- reading ----- */
 
 const tfp_type *tfp_value_type(const tfp_value *v)

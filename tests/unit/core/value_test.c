@@ -60,6 +60,11 @@ static void test_primitives(void **state)
     assert_int_equal(tfp_value_new_double(&v, 0.1), 0);
     assert_string_equal(tfp_value_number_text(v), "0.1");
     tfp_value_free(v);
+    assert_int_equal(tfp_value_new_number(&v, "-Inf"), 0);
+    assert_int_equal(tfp_value_double(v, &d), 0);
+    assert_true(d < -1e308);
+    assert_int_equal(tfp_value_int64(v, &i), TFP_ETOOLARGE);
+    tfp_value_free(v);
 }
 
 static void test_null_unknown(void **state)
@@ -194,6 +199,21 @@ static void test_lists_sets_maps(void **state)
     assert_null(tfp_value_map_get(l, "a"));
     assert_int_equal(tfp_value_new_collection(&e, tfp_type_string()), TFP_EINVALID);
 
+    /* deep copies of maps and sets are equal and independent */
+    {
+        tfp_value *mc = NULL;
+        tfp_value *sc = NULL;
+        assert_int_equal(tfp_value_copy(&mc, m), 0);
+        assert_true(tfp_value_equal(m, mc));
+        assert_string_equal(tfp_value_key_at(mc, 1), "zeta");
+        assert_int_equal(tfp_value_new_bool(&e, 0), 0);
+        assert_int_equal(tfp_value_map_put(mc, "zeta", e), 0);
+        assert_false(tfp_value_equal(m, mc));
+        assert_int_equal(tfp_value_copy(&sc, s), 0);
+        assert_true(tfp_value_equal(s, sc));
+        tfp_value_free(mc);
+        tfp_value_free(sc);
+    }
     tfp_value_free(l);
     tfp_value_free(s);
     tfp_value_free(s2);
