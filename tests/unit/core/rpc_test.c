@@ -562,6 +562,100 @@ static void test_alloc_failures(void **state)
     assert_true(n > 50);
 }
 
+/* The default plan marks computed attributes unknown inside nested blocks of every mode. */
+static void test_default_plan_nested_blocks(void **state)
+{
+    tfp_provider *p = *state;
+    tfp_schema *s = NULL;
+    tfp_block *root;
+    tfp_block *single = NULL;
+    tfp_block *list = NULL;
+    tfp_block *set = NULL;
+    tfp_block *map = NULL;
+    tfp_resource *r = NULL;
+    const tfp_type *t;
+    tfp_value *cfg = NULL;
+    tfp_value *e = NULL;
+    tfp_value *coll = NULL;
+    tfp_value *planned = NULL;
+    void *bytes = NULL;
+    size_t len = 0;
+    tfp__rpc_result res;
+    tfp__rpc_dynamic in;
+    const tfp_value *x;
+
+    assert_int_equal(tfp_schema_new(&s, 0), 0);
+    root = tfp_schema_root(s);
+    assert_int_equal(
+        tfp_block_add_attribute(root, "id", tfp_type_string(), TFP_ATTR_COMPUTED, NULL), 0);
+    assert_int_equal(tfp_block_add_block(&single, root, "cfg", TFP_NESTING_SINGLE, 0, 0), 0);
+    assert_int_equal(tfp_block_add_attribute(single, "cid", tfp_type_string(),
+                                             TFP_ATTR_OPTIONAL | TFP_ATTR_COMPUTED, NULL),
+                     0);
+    assert_int_equal(tfp_block_add_block(&list, root, "rule", TFP_NESTING_LIST, 0, 0), 0);
+    assert_int_equal(
+        tfp_block_add_attribute(list, "port", tfp_type_number(), TFP_ATTR_REQUIRED, NULL), 0);
+    assert_int_equal(
+        tfp_block_add_attribute(list, "rid", tfp_type_string(), TFP_ATTR_COMPUTED, NULL), 0);
+    assert_int_equal(tfp_block_add_block(&set, root, "port", TFP_NESTING_SET, 0, 0), 0);
+    assert_int_equal(tfp_block_add_attribute(set, "n", tfp_type_number(), TFP_ATTR_REQUIRED, NULL),
+                     0);
+    assert_int_equal(
+        tfp_block_add_attribute(set, "pid", tfp_type_string(), TFP_ATTR_COMPUTED, NULL), 0);
+    assert_int_equal(tfp_block_add_block(&map, root, "named", TFP_NESTING_MAP, 0, 0), 0);
+    assert_int_equal(
+        tfp_block_add_attribute(map, "mid", tfp_type_string(), TFP_ATTR_COMPUTED, NULL), 0);
+    assert_int_equal(tfp_resource_new(&r, "test_nested", s), 0);
+    assert_int_equal(tfp_provider_add_resource(p, r), 0);
+    t = tfp_schema_type(s);
+
+    /* config: cfg {}, one rule, one port, one named block; cid set by the user */
+    assert_int_equal(tfp_value_new_object(&cfg, t), 0);
+    assert_int_equal(tfp_value_new_object(&e, tfp_type_attr(t, "cfg")), 0);
+    assert_int_equal(tfp_value_set_attr(cfg, "cfg", e), 0);
+    assert_int_equal(tfp_value_new_collection(&coll, tfp_type_attr(t, "rule")), 0);
+    assert_int_equal(tfp_value_new_object(&e, tfp_type_element(tfp_type_attr(t, "rule"))), 0);
+    assert_int_equal(tfp_value_set_attr_int64(e, "port", 443), 0);
+    assert_int_equal(tfp_value_append(coll, e), 0);
+    assert_int_equal(tfp_value_set_attr(cfg, "rule", coll), 0);
+    assert_int_equal(tfp_value_new_collection(&coll, tfp_type_attr(t, "port")), 0);
+    assert_int_equal(tfp_value_new_object(&e, tfp_type_element(tfp_type_attr(t, "port"))), 0);
+    assert_int_equal(tfp_value_set_attr_int64(e, "n", 1), 0);
+    assert_int_equal(tfp_value_append(coll, e), 0);
+    assert_int_equal(tfp_value_set_attr(cfg, "port", coll), 0);
+    assert_int_equal(tfp_value_new_collection(&coll, tfp_type_attr(t, "named")), 0);
+    assert_int_equal(tfp_value_new_object(&e, tfp_type_element(tfp_type_attr(t, "named"))), 0);
+    assert_int_equal(tfp_value_map_put(coll, "a", e), 0);
+    assert_int_equal(tfp_value_set_attr(cfg, "named", coll), 0);
+    assert_int_equal(tfp_value_to_msgpack(&bytes, &len, cfg), 0);
+    in = dyn(bytes, len);
+
+    assert_int_equal(tfp__rpc_plan(p, "test_nested", &null_dyn, &in, &in, NULL, 0, &res), 0);
+    assert_int_equal(res.ndiags, 0);
+    assert_true(res.has_value);
+    assert_int_equal(tfp_value_from_msgpack(&planned, t, res.value, res.value_len, NULL), 0);
+    assert_false(tfp_value_is_known(tfp_value_attr(planned, "id")));
+    assert_false(tfp_value_is_known(tfp_value_attr(tfp_value_attr(planned, "cfg"), "cid")));
+    x = tfp_value_at(tfp_value_attr(planned, "rule"), 0);
+    assert_false(tfp_value_is_known(tfp_value_attr(x, "rid")));
+    assert_string_equal(tfp_value_number_text(tfp_value_attr(x, "port")), "443");
+    x = tfp_value_at(tfp_value_attr(planned, "port"), 0);
+    assert_false(tfp_value_is_known(tfp_value_attr(x, "pid")));
+    x = tfp_value_map_get(tfp_value_attr(planned, "named"), "a");
+    assert_false(tfp_value_is_known(tfp_value_attr(x, "mid")));
+    tfp_value_free(planned);
+    tfp__rpc_result_dispose(&res);
+
+    /* an update keeps whatever the proposed state holds */
+    assert_int_equal(tfp__rpc_plan(p, "test_nested", &in, &in, &in, NULL, 0, &res), 0);
+    assert_int_equal(res.ndiags, 0);
+    assert_int_equal(res.value_len, len);
+    assert_memory_equal(res.value, bytes, len);
+    tfp__rpc_result_dispose(&res);
+    tfp_free(bytes);
+    tfp_value_free(cfg);
+}
+
 static void test_dispose_zeroed(void **state)
 {
     tfp__rpc_result res;
@@ -595,6 +689,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unknown_type_and_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_validate_and_configure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alloc_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_default_plan_nested_blocks, setup, teardown),
         cmocka_unit_test(test_dispose_zeroed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
