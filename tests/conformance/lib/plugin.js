@@ -213,8 +213,17 @@ async function launch(bin, opts = {}) {
     return nl < 0 ? Buffer.alloc(0) : p.stdout.subarray(nl + 1);
   };
   p.stderrText = () => p.stderr.toString('utf8');
+  // SIGTERM first: the plugin then stops serving and removes its socket file; SIGKILL only
+  // when it does not exit within 2 s (a leftover socket in $TMPDIR per run otherwise).
   p.kill = async () => {
-    if (p.alive()) proc.kill('SIGKILL');
+    if (p.alive()) {
+      proc.kill('SIGTERM');
+      const timer = setTimeout(() => {
+        if (p.alive()) proc.kill('SIGKILL');
+      }, 2000);
+      await p.exited;
+      clearTimeout(timer);
+    }
     await p.exited;
   };
   if (opts.waitHandshake === false) return p;
