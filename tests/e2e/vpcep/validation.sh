@@ -182,6 +182,15 @@ svc_ports '  port {
     server_port = 8080
   }' | sed 's/server_type = "VM"/server_type = "XX" # <-- bad/' | vcase svc-server-type 'server_type' exact
 
+# ---- timeouts must be durations
+svc_ports '  port {
+    client_port = 80
+    server_port = 8080
+  }
+  timeouts {
+    create = "soon" # <-- bad
+  }' | vcase svc-timeout-not-a-duration 'create|timeouts' exact
+
 # ---- vpcep_endpoint: exactly one of service_id / service_name
 ep '  subnet_id    = var.owner_subnet_id
   service_id   = "0b0e2c2e-0000-4000-8000-000000000001" # <-- bad
@@ -217,7 +226,7 @@ grep -qE '^vpcep-emulator: GET /v1/' "$E2E_WORK/emulator.err" ||
 ncase=$(wc -l <"$cases")
 nfail=$(wc -l <"$failures")
 e2e_log "$ncase invalid configurations checked, $nfail not refused correctly"
-[ "$ncase" -ge 25 ] || fail "only $ncase cases ran"
+[ "$ncase" -ge 26 ] || fail "only $ncase cases ran"
 if [ "$nfail" -gt 0 ]; then
   sed 's/^/  - /' "$failures"
   fail "$nfail of $ncase invalid configurations were not refused with their attribute path"
