@@ -31,11 +31,12 @@ while [ $# -gt 0 ]; do
 done
 
 BENCH_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=../e2e/vpcep/lib.sh
+# shellcheck source-path=SCRIPTDIR source=../e2e/vpcep/lib.sh
 source "$BENCH_HERE/../e2e/vpcep/lib.sh"
 
-[[ "$BENCH_N" =~ ^[0-9]+$ ]] && [ "$BENCH_N" -ge 1 ] && [ "$BENCH_N" -le 1000 ] ||
+if ! [[ "$BENCH_N" =~ ^[0-9]+$ ]] || [ "$BENCH_N" -lt 1 ] || [ "$BENCH_N" -gt 1000 ]; then
   fail "--n must be an integer 1..1000, got '$BENCH_N'"
+fi
 
 e2e_init "${bench_args[@]}"
 
