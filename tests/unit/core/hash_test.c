@@ -69,7 +69,8 @@ static void test_large_set_decodes_fast(void **state)
     len += 6;
     start = clock();
     v = decode_ok(st, buf, len);
-    assert_true((double)(clock() - start) / CLOCKS_PER_SEC < 5.0);
+    /* n^2 comparisons would take minutes; generous for valgrind and slow machines */
+    assert_true((double)(clock() - start) / CLOCKS_PER_SEC < 30.0);
     assert_int_equal(tfp_value_length(v), n + 2);
     tfp_value_free(v);
     free(buf);
