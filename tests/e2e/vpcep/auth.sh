@@ -80,14 +80,18 @@ cycle token
 
 e2e_log "c) AK/SK from the environment"
 provider_block ''
-export OS_REGION_NAME=$(seed_get .region) OS_PROJECT_ID=$(acct owner project_id) \
-  OS_ACCESS_KEY=$(acct owner access_key) OS_SECRET_KEY=$sk VPCEP_ENDPOINT=$BASE_URL \
+OS_REGION_NAME=$(seed_get .region)
+OS_PROJECT_ID=$(acct owner project_id)
+OS_ACCESS_KEY=$(acct owner access_key)
+export OS_REGION_NAME OS_PROJECT_ID OS_ACCESS_KEY OS_SECRET_KEY=$sk VPCEP_ENDPOINT=$BASE_URL \
   OS_AUTH_URL="$BASE_URL/v3"
 cycle env-aksk
 unset OS_PROJECT_ID OS_ACCESS_KEY OS_SECRET_KEY
 
 e2e_log "d) password from the environment"
-export OS_USERNAME=$(acct owner user_name) OS_PASSWORD=$password OS_DOMAIN_NAME=$(acct owner domain_name)
+OS_USERNAME=$(acct owner user_name)
+OS_DOMAIN_NAME=$(acct owner domain_name)
+export OS_USERNAME OS_DOMAIN_NAME OS_PASSWORD=$password
 cycle env-password
 unset OS_REGION_NAME OS_USERNAME OS_PASSWORD OS_DOMAIN_NAME VPCEP_ENDPOINT OS_AUTH_URL
 
@@ -127,7 +131,6 @@ rm -f "$dir/wrong.auto.tfvars.json"
 unset TF_LOG TF_LOG_PATH
 
 # No secret anywhere in what terraform printed or logged (plugin logs included).
-ls -l "$E2E_WORK/logs" | sed 's/^/  /'
 grep -q 'terraform-provider-vpcep' "$E2E_WORK"/logs/tf-trace-*.log ||
   fail "the TRACE logs hold no plugin output (TF_LOG_PATH not honoured?)"
 for secret in "$sk" "$password" "$token" "$wrong_sk"; do

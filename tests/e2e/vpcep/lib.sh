@@ -375,10 +375,9 @@ api() {
     -H "Host: $host" -H "Content-Type: application/json" -H "X-Sdk-Date: $date"
     -H "Authorization: $auth")
   [ -z "$body" ] || args+=(--data-binary "$body")
-  set +e
-  API_STATUS=$(curl "${args[@]}" "$BASE_URL$path${query:+?$query}" 2>/dev/null)
-  [ $? -eq 0 ] || API_STATUS=000
-  set -e
+  if ! API_STATUS=$(curl "${args[@]}" "$BASE_URL$path${query:+?$query}" 2>/dev/null); then
+    API_STATUS=000
+  fi
   API_BODY=$(cat "$out" 2>/dev/null || true)
   rm -f "$out"
   echo "api $who $method $rel -> $API_STATUS" >>"$E2E_WORK/logs/api.log"

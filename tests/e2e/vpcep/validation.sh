@@ -194,25 +194,25 @@ svc_ports '  port {
 # ---- vpcep_endpoint: exactly one of service_id / service_name
 ep '  subnet_id    = var.owner_subnet_id
   service_id   = "0b0e2c2e-0000-4000-8000-000000000001" # <-- bad
-  service_name = "'$dns'" # <-- bad' | vcase ep-service-id-and-name 'service_id|service_name' exact
+  service_name = "'"$dns"'" # <-- bad' | vcase ep-service-id-and-name 'service_id|service_name' exact
 ep '  subnet_id = var.owner_subnet_id' | vcase ep-neither-id-nor-name 'service_id|service_name' block
 ep '  subnet_id    = var.owner_subnet_id
   service_name = "eu-de.no-such-service.00000000-0000-4000-8000-000000000000" # <-- bad' |
   vcase ep-service-name-not-found 'service_name' exact 'service name not found'
 
 # ---- interface-only and gateway-only attributes (known once the service's type is looked up)
-ep '  service_name = "'$obs'"
+ep '  service_name = "'"$obs"'"
   enable_dns   = true # <-- bad' | vcase ep-enable-dns-on-gateway 'enable_dns' exact
-ep '  service_name = "'$dns'"
+ep '  service_name = "'"$dns"'"
   subnet_id    = var.owner_subnet_id
-  route_tables = ["'$rt'"] # <-- bad' |
+  route_tables = ["'"$rt"'"] # <-- bad' |
   vcase ep-route-tables-on-interface 'route_tables' exact
 
 # ---- endpoint tags and description follow the same rules
-ep '  service_name = "'$dns'"
+ep '  service_name = "'"$dns"'"
   subnet_id    = var.owner_subnet_id
   tags         = { "bad key" = "v" } # <-- bad' | vcase ep-tag-key-space 'tags' exact
-ep '  service_name = "'$dns'"
+ep '  service_name = "'"$dns"'"
   subnet_id    = var.owner_subnet_id
   description  = "<script>" # <-- bad' | vcase ep-description-angle 'description' exact
 
