@@ -133,6 +133,15 @@ unset TF_LOG TF_LOG_PATH
 # No secret anywhere in what terraform printed or logged (plugin logs included).
 grep -q 'terraform-provider-vpcep' "$E2E_WORK"/logs/tf-trace-*.log ||
   fail "the TRACE logs hold no plugin output (TF_LOG_PATH not honoured?)"
+# design.md 5: the plugin logs in the format Terraform shows with TF_LOG (go-plugin parsed its JSON
+# lines into leveled, structured entries), including the API calls and the waits.
+plog="$E2E_WORK/logs/tf-trace-password.log"
+grep -Eq '\[(DEBUG|INFO|TRACE)\] +provider\.terraform-provider-vpcep: .*@module=' "$plog" ||
+  fail "no structured (JSON-parsed) plugin log entry in $plog"
+grep -Eq 'provider\.terraform-provider-vpcep: .*POST [^ ]*vpc-endpoint-services' "$plog" ||
+  fail "the plugin's DEBUG log does not show the create API call"
+grep -Eiq 'provider\.terraform-provider-vpcep: .*wait' "$plog" ||
+  fail "the plugin's DEBUG log does not show the wait"
 for secret in "$sk" "$password" "$token" "$wrong_sk"; do
   if grep -rlF -- "$secret" "$E2E_WORK/logs" >/dev/null; then
     fail "a secret (${#secret} characters, starting '${secret:0:3}') appears in: $(grep -rlF -- "$secret" "$E2E_WORK/logs" | tr '\n' ' ')"
