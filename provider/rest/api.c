@@ -61,12 +61,12 @@ static int json_oom(vpcep_error *err)
     return rest_fail(err, VPCEP_ENOMEM, "out of memory");
 }
 
+/* A public vpcep_decode_* function: JSON text to a new object in *out. */
+typedef int (*body_decoder)(const char *json, size_t len, void **out);
+
 /* Decodes a 2xx body with @p dec; a body that does not decode is an API error. */
-static int decode_result(const rest_result *res,
-                         int (*dec)(const char *, size_t, void **),
-                         void **out,
-                         const char *what,
-                         vpcep_error *err)
+static int decode_result(
+    const rest_result *res, body_decoder dec, void **out, const char *what, vpcep_error *err)
 {
     int rc = dec(res->body ? res->body : "", res->body_len, out);
 
@@ -110,34 +110,85 @@ static int dec_conns_v(const char *j, size_t n, void **o)
     return vpcep_decode_connection_list(j, n, (vpcep_connection_list **)o);
 }
 
-/* ---- paging ------------------------------------------------------------------------------ */
-typedef struct pager {
-    size_t item_size;
-    /* decodes one page into items/count/total (stealing the list's array) */
-    int (*page)(const char *json, size_t len, void **items, size_t *count, int64_t *total);
-    void (*dispose)(void *item);
-} pager;
+/* ---- GET helpers ------------------------------------------------------------------------- */
+/* GETs path?query and decodes the 2xx answer with dec into *out; @p what names it in errors. */
+static int rest_get_object(vpcep_client *c,
+                           const char *path,
+                           const char *query,
+                           body_decoder dec,
+                           void **out,
+                           const char *what,
+                           unsigned int *calls,
+                           vpcep_error *err)
+{
+    rest_request rq;
+    rest_result res;
+    int rc;
 
+    memset(&rq, 0, sizeof(rq));
+    rq.method = "GET";
+    rq.path = path;
+    rq.query = query;
+    rq.calls = calls;
+    rc = rest_call(c, &rq, &res, err);
+    if (rc == 0)
+        rc = decode_result(&res, dec, out, what, err);
+    rest_result_dispose(&res);
+    return rc;
+}
+
+/* GETs prefix/id, one object named @p what ("service", "endpoint"). */
+static int get_by_id(vpcep_client *c,
+                     const char *prefix,
+                     const char *id,
+                     body_decoder dec,
+                     void **out,
+                     const char *what,
+                     unsigned int *calls,
+                     vpcep_error *err)
+{
+    char path[200];
+
+    rest_error_clear(err);
+    if (c == NULL || out == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "client and out must not be NULL");
+    *out = NULL;
+    if (!id_ok(id))
+        return rest_fail(err, VPCEP_EINVALID, "invalid %s id", what);
+    snprintf(path, sizeof(path), "%s/%s", prefix, id);
+    return rest_get_object(c, path, NULL, dec, out, what, calls, err);
+}
+
+/* ---- paging ------------------------------------------------------------------------------ */
+/*
+ * GETs every page of path (filters: the encoded query filters, disposed here) and collects the
+ * items of kind k into parts. On success *list is a new zeroed list struct of list_size bytes
+ * into which the caller moves parts.
+ */
 static int list_pages(vpcep_client *c,
                       const char *path,
-                      const char *filters,
+                      rest_buf *filters,
                       int page_size,
                       int max_page,
-                      const pager *pg,
-                      void **items_out,
-                      size_t *count_out,
-                      int64_t *total_out,
+                      const rest_item_kind *k,
+                      void **list,
+                      size_t list_size,
+                      rest_items *parts,
                       unsigned int *calls,
                       vpcep_error *err)
 {
     char *items = NULL;
-    size_t count = 0, i;
+    size_t count = 0;
     int64_t total = 0;
     long long offset = 0;
     int pages, rc = 0;
 
-    *items_out = NULL;
-    *count_out = 0;
+    *list = NULL;
+    memset(parts, 0, sizeof(*parts));
+    if (filters->oom) {
+        rc = json_oom(err);
+        goto done;
+    }
     if (page_size <= 0)
         page_size = DEFAULT_PAGE;
     if (page_size > max_page)
@@ -146,13 +197,11 @@ static int list_pages(vpcep_client *c,
         rest_buf q;
         rest_request rq;
         rest_result res;
-        void *page_items = NULL;
-        size_t page_count = 0;
-        int64_t page_total = 0;
+        rest_items page;
 
         rest_buf_init(&q, 0);
-        if (filters != NULL && filters[0] != '\0')
-            rest_buf_append(&q, filters, strlen(filters));
+        if (filters->len > 0)
+            rest_buf_append(&q, filters->data, filters->len);
         qaddi(&q, "limit", page_size);
         if (offset > 0)
             qaddi(&q, "offset", offset);
@@ -170,8 +219,7 @@ static int list_pages(vpcep_client *c,
         rest_buf_dispose(&q);
         if (rc != 0)
             goto done;
-        rc =
-            pg->page(res.body ? res.body : "", res.body_len, &page_items, &page_count, &page_total);
+        rc = rest_decode_items(res.body ? res.body : "", res.body_len, k, &page);
         rest_result_dispose(&res);
         if (rc != 0) {
             rc = rc == VPCEP_ENOMEM
@@ -179,94 +227,37 @@ static int list_pages(vpcep_client *c,
                      : rest_fail(err, VPCEP_EAPI, "malformed list in the API answer");
             goto done;
         }
-        if (page_count > 0) {
-            char *grown = realloc(items, (count + page_count) * pg->item_size);
+        if (page.count > 0) {
+            char *grown = realloc(items, (count + page.count) * k->size);
             if (grown == NULL) {
-                for (i = 0; i < page_count; i++)
-                    pg->dispose((char *)page_items + i * pg->item_size);
-                free(page_items);
+                rest_dispose_items(k, page.items, page.count);
                 rc = json_oom(err);
                 goto done;
             }
             items = grown;
-            memcpy(items + count * pg->item_size, page_items, page_count * pg->item_size);
-            count += page_count;
+            memcpy(items + count * k->size, page.items, page.count * k->size);
+            count += page.count;
         }
-        free(page_items);
-        total = page_total;
-        if (page_count == 0 || (int64_t)count >= page_total)
+        free(page.items);
+        total = page.total;
+        if (page.count == 0 || (int64_t)count >= page.total)
             break;
-        offset += (long long)page_count;
+        offset += (long long)page.count;
     }
+    *list = calloc(1, list_size);
+    if (*list == NULL)
+        rc = json_oom(err);
 done:
+    rest_buf_dispose(filters);
     if (rc != 0) {
-        for (i = 0; i < count; i++)
-            pg->dispose(items + i * pg->item_size);
-        free(items);
+        rest_dispose_items(k, items, count);
         return rc;
     }
-    *items_out = items;
-    *count_out = count;
-    if (total_out != NULL)
-        *total_out = total > (int64_t)count ? total : (int64_t)count;
+    parts->items = items;
+    parts->count = count;
+    parts->total = total > (int64_t)count ? total : (int64_t)count;
     return 0;
 }
-
-#define DEFINE_PAGER(name, list_t, item_t, decode_fn, dispose_fn)                                  \
-    static int name##_page(const char *j, size_t n, void **items, size_t *count, int64_t *total)   \
-    {                                                                                              \
-        list_t *l = NULL;                                                                          \
-        int rc = decode_fn(j, n, &l);                                                              \
-        if (rc != 0)                                                                               \
-            return rc;                                                                             \
-        *items = l->items;                                                                         \
-        *count = l->count;                                                                         \
-        *total = l->total_count;                                                                   \
-        free(l);                                                                                   \
-        return 0;                                                                                  \
-    }                                                                                              \
-    static void name##_dispose(void *item)                                                         \
-    {                                                                                              \
-        dispose_fn(item);                                                                          \
-    }                                                                                              \
-    static const pager name##_pager = {sizeof(item_t), name##_page, name##_dispose};
-
-static void info_dispose_one(vpcep_service_info *s)
-{
-    free(s->id);
-    free(s->owner);
-    free(s->service_name);
-    free(s->service_type);
-    free(s->server_type);
-    free(s->created_at);
-}
-
-static void perm_dispose_one(vpcep_permission *p)
-{
-    free(p->id);
-    free(p->permission);
-    free(p->domain_id);
-    free(p->permission_type);
-    free(p->description);
-    free(p->created_at);
-}
-
-DEFINE_PAGER(
-    svc, vpcep_service_list, vpcep_service, vpcep_decode_service_list, rest_service_dispose)
-DEFINE_PAGER(info,
-             vpcep_service_info_list,
-             vpcep_service_info,
-             vpcep_decode_service_info_list,
-             info_dispose_one)
-DEFINE_PAGER(conn,
-             vpcep_connection_list,
-             vpcep_connection,
-             vpcep_decode_connection_list,
-             rest_connection_dispose)
-DEFINE_PAGER(
-    perm, vpcep_permission_list, vpcep_permission, vpcep_decode_permission_list, perm_dispose_one)
-DEFINE_PAGER(
-    ep, vpcep_endpoint_list, vpcep_endpoint, vpcep_decode_endpoint_list, rest_endpoint_dispose)
 
 /* ---- request encoding -------------------------------------------------------------------- */
 static int add_str(cJSON *o, const char *key, const char *v)
@@ -369,6 +360,59 @@ static char *print_json(cJSON *root)
     return s;
 }
 
+/* ---- duplicate-safe creates ------------------------------------------------------------- */
+typedef struct create_op {
+    const char *path; /* POST target */
+    const char *what; /* "service", "endpoint": logs and errors */
+    body_decoder dec;
+    /* Finds the object a lost call created: 0 with *found NULL when there is none. */
+    int (*lookup)(vpcep_client *c, const void *ctx, void **found, vpcep_error *err);
+    const void *ctx;
+    const char *(*id_of)(const void *obj);
+} create_op;
+
+/*
+ * POSTs a create. A create whose outcome is unknown (answer lost, the object may exist) is not
+ * simply re-sent: before each retry the object is looked up and, when found, adopted.
+ */
+static int
+create_object(vpcep_client *c, const create_op *op, const char *body, void **out, vpcep_error *err)
+{
+    rest_request rq;
+    rest_result res;
+    int rc, attempt;
+
+    memset(&rq, 0, sizeof(rq));
+    rq.method = "POST";
+    rq.path = op->path;
+    rq.body = body;
+    rq.create = 1;
+    for (attempt = 0;; attempt++) {
+        rc = rest_call(c, &rq, &res, err);
+        if (rc == 0) {
+            rc = decode_result(&res, op->dec, out, op->what, err);
+            break;
+        }
+        if (!res.outcome_unknown || attempt >= c->max_retries)
+            break;
+        rest_result_dispose(&res);
+        rest_log(c, VPCEP_LOG_WARN,
+                 "vpcep: %s create outcome unknown (%s); looking it up before retrying", op->what,
+                 vpcep_strerror(rc));
+        if ((rc = rest_sleep(c, rest_backoff_jittered(c, attempt + 1), err)) != 0)
+            break;
+        if ((rc = op->lookup(c, op->ctx, out, err)) != 0)
+            break;
+        if (*out != NULL) {
+            rest_log(c, VPCEP_LOG_INFO, "vpcep: adopted %s %s created by the lost call", op->what,
+                     op->id_of(*out));
+            break;
+        }
+    }
+    rest_result_dispose(&res);
+    return rc;
+}
+
 /* ---- versions ---------------------------------------------------------------------------- */
 int vpcep_versions_list(vpcep_client *client, vpcep_api_version_list **out, vpcep_error *err)
 {
@@ -444,19 +488,30 @@ static int service_lookup(vpcep_client *c,
     return rc;
 }
 
+static int service_lookup_op(vpcep_client *c, const void *ctx, void **found, vpcep_error *err)
+{
+    return service_lookup(c, ctx, (vpcep_service **)found, err);
+}
+
+static const char *service_id_of(const void *obj)
+{
+    const vpcep_service *s = obj;
+
+    return s->id != NULL ? s->id : "?";
+}
+
 int vpcep_service_create(vpcep_client *client,
                          vpcep_service **out,
                          const vpcep_service_create_opts *opts,
                          vpcep_error *err)
 {
+    const create_op op = {"/vpc-endpoint-services", "service", dec_service_v,
+                          service_lookup_op,        opts,      service_id_of};
     cJSON *root = NULL;
     char *body = NULL;
-    rest_request rq;
-    rest_result res;
-    int rc, attempt;
+    int rc;
 
     rest_error_clear(err);
-    memset(&res, 0, sizeof(res));
     if (client == NULL || out == NULL || opts == NULL)
         return rest_fail(err, VPCEP_EINVALID, "client, out and opts must not be NULL");
     *out = NULL;
@@ -487,34 +542,7 @@ int vpcep_service_create(vpcep_client *client,
     body = print_json(root);
     if (body == NULL)
         return json_oom(err);
-    memset(&rq, 0, sizeof(rq));
-    rq.method = "POST";
-    rq.path = "/vpc-endpoint-services";
-    rq.body = body;
-    rq.create = 1;
-    for (attempt = 0;; attempt++) {
-        rc = rest_call(client, &rq, &res, err);
-        if (rc == 0) {
-            rc = decode_result(&res, dec_service_v, (void **)out, "service", err);
-            break;
-        }
-        if (!res.outcome_unknown || attempt >= client->max_retries)
-            break;
-        rest_result_dispose(&res);
-        rest_log(client, VPCEP_LOG_WARN,
-                 "vpcep: service create outcome unknown (%s); looking it up before retrying",
-                 vpcep_strerror(rc));
-        if ((rc = rest_sleep(client, rest_backoff_jittered(client, attempt + 1), err)) != 0)
-            break;
-        if ((rc = service_lookup(client, opts, out, err)) != 0)
-            break;
-        if (*out != NULL) {
-            rest_log(client, VPCEP_LOG_INFO, "vpcep: adopted service %s created by the lost call",
-                     (*out)->id ? (*out)->id : "?");
-            break;
-        }
-    }
-    rest_result_dispose(&res);
+    rc = create_object(client, &op, body, (void **)out, err);
     cJSON_free(body);
     return rc;
 }
@@ -522,27 +550,8 @@ int vpcep_service_create(vpcep_client *client,
 int rest_service_get(
     vpcep_client *c, vpcep_service **out, const char *id, unsigned int *calls, vpcep_error *err)
 {
-    char path[200];
-    rest_request rq;
-    rest_result res;
-    int rc;
-
-    rest_error_clear(err);
-    if (c == NULL || out == NULL)
-        return rest_fail(err, VPCEP_EINVALID, "client and out must not be NULL");
-    *out = NULL;
-    if (!id_ok(id))
-        return rest_fail(err, VPCEP_EINVALID, "invalid service id");
-    snprintf(path, sizeof(path), "/vpc-endpoint-services/%s", id);
-    memset(&rq, 0, sizeof(rq));
-    rq.method = "GET";
-    rq.path = path;
-    rq.calls = calls;
-    rc = rest_call(c, &rq, &res, err);
-    if (rc == 0)
-        rc = decode_result(&res, dec_service_v, (void **)out, "service", err);
-    rest_result_dispose(&res);
-    return rc;
+    return get_by_id(c, "/vpc-endpoint-services", id, dec_service_v, (void **)out, "service", calls,
+                     err);
 }
 
 int vpcep_service_get(vpcep_client *client, vpcep_service **out, const char *id, vpcep_error *err)
@@ -556,8 +565,7 @@ int vpcep_services_list(vpcep_client *client,
                         vpcep_error *err)
 {
     rest_buf f;
-    vpcep_service_list *l = NULL;
-    void *items = NULL;
+    rest_items parts;
     int rc;
 
     rest_error_clear(err);
@@ -575,21 +583,13 @@ int vpcep_services_list(vpcep_client *client,
         qadd(&f, "sort_key", opts->sort_key);
         qadd(&f, "sort_dir", opts->sort_dir);
     }
-    l = calloc(1, sizeof(*l));
-    if (f.oom || l == NULL) {
-        rc = json_oom(err);
-        goto done;
+    rc = list_pages(client, "/vpc-endpoint-services", &f, opts ? opts->page_size : 0, 1000,
+                    &rest_service_kind, (void **)out, sizeof(**out), &parts, NULL, err);
+    if (rc == 0) {
+        (*out)->items = parts.items;
+        (*out)->count = parts.count;
+        (*out)->total_count = parts.total;
     }
-    rc = list_pages(client, "/vpc-endpoint-services", f.data, opts ? opts->page_size : 0, 1000,
-                    &svc_pager, &items, &l->count, &l->total_count, NULL, err);
-    if (rc != 0)
-        goto done;
-    l->items = items;
-    *out = l;
-    l = NULL;
-done:
-    free(l);
-    rest_buf_dispose(&f);
     return rc;
 }
 
@@ -709,8 +709,7 @@ int vpcep_public_services_list(vpcep_client *client,
                                vpcep_error *err)
 {
     rest_buf f;
-    vpcep_service_info_list *l = NULL;
-    void *items = NULL;
+    rest_items parts;
     int rc;
 
     rest_error_clear(err);
@@ -727,21 +726,13 @@ int vpcep_public_services_list(vpcep_client *client,
         qadd(&f, "sort_key", opts->sort_key);
         qadd(&f, "sort_dir", opts->sort_dir);
     }
-    l = calloc(1, sizeof(*l));
-    if (f.oom || l == NULL) {
-        rc = json_oom(err);
-        goto done;
+    rc = list_pages(client, "/vpc-endpoint-services/public", &f, opts ? opts->page_size : 0, 1000,
+                    &rest_service_info_kind, (void **)out, sizeof(**out), &parts, NULL, err);
+    if (rc == 0) {
+        (*out)->items = parts.items;
+        (*out)->count = parts.count;
+        (*out)->total_count = parts.total;
     }
-    rc = list_pages(client, "/vpc-endpoint-services/public", f.data, opts ? opts->page_size : 0,
-                    1000, &info_pager, &items, &l->count, &l->total_count, NULL, err);
-    if (rc != 0)
-        goto done;
-    l->items = items;
-    *out = l;
-    l = NULL;
-done:
-    free(l);
-    rest_buf_dispose(&f);
     return rc;
 }
 
@@ -799,8 +790,7 @@ static int connections_list(vpcep_client *client,
 {
     char path[220];
     rest_buf f;
-    vpcep_connection_list *l = NULL;
-    void *items = NULL;
+    rest_items parts;
     int rc;
 
     rest_error_clear(err);
@@ -822,21 +812,13 @@ static int connections_list(vpcep_client *client,
         qadd(&f, "sort_key", opts->sort_key);
         qadd(&f, "sort_dir", opts->sort_dir);
     }
-    l = calloc(1, sizeof(*l));
-    if (f.oom || l == NULL) {
-        rc = json_oom(err);
-        goto done;
+    rc = list_pages(client, path, &f, opts ? opts->page_size : 0, 1000, &rest_connection_kind,
+                    (void **)out, sizeof(**out), &parts, calls, err);
+    if (rc == 0) {
+        (*out)->items = parts.items;
+        (*out)->count = parts.count;
+        (*out)->total_count = parts.total;
     }
-    rc = list_pages(client, path, f.data, opts ? opts->page_size : 0, 1000, &conn_pager, &items,
-                    &l->count, &l->total_count, calls, err);
-    if (rc != 0)
-        goto done;
-    l->items = items;
-    *out = l;
-    l = NULL;
-done:
-    free(l);
-    rest_buf_dispose(&f);
     return rc;
 }
 
@@ -1000,8 +982,7 @@ int vpcep_permissions_list(vpcep_client *client,
 {
     char path[220];
     rest_buf f;
-    vpcep_permission_list *l = NULL;
-    void *items = NULL;
+    rest_items parts;
     int rc;
 
     rest_error_clear(err);
@@ -1020,21 +1001,13 @@ int vpcep_permissions_list(vpcep_client *client,
         qadd(&f, "sort_key", opts->sort_key);
         qadd(&f, "sort_dir", opts->sort_dir);
     }
-    l = calloc(1, sizeof(*l));
-    if (f.oom || l == NULL) {
-        rc = json_oom(err);
-        goto done;
+    rc = list_pages(client, path, &f, opts ? opts->page_size : 0, 500, &rest_permission_kind,
+                    (void **)out, sizeof(**out), &parts, NULL, err);
+    if (rc == 0) {
+        (*out)->items = parts.items;
+        (*out)->count = parts.count;
+        (*out)->total_count = parts.total;
     }
-    rc = list_pages(client, path, f.data, opts ? opts->page_size : 0, 500, &perm_pager, &items,
-                    &l->count, &l->total_count, NULL, err);
-    if (rc != 0)
-        goto done;
-    l->items = items;
-    *out = l;
-    l = NULL;
-done:
-    free(l);
-    rest_buf_dispose(&f);
     return rc;
 }
 
@@ -1213,6 +1186,25 @@ static int endpoint_lookup(vpcep_client *c,
     return rc;
 }
 
+typedef struct endpoint_lookup_ctx {
+    const vpcep_endpoint_create_opts *opts;
+    const id_set *before; /* matching endpoints that existed before the create */
+} endpoint_lookup_ctx;
+
+static int endpoint_lookup_op(vpcep_client *c, const void *ctx, void **found, vpcep_error *err)
+{
+    const endpoint_lookup_ctx *lc = ctx;
+
+    return endpoint_lookup(c, lc->opts, lc->before, (vpcep_endpoint **)found, err);
+}
+
+static const char *endpoint_id_of(const void *obj)
+{
+    const vpcep_endpoint *e = obj;
+
+    return e->id != NULL ? e->id : "?";
+}
+
 static int add_policies(cJSON *o, const vpcep_policy_param *p, size_t n)
 {
     cJSON *arr = cJSON_AddArrayToObject(o, "policy_statement");
@@ -1238,15 +1230,15 @@ int vpcep_endpoint_create(vpcep_client *client,
                           const vpcep_endpoint_create_opts *opts,
                           vpcep_error *err)
 {
+    id_set before = {NULL, 0};
+    const endpoint_lookup_ctx lc = {opts, &before};
+    const create_op op = {"/vpc-endpoints",   "endpoint", dec_endpoint_v,
+                          endpoint_lookup_op, &lc,        endpoint_id_of};
     cJSON *root = NULL;
     char *body = NULL;
-    rest_request rq;
-    rest_result res;
-    id_set before = {NULL, 0};
-    int rc, attempt;
+    int rc;
 
     rest_error_clear(err);
-    memset(&res, 0, sizeof(res));
     if (client == NULL || out == NULL || opts == NULL)
         return rest_fail(err, VPCEP_EINVALID, "client, out and opts must not be NULL");
     *out = NULL;
@@ -1286,36 +1278,9 @@ int vpcep_endpoint_create(vpcep_client *client,
         return json_oom(err);
     if (client->max_retries > 0 && (rc = endpoint_snapshot(client, opts, &before, err)) != 0)
         goto done;
-    memset(&rq, 0, sizeof(rq));
-    rq.method = "POST";
-    rq.path = "/vpc-endpoints";
-    rq.body = body;
-    rq.create = 1;
-    for (attempt = 0;; attempt++) {
-        rc = rest_call(client, &rq, &res, err);
-        if (rc == 0) {
-            rc = decode_result(&res, dec_endpoint_v, (void **)out, "endpoint", err);
-            break;
-        }
-        if (!res.outcome_unknown || attempt >= client->max_retries)
-            break;
-        rest_result_dispose(&res);
-        rest_log(client, VPCEP_LOG_WARN,
-                 "vpcep: endpoint create outcome unknown (%s); looking it up before retrying",
-                 vpcep_strerror(rc));
-        if ((rc = rest_sleep(client, rest_backoff_jittered(client, attempt + 1), err)) != 0)
-            break;
-        if ((rc = endpoint_lookup(client, opts, &before, out, err)) != 0)
-            break;
-        if (*out != NULL) {
-            rest_log(client, VPCEP_LOG_INFO, "vpcep: adopted endpoint %s created by the lost call",
-                     (*out)->id);
-            break;
-        }
-    }
+    rc = create_object(client, &op, body, (void **)out, err);
 done:
     id_set_free(&before);
-    rest_result_dispose(&res);
     cJSON_free(body);
     return rc;
 }
@@ -1323,27 +1288,7 @@ done:
 int rest_endpoint_get(
     vpcep_client *c, vpcep_endpoint **out, const char *id, unsigned int *calls, vpcep_error *err)
 {
-    char path[200];
-    rest_request rq;
-    rest_result res;
-    int rc;
-
-    rest_error_clear(err);
-    if (c == NULL || out == NULL)
-        return rest_fail(err, VPCEP_EINVALID, "client and out must not be NULL");
-    *out = NULL;
-    if (!id_ok(id))
-        return rest_fail(err, VPCEP_EINVALID, "invalid endpoint id");
-    snprintf(path, sizeof(path), "/vpc-endpoints/%s", id);
-    memset(&rq, 0, sizeof(rq));
-    rq.method = "GET";
-    rq.path = path;
-    rq.calls = calls;
-    rc = rest_call(c, &rq, &res, err);
-    if (rc == 0)
-        rc = decode_result(&res, dec_endpoint_v, (void **)out, "endpoint", err);
-    rest_result_dispose(&res);
-    return rc;
+    return get_by_id(c, "/vpc-endpoints", id, dec_endpoint_v, (void **)out, "endpoint", calls, err);
 }
 
 int vpcep_endpoint_get(vpcep_client *client, vpcep_endpoint **out, const char *id, vpcep_error *err)
@@ -1357,8 +1302,7 @@ int vpcep_endpoints_list(vpcep_client *client,
                          vpcep_error *err)
 {
     rest_buf f;
-    vpcep_endpoint_list *l = NULL;
-    void *items = NULL;
+    rest_items parts;
     int rc;
 
     rest_error_clear(err);
@@ -1376,21 +1320,13 @@ int vpcep_endpoints_list(vpcep_client *client,
         qadd(&f, "sort_key", opts->sort_key);
         qadd(&f, "sort_dir", opts->sort_dir);
     }
-    l = calloc(1, sizeof(*l));
-    if (f.oom || l == NULL) {
-        rc = json_oom(err);
-        goto done;
+    rc = list_pages(client, "/vpc-endpoints", &f, opts ? opts->page_size : 0, 1000,
+                    &rest_endpoint_kind, (void **)out, sizeof(**out), &parts, NULL, err);
+    if (rc == 0) {
+        (*out)->items = parts.items;
+        (*out)->count = parts.count;
+        (*out)->total_count = parts.total;
     }
-    rc = list_pages(client, "/vpc-endpoints", f.data, opts ? opts->page_size : 0, 1000, &ep_pager,
-                    &items, &l->count, &l->total_count, NULL, err);
-    if (rc != 0)
-        goto done;
-    l->items = items;
-    *out = l;
-    l = NULL;
-done:
-    free(l);
-    rest_buf_dispose(&f);
     return rc;
 }
 
@@ -1406,12 +1342,9 @@ int vpcep_quota_get(vpcep_client *client,
                     vpcep_error *err)
 {
     rest_buf q;
-    rest_request rq;
-    rest_result res;
     int rc;
 
     rest_error_clear(err);
-    memset(&res, 0, sizeof(res));
     if (client == NULL || out == NULL)
         return rest_fail(err, VPCEP_EINVALID, "client and out must not be NULL");
     *out = NULL;
@@ -1419,14 +1352,9 @@ int vpcep_quota_get(vpcep_client *client,
         return rest_fail(err, VPCEP_EINVALID, "type must be endpoint_service or endpoint");
     rest_buf_init(&q, 0);
     qadd(&q, "type", type);
-    memset(&rq, 0, sizeof(rq));
-    rq.method = "GET";
-    rq.path = "/quotas";
-    rq.query = q.data;
-    rc = rest_call(client, &rq, &res, err);
-    if (rc == 0)
-        rc = decode_result(&res, dec_quota_v, (void **)out, "quotas", err);
-    rest_result_dispose(&res);
+    rc = q.oom ? json_oom(err)
+               : rest_get_object(client, "/quotas", q.data, dec_quota_v, (void **)out, "quotas",
+                                 NULL, err);
     rest_buf_dispose(&q);
     return rc;
 }
@@ -1498,23 +1426,13 @@ int vpcep_project_tags_list(vpcep_client *client,
 {
     char path[64];
     const char *tname = resource_type_name(type);
-    rest_request rq;
-    rest_result res;
-    int rc;
 
     rest_error_clear(err);
     if (client == NULL || out == NULL || tname == NULL)
         return rest_fail(err, VPCEP_EINVALID, "client, out and a valid resource type are required");
     *out = NULL;
     snprintf(path, sizeof(path), "/%s/tags", tname);
-    memset(&rq, 0, sizeof(rq));
-    rq.method = "GET";
-    rq.path = path;
-    rc = rest_call(client, &rq, &res, err);
-    if (rc == 0)
-        rc = decode_result(&res, dec_ptags_v, (void **)out, "tags", err);
-    rest_result_dispose(&res);
-    return rc;
+    return rest_get_object(client, path, NULL, dec_ptags_v, (void **)out, "tags", NULL, err);
 }
 
 /* ---- resources by tag (resource_instances) ------------------------------------------------ */

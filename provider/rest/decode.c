@@ -437,98 +437,126 @@ void vpcep_service_free(vpcep_service *svc)
 
 void vpcep_service_list_free(vpcep_service_list *list)
 {
-    size_t i;
-
-    if (list == NULL)
-        return;
-    for (i = 0; i < list->count; i++)
-        rest_service_dispose(&list->items[i]);
-    free(list->items);
+    if (list != NULL)
+        rest_dispose_items(&rest_service_kind, list->items, list->count);
     free(list);
 }
 
-/* Generic "parse root object, decode one" / "decode list under key". */
-typedef int (*obj_decoder)(const cJSON *o, void *item);
-typedef void (*obj_disposer)(void *item);
-
-static int decode_list(const char *json,
-                       size_t len,
-                       const char *key,
-                       size_t item_size,
-                       obj_decoder dec,
-                       obj_disposer disp,
-                       void **items,
-                       size_t *count,
-                       int64_t *total)
+/*
+ * Generic list decoding, driven by a rest_item_kind: every vpcep_*_list is an array of one
+ * model struct plus a count (and mostly the API's total_count).
+ */
+static int decode_items_in(const cJSON *root, const rest_item_kind *k, rest_items *out)
 {
-    cJSON *root = rest_json_parse(json, len);
-    const cJSON *arr, *it;
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, k->key), *it;
     int cnt, rc = 0;
     char *p;
 
-    *items = NULL;
-    *count = 0;
-    if (total != NULL)
-        *total = 0;
-    if (!cJSON_IsObject(root)) {
-        rc = VPCEP_EINVALID;
-        goto done;
-    }
-    arr = cJSON_GetObjectItemCaseSensitive(root, key);
-    if (total != NULL && !rest_json_int64(root, "total_count", total))
-        *total = -1;
+    out->items = NULL;
+    out->count = 0;
+    if (!rest_json_int64(root, "total_count", &out->total))
+        out->total = -1;
     if (!cJSON_IsArray(arr) || (cnt = cJSON_GetArraySize(arr)) <= 0)
         goto done;
-    p = calloc((size_t)cnt, item_size);
+    p = calloc((size_t)cnt, k->size);
     if (p == NULL) {
         rc = VPCEP_ENOMEM;
         goto done;
     }
-    *items = p;
+    out->items = p;
     cJSON_ArrayForEach(it, arr)
     {
         if (!cJSON_IsObject(it))
             continue;
-        rc = dec(it, p + *count * item_size);
-        (*count)++;
+        rc = k->decode(it, p + out->count * k->size);
+        out->count++;
         if (rc != 0)
             goto done;
     }
 done:
-    if (rc != 0 && *items != NULL) {
-        size_t i;
-        for (i = 0; i < *count; i++)
-            disp((char *)*items + i * item_size);
-        free(*items);
-        *items = NULL;
-        *count = 0;
+    if (rc != 0) {
+        rest_dispose_items(k, out->items, out->count);
+        out->items = NULL;
+        out->count = 0;
     }
-    if (total != NULL && rc == 0 && *total < 0)
-        *total = (int64_t)*count;
+    if (out->total < 0)
+        out->total = (int64_t)out->count;
+    return rc;
+}
+
+int rest_decode_items(const char *json, size_t len, const rest_item_kind *k, rest_items *out)
+{
+    cJSON *root = rest_json_parse(json, len);
+    int rc;
+
+    out->items = NULL;
+    out->count = 0;
+    out->total = 0;
+    if (!cJSON_IsObject(root))
+        rc = VPCEP_EINVALID;
+    else
+        rc = decode_items_in(root, k, out);
     cJSON_Delete(root);
     return rc;
 }
 
-static int decode_one(
-    const char *json, size_t len, size_t item_size, obj_decoder dec, obj_disposer disp, void **out)
+void rest_dispose_items(const rest_item_kind *k, void *items, size_t count)
 {
-    cJSON *root = rest_json_parse(json, len);
+    size_t i;
+
+    for (i = 0; i < count; i++)
+        k->dispose((char *)items + i * k->size);
+    free(items);
+}
+
+/* Decodes the items and allocates the zeroed list struct (list_size bytes) into *list; the
+ * caller moves the parts into its typed list. */
+static int decode_list_new(const char *json,
+                           size_t len,
+                           const rest_item_kind *k,
+                           void **list,
+                           size_t list_size,
+                           rest_items *parts)
+{
+    int rc;
+
+    if (list == NULL)
+        return VPCEP_EINVALID;
+    *list = NULL;
+    rc = rest_decode_items(json, len, k, parts);
+    if (rc != 0)
+        return rc;
+    *list = calloc(1, list_size);
+    if (*list == NULL) {
+        rest_dispose_items(k, parts->items, parts->count);
+        return VPCEP_ENOMEM;
+    }
+    return 0;
+}
+
+/* Parses a root object and decodes one item of kind k from it into *out (allocated). */
+static int decode_one(const char *json, size_t len, const rest_item_kind *k, void **out)
+{
+    cJSON *root = NULL;
     void *item = NULL;
     int rc = 0;
 
+    if (out == NULL)
+        return VPCEP_EINVALID;
     *out = NULL;
+    root = rest_json_parse(json, len);
     if (!cJSON_IsObject(root)) {
         rc = VPCEP_EINVALID;
         goto done;
     }
-    item = calloc(1, item_size);
+    item = calloc(1, k->size);
     if (item == NULL) {
         rc = VPCEP_ENOMEM;
         goto done;
     }
-    rc = dec(root, item);
+    rc = k->decode(root, item);
     if (rc != 0) {
-        disp(item);
+        k->dispose(item);
         free(item);
         goto done;
     }
@@ -547,34 +575,25 @@ static void disp_service(void *item)
     rest_service_dispose(item);
 }
 
+const rest_item_kind rest_service_kind = {"endpoint_services", sizeof(vpcep_service), dec_service,
+                                          disp_service};
+
 int vpcep_decode_service(const char *json, size_t len, vpcep_service **out)
 {
-    if (out == NULL)
-        return VPCEP_EINVALID;
-    return decode_one(json, len, sizeof(vpcep_service), dec_service, disp_service, (void **)out);
+    return decode_one(json, len, &rest_service_kind, (void **)out);
 }
 
 int vpcep_decode_service_list(const char *json, size_t len, vpcep_service_list **out)
 {
-    vpcep_service_list *l;
-    void *items = NULL;
-    int rc;
+    rest_items parts;
+    int rc = decode_list_new(json, len, &rest_service_kind, (void **)out, sizeof(**out), &parts);
 
-    if (out == NULL)
-        return VPCEP_EINVALID;
-    *out = NULL;
-    l = calloc(1, sizeof(*l));
-    if (l == NULL)
-        return VPCEP_ENOMEM;
-    rc = decode_list(json, len, "endpoint_services", sizeof(vpcep_service), dec_service,
-                     disp_service, &items, &l->count, &l->total_count);
-    l->items = items;
-    if (rc != 0) {
-        free(l);
-        return rc;
+    if (rc == 0) {
+        (*out)->items = parts.items;
+        (*out)->count = parts.count;
+        (*out)->total_count = parts.total;
     }
-    *out = l;
-    return 0;
+    return rc;
 }
 
 /* ---- service info (public list, describe) ------------------------------------------------ */
@@ -605,6 +624,9 @@ static void disp_info(void *item)
     memset(s, 0, sizeof(*s));
 }
 
+const rest_item_kind rest_service_info_kind = {"endpoint_services", sizeof(vpcep_service_info),
+                                               dec_info, disp_info};
+
 void vpcep_service_info_free(vpcep_service_info *info)
 {
     if (info == NULL)
@@ -615,44 +637,28 @@ void vpcep_service_info_free(vpcep_service_info *info)
 
 void vpcep_service_info_list_free(vpcep_service_info_list *list)
 {
-    size_t i;
-
-    if (list == NULL)
-        return;
-    for (i = 0; i < list->count; i++)
-        disp_info(&list->items[i]);
-    free(list->items);
+    if (list != NULL)
+        rest_dispose_items(&rest_service_info_kind, list->items, list->count);
     free(list);
 }
 
 int vpcep_decode_service_info(const char *json, size_t len, vpcep_service_info **out)
 {
-    if (out == NULL)
-        return VPCEP_EINVALID;
-    return decode_one(json, len, sizeof(vpcep_service_info), dec_info, disp_info, (void **)out);
+    return decode_one(json, len, &rest_service_info_kind, (void **)out);
 }
 
 int vpcep_decode_service_info_list(const char *json, size_t len, vpcep_service_info_list **out)
 {
-    vpcep_service_info_list *l;
-    void *items = NULL;
-    int rc;
+    rest_items parts;
+    int rc =
+        decode_list_new(json, len, &rest_service_info_kind, (void **)out, sizeof(**out), &parts);
 
-    if (out == NULL)
-        return VPCEP_EINVALID;
-    *out = NULL;
-    l = calloc(1, sizeof(*l));
-    if (l == NULL)
-        return VPCEP_ENOMEM;
-    rc = decode_list(json, len, "endpoint_services", sizeof(vpcep_service_info), dec_info,
-                     disp_info, &items, &l->count, &l->total_count);
-    l->items = items;
-    if (rc != 0) {
-        free(l);
-        return rc;
+    if (rc == 0) {
+        (*out)->items = parts.items;
+        (*out)->count = parts.count;
+        (*out)->total_count = parts.total;
     }
-    *out = l;
-    return 0;
+    return rc;
 }
 
 /* ---- connections ------------------------------------------------------------------------- */
@@ -690,6 +696,9 @@ static void disp_conn(void *item)
     rest_connection_dispose(item);
 }
 
+const rest_item_kind rest_connection_kind = {"connections", sizeof(vpcep_connection), dec_conn,
+                                             disp_conn};
+
 void vpcep_connection_free(vpcep_connection *conn)
 {
     if (conn == NULL)
@@ -700,37 +709,22 @@ void vpcep_connection_free(vpcep_connection *conn)
 
 void vpcep_connection_list_free(vpcep_connection_list *list)
 {
-    size_t i;
-
-    if (list == NULL)
-        return;
-    for (i = 0; i < list->count; i++)
-        rest_connection_dispose(&list->items[i]);
-    free(list->items);
+    if (list != NULL)
+        rest_dispose_items(&rest_connection_kind, list->items, list->count);
     free(list);
 }
 
 int vpcep_decode_connection_list(const char *json, size_t len, vpcep_connection_list **out)
 {
-    vpcep_connection_list *l;
-    void *items = NULL;
-    int rc;
+    rest_items parts;
+    int rc = decode_list_new(json, len, &rest_connection_kind, (void **)out, sizeof(**out), &parts);
 
-    if (out == NULL)
-        return VPCEP_EINVALID;
-    *out = NULL;
-    l = calloc(1, sizeof(*l));
-    if (l == NULL)
-        return VPCEP_ENOMEM;
-    rc = decode_list(json, len, "connections", sizeof(vpcep_connection), dec_conn, disp_conn,
-                     &items, &l->count, &l->total_count);
-    l->items = items;
-    if (rc != 0) {
-        free(l);
-        return rc;
+    if (rc == 0) {
+        (*out)->items = parts.items;
+        (*out)->count = parts.count;
+        (*out)->total_count = parts.total;
     }
-    *out = l;
-    return 0;
+    return rc;
 }
 
 /* ---- permissions ------------------------------------------------------------------------- */
@@ -768,39 +762,27 @@ static void disp_perm(void *item)
     memset(p, 0, sizeof(*p));
 }
 
+const rest_item_kind rest_permission_kind = {"permissions", sizeof(vpcep_permission), dec_perm,
+                                             disp_perm};
+
 void vpcep_permission_list_free(vpcep_permission_list *list)
 {
-    size_t i;
-
-    if (list == NULL)
-        return;
-    for (i = 0; i < list->count; i++)
-        disp_perm(&list->items[i]);
-    free(list->items);
+    if (list != NULL)
+        rest_dispose_items(&rest_permission_kind, list->items, list->count);
     free(list);
 }
 
 int vpcep_decode_permission_list(const char *json, size_t len, vpcep_permission_list **out)
 {
-    vpcep_permission_list *l;
-    void *items = NULL;
-    int rc;
+    rest_items parts;
+    int rc = decode_list_new(json, len, &rest_permission_kind, (void **)out, sizeof(**out), &parts);
 
-    if (out == NULL)
-        return VPCEP_EINVALID;
-    *out = NULL;
-    l = calloc(1, sizeof(*l));
-    if (l == NULL)
-        return VPCEP_ENOMEM;
-    rc = decode_list(json, len, "permissions", sizeof(vpcep_permission), dec_perm, disp_perm,
-                     &items, &l->count, &l->total_count);
-    l->items = items;
-    if (rc != 0) {
-        free(l);
-        return rc;
+    if (rc == 0) {
+        (*out)->items = parts.items;
+        (*out)->count = parts.count;
+        (*out)->total_count = parts.total;
     }
-    *out = l;
-    return 0;
+    return rc;
 }
 
 /* ---- endpoints --------------------------------------------------------------------------- */
@@ -923,6 +905,8 @@ static void disp_ep(void *item)
     rest_endpoint_dispose(item);
 }
 
+const rest_item_kind rest_endpoint_kind = {"endpoints", sizeof(vpcep_endpoint), dec_ep, disp_ep};
+
 void vpcep_endpoint_free(vpcep_endpoint *ep)
 {
     if (ep == NULL)
@@ -933,44 +917,27 @@ void vpcep_endpoint_free(vpcep_endpoint *ep)
 
 void vpcep_endpoint_list_free(vpcep_endpoint_list *list)
 {
-    size_t i;
-
-    if (list == NULL)
-        return;
-    for (i = 0; i < list->count; i++)
-        rest_endpoint_dispose(&list->items[i]);
-    free(list->items);
+    if (list != NULL)
+        rest_dispose_items(&rest_endpoint_kind, list->items, list->count);
     free(list);
 }
 
 int vpcep_decode_endpoint(const char *json, size_t len, vpcep_endpoint **out)
 {
-    if (out == NULL)
-        return VPCEP_EINVALID;
-    return decode_one(json, len, sizeof(vpcep_endpoint), dec_ep, disp_ep, (void **)out);
+    return decode_one(json, len, &rest_endpoint_kind, (void **)out);
 }
 
 int vpcep_decode_endpoint_list(const char *json, size_t len, vpcep_endpoint_list **out)
 {
-    vpcep_endpoint_list *l;
-    void *items = NULL;
-    int rc;
+    rest_items parts;
+    int rc = decode_list_new(json, len, &rest_endpoint_kind, (void **)out, sizeof(**out), &parts);
 
-    if (out == NULL)
-        return VPCEP_EINVALID;
-    *out = NULL;
-    l = calloc(1, sizeof(*l));
-    if (l == NULL)
-        return VPCEP_ENOMEM;
-    rc = decode_list(json, len, "endpoints", sizeof(vpcep_endpoint), dec_ep, disp_ep, &items,
-                     &l->count, &l->total_count);
-    l->items = items;
-    if (rc != 0) {
-        free(l);
-        return rc;
+    if (rc == 0) {
+        (*out)->items = parts.items;
+        (*out)->count = parts.count;
+        (*out)->total_count = parts.total;
     }
-    *out = l;
-    return 0;
+    return rc;
 }
 
 /* ---- quotas, versions, project tags ------------------------------------------------------ */
@@ -991,15 +958,12 @@ static void disp_quota(void *item)
     q->type = NULL;
 }
 
+static const rest_item_kind quota_kind = {"resources", sizeof(vpcep_quota), dec_quota, disp_quota};
+
 void vpcep_quota_list_free(vpcep_quota_list *list)
 {
-    size_t i;
-
-    if (list == NULL)
-        return;
-    for (i = 0; i < list->count; i++)
-        disp_quota(&list->items[i]);
-    free(list->items);
+    if (list != NULL)
+        rest_dispose_items(&quota_kind, list->items, list->count);
     free(list);
 }
 
@@ -1008,8 +972,7 @@ int vpcep_decode_quota_list(const char *json, size_t len, vpcep_quota_list **out
     vpcep_quota_list *l = NULL;
     cJSON *root = NULL;
     const cJSON *q;
-    char *printed = NULL;
-    void *items = NULL;
+    rest_items parts;
     int rc = 0;
 
     if (out == NULL)
@@ -1027,22 +990,15 @@ int vpcep_decode_quota_list(const char *json, size_t len, vpcep_quota_list **out
     }
     q = cJSON_GetObjectItemCaseSensitive(root, "quotas");
     if (cJSON_IsObject(q)) {
-        printed = cJSON_PrintUnformatted(q);
-        if (printed == NULL) {
-            rc = VPCEP_ENOMEM;
+        if ((rc = decode_items_in(q, &quota_kind, &parts)) != 0)
             goto done;
-        }
-        rc = decode_list(printed, strlen(printed), "resources", sizeof(vpcep_quota), dec_quota,
-                         disp_quota, &items, &l->count, NULL);
-        l->items = items;
-        if (rc != 0)
-            goto done;
+        l->items = parts.items;
+        l->count = parts.count;
     }
     *out = l;
     l = NULL;
 done:
     free(l);
-    cJSON_free(printed);
     cJSON_Delete(root);
     return rc;
 }
@@ -1071,15 +1027,13 @@ static void disp_version(void *item)
     memset(v, 0, sizeof(*v));
 }
 
+static const rest_item_kind version_kind = {"versions", sizeof(vpcep_api_version), dec_version,
+                                            disp_version};
+
 void vpcep_api_version_list_free(vpcep_api_version_list *list)
 {
-    size_t i;
-
-    if (list == NULL)
-        return;
-    for (i = 0; i < list->count; i++)
-        disp_version(&list->items[i]);
-    free(list->items);
+    if (list != NULL)
+        rest_dispose_items(&version_kind, list->items, list->count);
     free(list);
 }
 
@@ -1088,7 +1042,7 @@ int vpcep_decode_api_version_list(const char *json, size_t len, vpcep_api_versio
     vpcep_api_version_list *l = NULL;
     cJSON *root = NULL;
     const cJSON *one;
-    void *items = NULL;
+    rest_items parts;
     int rc = 0;
 
     if (out == NULL)
@@ -1114,17 +1068,15 @@ int vpcep_decode_api_version_list(const char *json, size_t len, vpcep_api_versio
         dec_version(one, &l->items[0]);
         l->count = 1;
     } else {
-        rc = decode_list(json, len, "versions", sizeof(vpcep_api_version), dec_version,
-                         disp_version, &items, &l->count, NULL);
-        l->items = items;
-        if (rc != 0)
+        if ((rc = decode_items_in(root, &version_kind, &parts)) != 0)
             goto done;
+        l->items = parts.items;
+        l->count = parts.count;
     }
     *out = l;
     l = NULL;
 done:
-    if (l != NULL)
-        vpcep_api_version_list_free(l);
+    vpcep_api_version_list_free(l);
     cJSON_Delete(root);
     return rc;
 }
@@ -1146,39 +1098,26 @@ static void disp_ptag(void *item)
     memset(t, 0, sizeof(*t));
 }
 
+static const rest_item_kind project_tag_kind = {"tags", sizeof(vpcep_project_tag), dec_ptag,
+                                                disp_ptag};
+
 void vpcep_project_tag_list_free(vpcep_project_tag_list *list)
 {
-    size_t i;
-
-    if (list == NULL)
-        return;
-    for (i = 0; i < list->count; i++)
-        disp_ptag(&list->items[i]);
-    free(list->items);
+    if (list != NULL)
+        rest_dispose_items(&project_tag_kind, list->items, list->count);
     free(list);
 }
 
 int vpcep_decode_project_tag_list(const char *json, size_t len, vpcep_project_tag_list **out)
 {
-    vpcep_project_tag_list *l;
-    void *items = NULL;
-    int rc;
+    rest_items parts;
+    int rc = decode_list_new(json, len, &project_tag_kind, (void **)out, sizeof(**out), &parts);
 
-    if (out == NULL)
-        return VPCEP_EINVALID;
-    *out = NULL;
-    l = calloc(1, sizeof(*l));
-    if (l == NULL)
-        return VPCEP_ENOMEM;
-    rc = decode_list(json, len, "tags", sizeof(vpcep_project_tag), dec_ptag, disp_ptag, &items,
-                     &l->count, NULL);
-    l->items = items;
-    if (rc != 0) {
-        free(l);
-        return rc;
+    if (rc == 0) {
+        (*out)->items = parts.items;
+        (*out)->count = parts.count;
     }
-    *out = l;
-    return 0;
+    return rc;
 }
 
 /* ---- tagged resources (resource_instances) ------------------------------------------------ */
@@ -1212,15 +1151,13 @@ static void disp_tres(void *item)
     memset(r, 0, sizeof(*r));
 }
 
+static const rest_item_kind tagged_resource_kind = {"resources", sizeof(vpcep_tagged_resource),
+                                                    dec_tres, disp_tres};
+
 void vpcep_tagged_resource_list_free(vpcep_tagged_resource_list *list)
 {
-    size_t i;
-
-    if (list == NULL)
-        return;
-    for (i = 0; i < list->count; i++)
-        disp_tres(&list->items[i]);
-    free(list->items);
+    if (list != NULL)
+        rest_dispose_items(&tagged_resource_kind, list->items, list->count);
     free(list);
 }
 
@@ -1228,23 +1165,13 @@ int vpcep_decode_tagged_resource_list(const char *json,
                                       size_t len,
                                       vpcep_tagged_resource_list **out)
 {
-    vpcep_tagged_resource_list *l;
-    void *items = NULL;
-    int rc;
+    rest_items parts;
+    int rc = decode_list_new(json, len, &tagged_resource_kind, (void **)out, sizeof(**out), &parts);
 
-    if (out == NULL)
-        return VPCEP_EINVALID;
-    *out = NULL;
-    l = calloc(1, sizeof(*l));
-    if (l == NULL)
-        return VPCEP_ENOMEM;
-    rc = decode_list(json, len, "resources", sizeof(vpcep_tagged_resource), dec_tres, disp_tres,
-                     &items, &l->count, &l->total_count);
-    l->items = items;
-    if (rc != 0) {
-        free(l);
-        return rc;
+    if (rc == 0) {
+        (*out)->items = parts.items;
+        (*out)->count = parts.count;
+        (*out)->total_count = parts.total;
     }
-    *out = l;
-    return 0;
+    return rc;
 }
