@@ -61,6 +61,17 @@ static int json_oom(vpcep_error *err)
     return rest_fail(err, VPCEP_ENOMEM, "out of memory");
 }
 
+/* Moves a list item into its own allocation (*own), leaving a zeroed item in the list. */
+static int take_item(void *item, size_t size, void **own, vpcep_error *err)
+{
+    *own = malloc(size);
+    if (*own == NULL)
+        return json_oom(err);
+    memcpy(*own, item, size);
+    memset(item, 0, size);
+    return 0;
+}
+
 /* A public vpcep_decode_* function: JSON text to a new object in *out. */
 typedef int (*body_decoder)(const char *json, size_t len, void **out);
 
@@ -474,13 +485,7 @@ static int service_lookup(vpcep_client *c,
         return rc;
     for (i = 0; i < l->count; i++) {
         if (service_matches(&l->items[i], o)) {
-            *found = malloc(sizeof(**found));
-            if (*found == NULL) {
-                rc = json_oom(err);
-                break;
-            }
-            **found = l->items[i];
-            memset(&l->items[i], 0, sizeof(l->items[i]));
+            rc = take_item(&l->items[i], sizeof(l->items[i]), (void **)found, err);
             break;
         }
     }
@@ -852,13 +857,7 @@ int rest_connection_find(vpcep_client *c,
         return rc;
     for (i = 0; i < l->count; i++) {
         if (l->items[i].id != NULL && strcmp(l->items[i].id, endpoint_id) == 0) {
-            *out = malloc(sizeof(**out));
-            if (*out == NULL) {
-                rc = json_oom(err);
-                break;
-            }
-            **out = l->items[i];
-            memset(&l->items[i], 0, sizeof(l->items[i]));
+            rc = take_item(&l->items[i], sizeof(l->items[i]), (void **)out, err);
             break;
         }
     }
@@ -1173,13 +1172,7 @@ static int endpoint_lookup(vpcep_client *c,
     for (i = 0; i < l->count; i++) {
         if (!endpoint_matches(&l->items[i], o) || id_set_has(before, l->items[i].id))
             continue;
-        *found = malloc(sizeof(**found));
-        if (*found == NULL) {
-            rc = json_oom(err);
-            break;
-        }
-        **found = l->items[i];
-        memset(&l->items[i], 0, sizeof(l->items[i]));
+        rc = take_item(&l->items[i], sizeof(l->items[i]), (void **)found, err);
         break;
     }
     vpcep_endpoint_list_free(l);

@@ -511,6 +511,21 @@ void rest_dispose_items(const rest_item_kind *k, void *items, size_t count)
 
 /* Decodes the items and allocates the zeroed list struct (list_size bytes) into *list; the
  * caller moves the parts into its typed list. */
+/* Allocates the zeroed list struct (list_size bytes) into *list for the caller to move parts
+ * into; on failure the parts are disposed. */
+static int list_new(const rest_item_kind *k, void **list, size_t list_size, rest_items *parts)
+{
+    *list = calloc(1, list_size);
+    if (*list == NULL) {
+        rest_dispose_items(k, parts->items, parts->count);
+        parts->items = NULL;
+        parts->count = 0;
+        return VPCEP_ENOMEM;
+    }
+    return 0;
+}
+
+/* Decodes a list answer (the array under k->key) into parts and a new list struct. */
 static int decode_list_new(const char *json,
                            size_t len,
                            const rest_item_kind *k,
@@ -526,12 +541,7 @@ static int decode_list_new(const char *json,
     rc = rest_decode_items(json, len, k, parts);
     if (rc != 0)
         return rc;
-    *list = calloc(1, list_size);
-    if (*list == NULL) {
-        rest_dispose_items(k, parts->items, parts->count);
-        return VPCEP_ENOMEM;
-    }
-    return 0;
+    return list_new(k, list, list_size, parts);
 }
 
 /* Parses a root object and decodes one item of kind k from it into *out (allocated). */
@@ -969,36 +979,23 @@ void vpcep_quota_list_free(vpcep_quota_list *list)
 
 int vpcep_decode_quota_list(const char *json, size_t len, vpcep_quota_list **out)
 {
-    vpcep_quota_list *l = NULL;
-    cJSON *root = NULL;
-    const cJSON *q;
-    rest_items parts;
+    cJSON *root = rest_json_parse(json, len);
+    const cJSON *q = cJSON_GetObjectItemCaseSensitive(root, "quotas");
+    rest_items parts = {NULL, 0, 0};
     int rc = 0;
 
-    if (out == NULL)
-        return VPCEP_EINVALID;
-    *out = NULL;
-    root = rest_json_parse(json, len);
-    if (!cJSON_IsObject(root)) {
+    if (out != NULL)
+        *out = NULL;
+    if (out == NULL || !cJSON_IsObject(root))
         rc = VPCEP_EINVALID;
-        goto done;
+    else if (cJSON_IsObject(q))
+        rc = decode_items_in(q, &quota_kind, &parts);
+    if (rc == 0)
+        rc = list_new(&quota_kind, (void **)out, sizeof(**out), &parts);
+    if (rc == 0) {
+        (*out)->items = parts.items;
+        (*out)->count = parts.count;
     }
-    l = calloc(1, sizeof(*l));
-    if (l == NULL) {
-        rc = VPCEP_ENOMEM;
-        goto done;
-    }
-    q = cJSON_GetObjectItemCaseSensitive(root, "quotas");
-    if (cJSON_IsObject(q)) {
-        if ((rc = decode_items_in(q, &quota_kind, &parts)) != 0)
-            goto done;
-        l->items = parts.items;
-        l->count = parts.count;
-    }
-    *out = l;
-    l = NULL;
-done:
-    free(l);
     cJSON_Delete(root);
     return rc;
 }
@@ -1037,46 +1034,37 @@ void vpcep_api_version_list_free(vpcep_api_version_list *list)
     free(list);
 }
 
+/* The answer lists "versions", or holds a single "version" object. */
 int vpcep_decode_api_version_list(const char *json, size_t len, vpcep_api_version_list **out)
 {
-    vpcep_api_version_list *l = NULL;
-    cJSON *root = NULL;
-    const cJSON *one;
-    rest_items parts;
+    cJSON *root = rest_json_parse(json, len);
+    const cJSON *one = cJSON_GetObjectItemCaseSensitive(root, "version");
+    rest_items parts = {NULL, 0, 0};
     int rc = 0;
 
-    if (out == NULL)
-        return VPCEP_EINVALID;
-    *out = NULL;
-    root = rest_json_parse(json, len);
-    if (!cJSON_IsObject(root)) {
+    if (out != NULL)
+        *out = NULL;
+    if (out == NULL || !cJSON_IsObject(root)) {
         rc = VPCEP_EINVALID;
-        goto done;
-    }
-    l = calloc(1, sizeof(*l));
-    if (l == NULL) {
-        rc = VPCEP_ENOMEM;
-        goto done;
-    }
-    one = cJSON_GetObjectItemCaseSensitive(root, "version");
-    if (cJSON_IsObject(one)) {
-        l->items = calloc(1, sizeof(*l->items));
-        if (l->items == NULL) {
+    } else if (cJSON_IsObject(one)) {
+        parts.items = calloc(1, version_kind.size);
+        if (parts.items == NULL) {
             rc = VPCEP_ENOMEM;
-            goto done;
+        } else {
+            parts.count = 1;
+            rc = version_kind.decode(one, parts.items);
         }
-        dec_version(one, &l->items[0]);
-        l->count = 1;
     } else {
-        if ((rc = decode_items_in(root, &version_kind, &parts)) != 0)
-            goto done;
-        l->items = parts.items;
-        l->count = parts.count;
+        rc = decode_items_in(root, &version_kind, &parts);
     }
-    *out = l;
-    l = NULL;
-done:
-    vpcep_api_version_list_free(l);
+    if (rc == 0)
+        rc = list_new(&version_kind, (void **)out, sizeof(**out), &parts);
+    if (rc == 0) {
+        (*out)->items = parts.items;
+        (*out)->count = parts.count;
+    } else {
+        rest_dispose_items(&version_kind, parts.items, parts.count);
+    }
     cJSON_Delete(root);
     return rc;
 }
