@@ -2,7 +2,6 @@
 #include "core.h"
 #include "test_helpers.h"
 
-
 static void test_hash_matches_equality(void **state)
 {
     tfp_value *a = NULL;
