@@ -497,26 +497,15 @@ done:
 
 static int approval_import(tfp_call *call)
 {
-    const char *id = tfp_call_import_id(call);
     tfp_value *st = NULL;
-    int rc;
-    if (id == NULL || id[0] == '\0') {
-        tfp_diags_error(tfp_call_diags(call), NULL, "Invalid import ID",
-                        "Import a vpcep_approval by the ID of its endpoint service.");
-        return 0;
-    }
-    rc = tfp_value_new_object(&st, tfp_schema_type(tfp_call_schema(call)));
-    if (rc == 0) {
-        rc = tfp_value_set_attr_string(st, "id", id);
-    }
-    if (rc == 0) {
-        rc = tfp_value_set_attr_string(st, "service_id", id);
-    }
-    if (rc != 0) {
-        tfp_value_free(st);
+    int rc =
+        tfpv_import_stub(call, "Import a vpcep_approval by the ID of its endpoint service.", &st);
+    if (st == NULL) {
         return rc;
     }
-    return tfp_call_set_result(call, st); /* endpoints null: Read takes every accepted one */
+    rc = tfp_value_set_attr_string(st, "service_id", tfp_call_import_id(call));
+    /* endpoints stay null: Read takes every accepted connection */
+    return tfpv_import_finish(call, st, rc);
 }
 
 static const tfpv_handlers approval_handlers = {

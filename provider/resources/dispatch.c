@@ -182,3 +182,35 @@ int tfpv_add_connections_attr(tfp_block *b)
     tfp_type_free(obj);
     return rc;
 }
+
+int tfpv_import_stub(tfp_call *call, const char *usage, tfp_value **out)
+{
+    const char *id = tfp_call_import_id(call);
+    tfp_value *st = NULL;
+    int rc;
+
+    *out = NULL;
+    if (id == NULL || id[0] == '\0') {
+        tfp_diags_error(tfp_call_diags(call), NULL, "Invalid import ID", "%s", usage);
+        return 0;
+    }
+    rc = tfp_value_new_object(&st, tfp_schema_type(tfp_call_schema(call)));
+    if (rc == 0) {
+        rc = tfp_value_set_attr_string(st, "id", id);
+    }
+    if (rc != 0) {
+        tfp_value_free(st);
+        return rc;
+    }
+    *out = st;
+    return 0;
+}
+
+int tfpv_import_finish(tfp_call *call, tfp_value *stub, int rc)
+{
+    if (rc != 0) {
+        tfp_value_free(stub);
+        return rc;
+    }
+    return tfp_call_set_result(call, stub);
+}

@@ -852,23 +852,12 @@ static int endpoint_apply(tfp_call *call)
 
 static int endpoint_import(tfp_call *call)
 {
-    const char *id = tfp_call_import_id(call);
     tfp_value *st = NULL;
-    int rc;
-    if (id == NULL || id[0] == '\0') {
-        tfp_diags_error(tfp_call_diags(call), NULL, "Invalid import ID",
-                        "Import a vpcep_endpoint by its endpoint ID.");
-        return 0;
-    }
-    rc = tfp_value_new_object(&st, tfp_schema_type(tfp_call_schema(call)));
-    if (rc == 0) {
-        rc = tfp_value_set_attr_string(st, "id", id);
-    }
-    if (rc != 0) {
-        tfp_value_free(st);
+    int rc = tfpv_import_stub(call, "Import a vpcep_endpoint by its endpoint ID.", &st);
+    if (st == NULL) {
         return rc;
     }
-    return tfp_call_set_result(call, st);
+    return tfpv_import_finish(call, st, 0);
 }
 
 static const tfpv_handlers endpoint_handlers = {

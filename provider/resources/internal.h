@@ -190,6 +190,15 @@ int tfpv_cancelled_hook(void *ud);
 /** Decodes the stored state JSON with the current schema (UPGRADE of version 0). */
 int tfpv_upgrade_v0(tfp_call *call);
 
+/**
+ * Starts an imported state: an object of the resource's type with `id` = the import ID, for
+ * Read to fill. An empty ID gets an "Invalid import ID" error that says @p usage; then *out
+ * stays NULL and 0 is returned. @return 0 or a TFP_E* code.
+ */
+int tfpv_import_stub(tfp_call *call, const char *usage, tfp_value **out);
+/** Hands @p stub to Terraform when @p rc is 0, else frees it; returns the call's code. */
+int tfpv_import_finish(tfp_call *call, tfp_value *stub, int rc);
+
 /* Schema building helpers: abort-on-first-error chains. */
 int tfpv_add_attr(
     tfp_block *b, const char *name, const tfp_type *t, unsigned flags, const char *desc);
