@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PKGS=(build-essential cmake pkg-config git
-      libgrpc-dev libprotobuf-c-dev protobuf-c-compiler
+      libgrpc-dev libprotobuf-dev libprotobuf-c-dev protobuf-c-compiler
       libcurl4-openssl-dev libcjson-dev libmsgpack-dev libssl-dev
       libmicrohttpd-dev libcmocka-dev abigail-tools
       clang clang-format valgrind openssl unzip zip nodejs npm
