@@ -3,11 +3,18 @@
  */
 #include "handshake.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* sun_path is 108 bytes on Linux, including the NUL. */
 #define SRV_SUN_PATH_MAX 107
+/* The socket's private directory (one per process) and its name inside it. */
+#define SRV_SOCKET_DIR_PREFIX "tfplugin-"
+#define SRV_SOCKET_NAME "plugin.sock"
 
 unsigned int tfp__srv_parse_protocols(const char *list)
 {
@@ -108,27 +115,56 @@ int tfp__srv_format_handshake(char *buf,
     return n;
 }
 
-int tfp__srv_socket_path(
-    char *buf, size_t cap, const char *socket_dir, const char *tmpdir, const char *suffix)
+/* Builds "<base>/tfplugin-XXXXXX" in @p dir when it and the socket path inside it fit. */
+static int socket_dir_template(char *dir, size_t cap, const char *base, size_t blen)
 {
-    const char *dir = "/tmp";
-    size_t dlen;
+    int n = snprintf(dir, cap, "%.*s/" SRV_SOCKET_DIR_PREFIX "XXXXXX", (int)blen, base);
+
+    if (n <= 0 || (size_t)n >= cap ||
+        (size_t)n + sizeof("/" SRV_SOCKET_NAME) - 1 > SRV_SUN_PATH_MAX)
+        return -1;
+    return 0;
+}
+
+int tfp__srv_socket_dir(char *dir,
+                        size_t dir_cap,
+                        char *sock,
+                        size_t sock_cap,
+                        const char *socket_dir,
+                        const char *tmpdir)
+{
+    const char *base = "/tmp";
+    size_t blen;
     int n;
 
     if (socket_dir != NULL && socket_dir[0] != '\0')
-        dir = socket_dir;
+        base = socket_dir;
     else if (tmpdir != NULL && tmpdir[0] != '\0')
-        dir = tmpdir;
-    dlen = strlen(dir);
-    while (dlen > 1 && dir[dlen - 1] == '/')
-        dlen--;
-    n = snprintf(buf, cap, "%.*s/plugin%s", (int)dlen, dir, suffix);
-    if (n > 0 && (size_t)n < cap && n <= SRV_SUN_PATH_MAX)
-        return 0;
-    n = snprintf(buf, cap, "/tmp/plugin%s", suffix);
-    if (n > 0 && (size_t)n < cap && n <= SRV_SUN_PATH_MAX)
-        return 0;
-    return -1;
+        base = tmpdir;
+    blen = strlen(base);
+    while (blen > 1 && base[blen - 1] == '/')
+        blen--;
+    if (socket_dir_template(dir, dir_cap, base, blen) != 0 &&
+        socket_dir_template(dir, dir_cap, "/tmp", 4) != 0) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    if (mkdtemp(dir) == NULL)
+        return -1;
+    /* mkdtemp asks for 0700 but the umask may take bits away; nothing may add any. */
+    if (chmod(dir, S_IRWXU) != 0) {
+        int saved = errno;
+        (void)rmdir(dir);
+        errno = saved;
+        return -1;
+    }
+    n = snprintf(sock, sock_cap, "%s/" SRV_SOCKET_NAME, dir);
+    if (n <= 0 || (size_t)n >= sock_cap) {
+        (void)rmdir(dir);
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return 0;
 }
 
 int tfp__srv_wants_version(int argc, char **argv)

@@ -1,5 +1,6 @@
 /*
- * provider/server/handshake.h - the go-plugin handshake, as pure functions (unit-tested).
+ * provider/server/handshake.h - the go-plugin handshake, as pure functions (unit-tested), and
+ * the private directory of the Unix socket.
  */
 #ifndef TFP_SERVER_HANDSHAKE_H
 #define TFP_SERVER_HANDSHAKE_H
@@ -45,13 +46,20 @@ int tfp__srv_format_handshake(char *buf,
                               const char *cert_b64);
 
 /**
- * Picks the directory for the Unix socket: PLUGIN_UNIX_SOCKET_DIR, else TMPDIR, else /tmp
- * (arguments are the environment values, NULL when unset), and builds
- * `<dir>/plugin<suffix>` in @p buf. A path that would not fit in sun_path (107 bytes) falls
- * back to /tmp. @return 0, or -1 if even the fallback does not fit.
+ * Creates the private directory that holds the Unix socket and builds the socket's path.
+ * The directory is `<base>/tfplugin-XXXXXX` (mkdtemp), where base is PLUGIN_UNIX_SOCKET_DIR,
+ * else TMPDIR, else /tmp (arguments are the environment values, NULL when unset); it is made
+ * mode 0700 whatever the umask, so no other user can reach the socket inside it, which is
+ * `<dir>/plugin.sock` in @p sock. A path that would not fit in sun_path (107 bytes) uses /tmp
+ * as the base instead. The caller removes both (unlink, then rmdir) when it stops serving.
+ * @return 0, or -1 (errno set) if no directory could be created or even /tmp is too long.
  */
-int tfp__srv_socket_path(
-    char *buf, size_t cap, const char *socket_dir, const char *tmpdir, const char *suffix);
+int tfp__srv_socket_dir(char *dir,
+                        size_t dir_cap,
+                        char *sock,
+                        size_t sock_cap,
+                        const char *socket_dir,
+                        const char *tmpdir);
 
 /** 1 if @p argv contains "--version" or "-version" (go-plugin hosts pass neither). */
 int tfp__srv_wants_version(int argc, char **argv);

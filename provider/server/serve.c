@@ -31,7 +31,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -373,29 +372,43 @@ srv_listen_tcp(grpc_server *server, grpc_server_credentials *creds, char *addr, 
     return -1;
 }
 
-static int
-srv_listen_unix(grpc_server *server, grpc_server_credentials *creds, char *path, size_t cap)
+/* Listens on a Unix socket in a fresh private directory (see tfp__srv_socket_dir): mode 0700
+ * for the directory and 0600 for the socket whatever the umask, so no other user of the
+ * machine can connect. @p dir receives the directory (removed by the caller after the socket).
+ * @return 0 or -1. */
+static int srv_listen_unix(grpc_server *server,
+                           grpc_server_credentials *creds,
+                           char *path,
+                           size_t cap,
+                           char *dir,
+                           size_t dir_cap)
 {
-    int attempt;
+    char uri[160];
+    mode_t old_mask;
+    int port;
 
-    for (attempt = 0; attempt < 8; attempt++) {
-        unsigned int rnd = 0;
-        char suffix[32], uri[160];
-        struct stat sb;
-
-        if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
-            rnd = (unsigned int)now_ms() ^ (unsigned int)getpid() << 8;
-        snprintf(suffix, sizeof(suffix), "%u", rnd % 1000000000u);
-        if (tfp__srv_socket_path(path, cap, getenv("PLUGIN_UNIX_SOCKET_DIR"), getenv("TMPDIR"),
-                                 suffix) != 0)
-            return -1;
-        if (lstat(path, &sb) == 0)
-            continue;
-        snprintf(uri, sizeof(uri), "unix:%s", path);
-        if (grpc_server_add_http2_port(server, uri, creds) != 0)
-            return 0;
+    if (tfp__srv_socket_dir(dir, dir_cap, path, cap, getenv("PLUGIN_UNIX_SOCKET_DIR"),
+                            getenv("TMPDIR")) != 0) {
+        fprintf(stderr, "tfp_serve: cannot create a private socket directory: %s\n",
+                strerror(errno));
+        dir[0] = '\0';
+        path[0] = '\0';
+        return -1;
     }
-    return -1;
+    snprintf(uri, sizeof(uri), "unix:%s", path);
+    /* bind() creates the socket with 0777 & ~umask: never wider than 0600 (no other thread
+     * creates files this early), then exactly 0600. */
+    old_mask = umask(S_IRWXG | S_IRWXO | S_IXUSR);
+    port = grpc_server_add_http2_port(server, uri, creds);
+    umask(old_mask);
+    if (port == 0 || chmod(path, S_IRUSR | S_IWUSR) != 0) {
+        (void)unlink(path);
+        (void)rmdir(dir);
+        dir[0] = '\0';
+        path[0] = '\0';
+        return -1;
+    }
+    return 0;
 }
 
 /* Accepts calls until the server has shut down and the queue is drained. @return 0. */
@@ -496,6 +509,7 @@ int tfp_serve(tfp_provider *p, int argc, char **argv, const tfp_serve_options *o
     grpc_arg args[3];
     grpc_channel_args chargs;
     char address[256] = "";
+    char socket_dir[256] = "";
     char line[4096];
     const char *network, *cookie, *client_cert;
     unsigned int offered = 0;
@@ -620,7 +634,8 @@ int tfp_serve(tfp_provider *p, int argc, char **argv, const tfp_serve_options *o
     st.server = grpc_server_create(&chargs, NULL);
     st.cq = grpc_completion_queue_create_for_next(NULL);
     grpc_server_register_completion_queue(st.server, st.cq, NULL);
-    if ((is_unix ? srv_listen_unix(st.server, creds, address, sizeof(address))
+    if ((is_unix ? srv_listen_unix(st.server, creds, address, sizeof(address), socket_dir,
+                                   sizeof(socket_dir))
                  : srv_listen_tcp(st.server, creds, address, sizeof(address))) != 0) {
         fprintf(stderr, "tfp_serve: cannot listen on a %s address\n", is_unix ? "unix" : "tcp");
         goto done;
@@ -692,6 +707,8 @@ done:
         grpc_server_credentials_release(creds);
     if (address[0] == '/')
         unlink(address);
+    if (socket_dir[0] != '\0')
+        rmdir(socket_dir);
     /* Blocking: gRPC's threads must be gone before exit(), or they race OpenSSL's clean-up on
      * its per-thread state. gRPC objects released from its own threads may hold the last init
      * reference, so wait (bounded) until it is really down. */

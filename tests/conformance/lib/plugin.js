@@ -140,6 +140,7 @@ function parseHandshake(line) {
  *   mtls       send PLUGIN_CLIENT_CERT (default true); or {certPem,keyPem} to use that cert
  *   network    'unix' (default) or 'tcp' (TFP_PLUGIN_NETWORK=tcp)
  *   socketDir  PLUGIN_UNIX_SOCKET_DIR
+ *   umask      the umask to start it with (e.g. 0o000), through /bin/sh
  *   cookie     false to leave out the magic cookie
  *   args       argv after the binary
  *   env        extra environment
@@ -165,7 +166,14 @@ async function launch(bin, opts = {}) {
   if (opts.network === 'tcp') env.TFP_PLUGIN_NETWORK = 'tcp';
   Object.assign(env, opts.env || {});
 
-  const proc = spawn(bin, opts.args || [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // With a umask, /bin/sh sets it and execs the binary (same pid, so signals and /proc work).
+  const proc =
+    opts.umask === undefined
+      ? spawn(bin, opts.args || [], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('/bin/sh', ['-c', `umask ${opts.umask.toString(8).padStart(3, '0')} && exec "$0" "$@"`, bin, ...(opts.args || [])], {
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
   const p = {
     bin,
     proc,

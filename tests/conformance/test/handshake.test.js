@@ -120,6 +120,35 @@ forEachTarget('handshake', (t) => {
     }
   });
 
+  // go-plugin leaves the socket straight in $TMPDIR with the umask's mode (0777 under umask
+  // 000): anyone on the machine could connect. Ours is in a directory only we can enter.
+  for (const umask of [0o000, 0o022, 0o077]) {
+    it(`the Unix socket is private under umask ${umask.toString(8).padStart(3, '0')}: directory 0700, socket 0600, both removed on exit`, async () => {
+      const base = fs.mkdtempSync(path.join(os.tmpdir(), 'tfpconf-priv-'));
+      try {
+        const p = await s.launch(t.bin, { protocols: '6', socketDir: base, umask });
+        const dir = path.dirname(p.hs.addr);
+        assert.equal(path.dirname(dir), base, `the socket ${p.hs.addr} is in its own directory under ${base}`);
+        const ds = fs.lstatSync(dir);
+        assert.ok(ds.isDirectory(), `${dir} is a directory`);
+        assert.equal((ds.mode & 0o7777).toString(8), '700', `directory ${dir} mode`);
+        assert.equal(ds.uid, process.getuid(), 'directory owner');
+        const ss = fs.lstatSync(p.hs.addr);
+        assert.ok(ss.isSocket(), `${p.hs.addr} is a socket`);
+        assert.equal((ss.mode & 0o7777).toString(8), '600', `socket ${p.hs.addr} mode`);
+        assert.equal(ss.uid, process.getuid(), 'socket owner');
+        // still reachable by us
+        const c = s.connect(p);
+        assert.ok((await plugin.getSchema(c)).provider);
+        await p.kill();
+        assert.equal(fs.existsSync(p.hs.addr), false, `socket ${p.hs.addr} removed`);
+        assert.equal(fs.existsSync(dir), false, `directory ${dir} removed`);
+      } finally {
+        fs.rmSync(base, { recursive: true, force: true });
+      }
+    });
+  }
+
   it('started without the magic cookie: a message for humans on stderr, exit 1', async () => {
     const r = await runPlain(t.bin, []);
     assert.equal(r.code, 1, `exit code (stderr: ${r.stderr})`);

@@ -4,6 +4,7 @@
 
 const { it } = require('node:test');
 const fs = require('node:fs');
+const path = require('node:path');
 const { assert, plugin, forEachTarget, scope } = require('../lib/harness');
 
 forEachTarget('shutdown', (t) => {
@@ -33,7 +34,10 @@ forEachTarget('shutdown', (t) => {
       assert.ok(exit, 'process exited after Shutdown');
       assert.ok(exit.at - answeredAt <= 1000, `exited ${exit.at - answeredAt} ms after the answer`);
       assert.equal(exit.code, 0, `exit status ${JSON.stringify(exit)}`);
-      if (k.network === 'unix') assert.equal(fs.existsSync(p.hs.addr), false, `socket ${p.hs.addr} removed`);
+      if (k.network === 'unix') {
+        assert.equal(fs.existsSync(p.hs.addr), false, `socket ${p.hs.addr} removed`);
+        assert.equal(fs.existsSync(path.dirname(p.hs.addr)), false, `socket directory of ${p.hs.addr} removed`);
+      }
       assert.notEqual(await plugin.within(p.closed, 2000, 'timeout'), 'timeout', 'stdout/stderr reach EOF (go-plugin waits for it)');
       assert.equal(p.extraStdout().length, 0, 'nothing on stdout after the handshake');
     });

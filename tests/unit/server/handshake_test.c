@@ -1,4 +1,5 @@
-/* Unit tests of provider/server/handshake.c: protocol choice, handshake line, base64, paths. */
+/* Unit tests of provider/server/handshake.c: protocol choice, handshake line, base64, the socket
+ * directory. */
 /* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,7 +9,11 @@
 #include "handshake.h"
 
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void test_parse_protocols(void **state)
 {
@@ -85,24 +90,57 @@ static void test_format_handshake(void **state)
                      -1);
 }
 
-static void test_socket_path(void **state)
+/* A new socket directory under @p base with umask @p mask: checks its place and mode, then
+ * removes it. */
+static void check_socket_dir(const char *base, const char *expect_parent, mode_t mask)
 {
-    char buf[256];
+    char dir[256], sock[256];
+    struct stat sb;
+    mode_t old = umask(mask);
+    int rc = tfp__srv_socket_dir(dir, sizeof(dir), sock, sizeof(sock), base, NULL);
+    umask(old);
+    assert_int_equal(rc, 0);
+    assert_true(strncmp(dir, expect_parent, strlen(expect_parent)) == 0);
+    assert_true(strncmp(dir + strlen(expect_parent), "/tfplugin-", 10) == 0);
+    assert_int_equal(lstat(dir, &sb), 0);
+    assert_true(S_ISDIR(sb.st_mode));
+    assert_int_equal(sb.st_mode & 07777, 0700);
+    assert_int_equal(sb.st_uid, getuid());
+    assert_true(strncmp(sock, dir, strlen(dir)) == 0);
+    assert_string_equal(sock + strlen(dir), "/plugin.sock");
+    assert_true(strlen(sock) <= 107);
+    assert_int_equal(rmdir(dir), 0);
+}
+
+static void test_socket_dir(void **state)
+{
+    char base[] = "/tmp/tfp-sockdir-test-XXXXXX";
+    char slashed[64];
     char longdir[200];
+    char dir[256], sock[256];
     (void)state;
-    assert_int_equal(tfp__srv_socket_path(buf, sizeof(buf), "/run/sock", "/var/tmp", "42"), 0);
-    assert_string_equal(buf, "/run/sock/plugin42");
-    assert_int_equal(tfp__srv_socket_path(buf, sizeof(buf), NULL, "/var/tmp/", "42"), 0);
-    assert_string_equal(buf, "/var/tmp/plugin42");
-    assert_int_equal(tfp__srv_socket_path(buf, sizeof(buf), "", "", "42"), 0);
-    assert_string_equal(buf, "/tmp/plugin42");
-    /* too long for sun_path: falls back to /tmp */
+    assert_non_null(mkdtemp(base));
+    /* whatever the umask: 0700, never 0777 (umask 000) or 0000 (umask 777) */
+    check_socket_dir(base, base, 0);
+    check_socket_dir(base, base, 0777);
+    check_socket_dir(base, base, 022);
+    snprintf(slashed, sizeof(slashed), "%s//", base);
+    check_socket_dir(slashed, base, 0);
+    /* too long for sun_path: /tmp instead */
     memset(longdir, 'a', sizeof(longdir) - 1);
     longdir[0] = '/';
     longdir[sizeof(longdir) - 1] = '\0';
-    assert_int_equal(tfp__srv_socket_path(buf, sizeof(buf), longdir, NULL, "42"), 0);
-    assert_string_equal(buf, "/tmp/plugin42");
-    assert_int_equal(tfp__srv_socket_path(buf, 4, NULL, NULL, "42"), -1);
+    check_socket_dir(longdir, "/tmp", 0);
+    /* TMPDIR when there is no PLUGIN_UNIX_SOCKET_DIR */
+    assert_int_equal(tfp__srv_socket_dir(dir, sizeof(dir), sock, sizeof(sock), "", base), 0);
+    assert_true(strncmp(dir, base, strlen(base)) == 0);
+    assert_int_equal(rmdir(dir), 0);
+    /* a base that does not exist, buffers too small: -1, nothing created */
+    assert_int_equal(
+        tfp__srv_socket_dir(dir, sizeof(dir), sock, sizeof(sock), "/nonexistent-tfp-dir", NULL),
+        -1);
+    assert_int_equal(tfp__srv_socket_dir(dir, 4, sock, sizeof(sock), base, NULL), -1);
+    assert_int_equal(rmdir(base), 0);
 }
 
 static void test_wants_version(void **state)
@@ -121,7 +159,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_protocols), cmocka_unit_test(test_choose_protocol),
         cmocka_unit_test(test_base64_raw),      cmocka_unit_test(test_format_handshake),
-        cmocka_unit_test(test_socket_path),     cmocka_unit_test(test_wants_version),
+        cmocka_unit_test(test_socket_dir),      cmocka_unit_test(test_wants_version),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
