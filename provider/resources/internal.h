@@ -4,7 +4,9 @@
  * Layout: one file per resource or data source (service.c, endpoint.c, approval.c,
  * ds_service.c, ds_public_services.c), the provider configuration (provider_config.c), and
  * shared helpers (validate.c: pure validators; values.c: tfp_value helpers; dispatch.c:
- * handler trampoline, the per-call thread-local used by the client's cancellation hook).
+ * registration and the handler trampoline; current_call.c: the per-call thread-local used by
+ * the client's cancellation hook; upgrade.c: state upgrade; schema.c: schema builders;
+ * import.c: import stubs).
  *
  * Everything here is internal to the plugin (hidden visibility); the only entry point used by
  * provider/main.c is tfpv_resources_register().
@@ -179,6 +181,9 @@ typedef struct tfpv_handlers {
  *  on @p p with the non-NULL handlers of @p h (static storage). */
 int tfpv_register_type(
     tfp_provider *p, const char *name, tfp_schema *schema, const tfpv_handlers *h, int is_data);
+
+/* ----- The current call (current_call.c) ------------------------------------------------ */
+
 /** The call being handled on this thread (NULL outside a handler). */
 const tfp_call *tfpv_current_call(void);
 /** Records @p call as the current call of this thread (NULL clears). For tests and
@@ -187,8 +192,12 @@ void tfpv_set_current_call(const tfp_call *call);
 /** The client cancellation hook: 1 when the current call was stopped. */
 int tfpv_cancelled_hook(void *ud);
 
+/* ----- State upgrade (upgrade.c) --------------------------------------------------------- */
+
 /** Decodes the stored state JSON with the current schema (UPGRADE of version 0). */
 int tfpv_upgrade_v0(tfp_call *call);
+
+/* ----- Import (import.c) ----------------------------------------------------------------- */
 
 /**
  * Starts an imported state: an object of the resource's type with `id` = the import ID, for
@@ -199,7 +208,8 @@ int tfpv_import_stub(tfp_call *call, const char *usage, tfp_value **out);
 /** Hands @p stub to Terraform when @p rc is 0, else frees it; returns the call's code. */
 int tfpv_import_finish(tfp_call *call, tfp_value *stub, int rc);
 
-/* Schema building helpers: abort-on-first-error chains. */
+/* ----- Schema building helpers (schema.c): abort-on-first-error chains. ------------------ */
+
 int tfpv_add_attr(
     tfp_block *b, const char *name, const tfp_type *t, unsigned flags, const char *desc);
 /** Adds the `timeouts` block with the given operations (NULL-terminated list). */
