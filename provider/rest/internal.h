@@ -82,6 +82,20 @@ typedef int (*rest_transport_fn)(void *ud,
 /* Replaces the transport (tests). NULL restores libcurl. */
 REST_HIDDEN void rest_client_set_transport(vpcep_client *client, rest_transport_fn fn, void *ud);
 
+/* ---- the libcurl transport (transport.c) ------------------------------------------------ */
+/* curl_global_init, once per process: 0, or -1 when libcurl cannot be initialised. */
+REST_HIDDEN int rest_transport_global_init(void);
+/* The default transport (libcurl). */
+REST_HIDDEN int rest_curl_transport(void *ud,
+                                    vpcep_client *c,
+                                    const rest_http_request *rq,
+                                    rest_http_response *rs,
+                                    vpcep_error *err);
+/* The connection, DNS and TLS-session cache shared by one client's transfers (NULL on ENOMEM);
+ * rest_share_free(NULL) is a no-op. */
+REST_HIDDEN void *rest_share_new(void);
+REST_HIDDEN void rest_share_free(void *share);
+
 typedef enum rest_auth_mode {
     REST_AUTH_AKSK = 1,
     REST_AUTH_TOKEN,
@@ -124,7 +138,7 @@ struct vpcep_client {
 
     rest_transport_fn transport;
     void *transport_ud;
-    void *curl_share;           /* struct rest_share (http.c) */
+    void *curl_share;           /* rest_share_new() (transport.c) */
     pthread_mutex_t token_lock; /* serialises IAM token requests */
 };
 
@@ -159,6 +173,27 @@ REST_HIDDEN int rest_sleep(vpcep_client *c, long ms, vpcep_error *err);
 REST_HIDDEN int64_t rest_now_ms(vpcep_client *c);
 /* Backoff with jitter in [d/2, d] where d = vpcep_backoff_delay_ms(attempt). */
 REST_HIDDEN long rest_backoff_jittered(vpcep_client *c, int attempt);
+
+/* Counts one HTTP request (and a retry) in the client's stats and in *calls, then performs
+ * it through the client's transport (rs is disposed first). */
+REST_HIDDEN int rest_send_counted(vpcep_client *c,
+                                  const rest_http_request *rq,
+                                  rest_http_response *rs,
+                                  unsigned int *calls,
+                                  int retry,
+                                  vpcep_error *err);
+
+/* ---- client (client.c) ------------------------------------------------------------------ */
+/* 1 when s is 1..64 characters of letters, digits, '-' and '_' (region, project IDs). */
+REST_HIDDEN int rest_valid_id(const char *s);
+/* Wipes and frees a secret (NULL is a no-op). */
+REST_HIDDEN void rest_free_secret(char *s);
+
+/* ---- IAM token (token.c) ---------------------------------------------------------------- */
+/* Fetches a new token when the current one is missing or (force) is generation stale_gen. */
+REST_HIDDEN int rest_fetch_token(
+    vpcep_client *c, unsigned int stale_gen, int force, unsigned int *calls, vpcep_error *err);
+/* Makes sure the client knows its project ID (from the token with password auth). */
 REST_HIDDEN int rest_ensure_project(vpcep_client *c, unsigned int *calls, vpcep_error *err);
 
 /* ---- signing ---------------------------------------------------------------------------- */

@@ -451,8 +451,8 @@ static void test_every_fixture_is_covered(void **state)
         "get_version_v1_response.json",                  /* versions */
         "iam_list_projects_response.json",               /* below: not consumed, parsed only */
         "iam_token_password_domain_scope_request.json",  /* below: shape of our token body */
-        "iam_token_password_project_scope_request.json", /* http_test.c (token body) */
-        "iam_token_response.json",                       /* http_test.c (token answer) */
+        "iam_token_password_project_scope_request.json", /* token_test.c (token body) */
+        "iam_token_response.json",                       /* token_test.c (token answer) */
         "list_endpoint_services_response.json",          /* services */
         "list_endpoints_response.json",                  /* broken example */
         "list_permissions_response.json",                /* permissions */

@@ -1,4 +1,4 @@
-/* The libcurl transport (provider/rest/http.c) against a tiny local HTTP responder
+/* The libcurl transport (provider/rest/transport.c) against a tiny local HTTP responder
  * (libmicrohttpd): body cap, Retry-After, request ids, X-Subject-Token, timeouts, cancellation
  * during a transfer, refused connections. */
 #include "fake.h"

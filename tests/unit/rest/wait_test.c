@@ -16,7 +16,7 @@ static int setup(void **state)
     (void)state;
     fake_init(&F);
     fake_options(&F, &o);
-    o.max_retries = VPCEP_RETRIES_NONE; /* transport retries are tested in http_test.c */
+    o.max_retries = VPCEP_RETRIES_NONE; /* transport retries are tested in request_test.c */
     C = fake_client(&F, &o);
     return 0;
 }

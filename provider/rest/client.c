@@ -1,0 +1,272 @@
+/* The client: option validation, defaults, lifetime, accessors and the log hook. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int vpcep_client_options_init(vpcep_client_options *opts, unsigned int version)
+{
+    if (opts == NULL || version == 0 || version > VPCEP_CLIENT_OPTIONS_VERSION)
+        return VPCEP_EINVALID;
+    memset(opts, 0, sizeof(*opts));
+    opts->version = version;
+    return 0;
+}
+
+static int empty(const char *s)
+{
+    return s == NULL || s[0] == '\0';
+}
+
+int rest_valid_id(const char *s)
+{
+    size_t i;
+
+    if (empty(s) || strlen(s) > 64)
+        return 0;
+    for (i = 0; s[i] != '\0'; i++) {
+        char ch = s[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '-' || ch == '_'))
+            return 0;
+    }
+    return 1;
+}
+
+static char *url_dup(const char *s)
+{
+    size_t n;
+
+    if (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0)
+        return NULL;
+    if (strpbrk(s, " \t\r\n?#") != NULL)
+        return NULL;
+    n = strlen(s);
+    while (n > 0 && s[n - 1] == '/')
+        n--;
+    return rest_strndup(s, n);
+}
+
+static int dup_opt(char **dst, const char *src)
+{
+    if (empty(src)) {
+        *dst = NULL;
+        return 0;
+    }
+    *dst = rest_strdup(src);
+    return *dst == NULL ? -1 : 0;
+}
+
+int vpcep_client_new(vpcep_client **out, const vpcep_client_options *opts, vpcep_error *err)
+{
+    vpcep_client *c = NULL;
+    char tmp[512];
+    int rc = 0;
+
+    rest_error_clear(err);
+    if (out == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "out must not be NULL");
+    *out = NULL;
+    if (opts == NULL || opts->version == 0 || opts->version > VPCEP_CLIENT_OPTIONS_VERSION)
+        return rest_fail(err, VPCEP_EINVALID, "unsupported vpcep_client_options version %u",
+                         opts ? opts->version : 0);
+    if (rest_transport_global_init() != 0)
+        return rest_fail(err, VPCEP_ERROR, "libcurl initialisation failed");
+
+    c = calloc(1, sizeof(*c));
+    if (c == NULL)
+        return rest_fail(err, VPCEP_ENOMEM, "out of memory");
+    pthread_mutex_init(&c->lock, NULL);
+    pthread_mutex_init(&c->token_lock, NULL);
+    c->transport = rest_curl_transport;
+
+    if (!empty(opts->region) && !rest_valid_id(opts->region)) {
+        rc = rest_fail(err, VPCEP_EINVALID, "region: invalid value");
+        goto done;
+    }
+    if (dup_opt(&c->region, opts->region) || dup_opt(&c->project_id, opts->project_id) ||
+        dup_opt(&c->access_key, opts->access_key) || dup_opt(&c->secret_key, opts->secret_key) ||
+        dup_opt(&c->token, opts->token) || dup_opt(&c->user_name, opts->user_name) ||
+        dup_opt(&c->password, opts->password) || dup_opt(&c->domain_name, opts->domain_name) ||
+        dup_opt(&c->cacert_file, opts->cacert_file)) {
+        rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (c->project_id != NULL && !rest_valid_id(c->project_id)) {
+        rc = rest_fail(err, VPCEP_EINVALID, "project_id: invalid value");
+        goto done;
+    }
+    /* Endpoint */
+    if (!empty(opts->endpoint)) {
+        c->endpoint = url_dup(opts->endpoint);
+    } else if (c->region != NULL) {
+        snprintf(tmp, sizeof(tmp), "https://vpcep.%s.otc.t-systems.com", c->region);
+        c->endpoint = rest_strdup(tmp);
+    } else {
+        rc = rest_fail(err, VPCEP_EINVALID, "region or endpoint is required");
+        goto done;
+    }
+    if (c->endpoint == NULL) {
+        rc = rest_fail(err, VPCEP_EINVALID, "endpoint: not an http(s) URL");
+        goto done;
+    }
+    /* Credentials */
+    if (c->access_key != NULL || c->secret_key != NULL) {
+        if (c->access_key == NULL || c->secret_key == NULL) {
+            rc = rest_fail(err, VPCEP_EINVALID, "access_key and secret_key must be given together");
+            goto done;
+        }
+        c->auth = REST_AUTH_AKSK;
+    } else if (c->token != NULL) {
+        c->auth = REST_AUTH_TOKEN;
+    } else if (c->user_name != NULL || c->password != NULL) {
+        if (c->user_name == NULL || c->password == NULL || c->domain_name == NULL) {
+            rc = rest_fail(err, VPCEP_EINVALID,
+                           "password authentication needs user_name, password and domain_name");
+            goto done;
+        }
+        c->auth = REST_AUTH_PASSWORD;
+        if (c->project_id == NULL && c->region == NULL) {
+            rc = rest_fail(err, VPCEP_EINVALID,
+                           "password authentication needs project_id or region for the scope");
+            goto done;
+        }
+    } else {
+        rc = rest_fail(err, VPCEP_EINVALID,
+                       "no credentials: set access_key/secret_key, token, or "
+                       "user_name/password/domain_name");
+        goto done;
+    }
+    if (c->auth != REST_AUTH_PASSWORD && c->project_id == NULL) {
+        rc = rest_fail(err, VPCEP_EINVALID, "project_id is required with AK/SK or token auth");
+        goto done;
+    }
+    if (!empty(opts->auth_url)) {
+        c->auth_url = url_dup(opts->auth_url);
+        if (c->auth_url == NULL) {
+            rc = rest_fail(err, VPCEP_EINVALID, "auth_url: not an http(s) URL");
+            goto done;
+        }
+    } else if (c->region != NULL) {
+        snprintf(tmp, sizeof(tmp), "https://iam.%s.otc.t-systems.com/v3", c->region);
+        c->auth_url = rest_strdup(tmp);
+        if (c->auth_url == NULL) {
+            rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
+            goto done;
+        }
+    } else if (c->auth == REST_AUTH_PASSWORD) {
+        rc = rest_fail(err, VPCEP_EINVALID, "auth_url or region is required for password auth");
+        goto done;
+    }
+    if (opts->timeout_ms < 0 || opts->max_retries < VPCEP_RETRIES_NONE || opts->max_retries > 100 ||
+        opts->retry_base_ms < 0 || opts->retry_cap_ms < 0) {
+        rc = rest_fail(err, VPCEP_EINVALID,
+                       "timeout_ms, max_retries (-1..100) and retry delays must not be negative");
+        goto done;
+    }
+    c->timeout_ms = opts->timeout_ms ? opts->timeout_ms : VPCEP_DEFAULT_TIMEOUT_MS;
+    c->max_retries = opts->max_retries == 0  ? VPCEP_DEFAULT_MAX_RETRIES
+                     : opts->max_retries < 0 ? 0
+                                             : opts->max_retries;
+    c->max_body_bytes = opts->max_body_bytes ? opts->max_body_bytes : VPCEP_DEFAULT_MAX_BODY_BYTES;
+    c->retry_base_ms = opts->retry_base_ms ? opts->retry_base_ms : VPCEP_DEFAULT_RETRY_BASE_MS;
+    c->retry_cap_ms = opts->retry_cap_ms ? opts->retry_cap_ms : VPCEP_DEFAULT_RETRY_CAP_MS;
+    if (c->retry_cap_ms < c->retry_base_ms)
+        c->retry_cap_ms = c->retry_base_ms;
+    c->insecure = opts->insecure != 0;
+    if (!empty(opts->user_agent)) {
+        if (strpbrk(opts->user_agent, "\r\n") != NULL) {
+            rc = rest_fail(err, VPCEP_EINVALID, "user_agent: must be one line");
+            goto done;
+        }
+        c->user_agent = rest_strdup(opts->user_agent);
+    } else {
+        snprintf(tmp, sizeof(tmp), "vpcep-c/%d.%d.%d", VPCEP_VERSION_MAJOR, VPCEP_VERSION_MINOR,
+                 VPCEP_VERSION_PATCH);
+        c->user_agent = rest_strdup(tmp);
+    }
+    if (c->user_agent == NULL) {
+        rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
+        goto done;
+    }
+    c->log = opts->log;
+    c->log_ud = opts->log_ud;
+    c->cancelled = opts->cancelled;
+    c->cancel_ud = opts->cancel_ud;
+    c->sleep = opts->sleep;
+    c->now_ms = opts->now_ms;
+    c->clock_ud = opts->clock_ud;
+    c->rng = ((uint64_t)time(NULL) << 20) ^ (uint64_t)(uintptr_t)c ^ 0x9e3779b97f4a7c15ULL;
+    if (c->rng == 0)
+        c->rng = 1;
+    c->curl_share = rest_share_new();
+    if (c->curl_share == NULL) {
+        rc = rest_fail(err, VPCEP_ENOMEM, "cannot create the connection cache");
+        goto done;
+    }
+    *out = c;
+    c = NULL;
+done:
+    vpcep_client_free(c);
+    return rc;
+}
+
+void rest_free_secret(char *s)
+{
+    if (s == NULL)
+        return;
+    memset(s, 0, strlen(s));
+    free(s);
+}
+
+void vpcep_client_free(vpcep_client *c)
+{
+    if (c == NULL)
+        return;
+    free(c->region);
+    free(c->endpoint);
+    free(c->project_id);
+    free(c->access_key);
+    rest_free_secret(c->secret_key);
+    rest_free_secret(c->token);
+    free(c->user_name);
+    rest_free_secret(c->password);
+    free(c->domain_name);
+    free(c->auth_url);
+    free(c->cacert_file);
+    free(c->user_agent);
+    rest_free_secret(c->iam_token);
+    rest_share_free(c->curl_share);
+    pthread_mutex_destroy(&c->lock);
+    pthread_mutex_destroy(&c->token_lock);
+    free(c);
+}
+
+const char *vpcep_client_endpoint(const vpcep_client *client)
+{
+    return client != NULL ? client->endpoint : NULL;
+}
+
+void vpcep_client_get_stats(const vpcep_client *client, vpcep_client_stats *out)
+{
+    if (client == NULL || out == NULL)
+        return;
+    pthread_mutex_lock((pthread_mutex_t *)&client->lock);
+    *out = client->stats;
+    pthread_mutex_unlock((pthread_mutex_t *)&client->lock);
+}
+
+void rest_log(vpcep_client *c, int level, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+
+    if (c->log == NULL)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    c->log(c->log_ud, level, msg);
+}

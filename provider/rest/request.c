@@ -1,0 +1,274 @@
+/* The request layer: URL, authentication headers, one exchange through the transport, error
+ * mapping, retries with backoff (honouring Retry-After) and the token renewal on a 401. */
+#include "internal.h"
+
+#include <curl/curl.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define REST_RETRY_AFTER_CAP_S 60L
+
+long vpcep_backoff_delay_ms(int attempt, long base_ms, long cap_ms)
+{
+    long d;
+    int i;
+
+    if (base_ms <= 0)
+        base_ms = VPCEP_DEFAULT_RETRY_BASE_MS;
+    if (cap_ms <= 0)
+        cap_ms = VPCEP_DEFAULT_RETRY_CAP_MS;
+    if (attempt < 1)
+        attempt = 1;
+    d = base_ms;
+    for (i = 1; i < attempt && d < cap_ms; i++)
+        d *= 2;
+    return d < cap_ms ? d : cap_ms;
+}
+
+long rest_backoff_jittered(vpcep_client *c, int attempt)
+{
+    long d = vpcep_backoff_delay_ms(attempt, c->retry_base_ms, c->retry_cap_ms);
+    uint64_t x;
+
+    pthread_mutex_lock(&c->lock);
+    x = c->rng;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    c->rng = x;
+    pthread_mutex_unlock(&c->lock);
+    return d / 2 + (long)(x % (uint64_t)(d / 2 + 1));
+}
+
+int rest_send_counted(vpcep_client *c,
+                      const rest_http_request *rq,
+                      rest_http_response *rs,
+                      unsigned int *calls,
+                      int retry,
+                      vpcep_error *err)
+{
+    int rc;
+
+    pthread_mutex_lock(&c->lock);
+    c->stats.requests++;
+    if (retry)
+        c->stats.retries++;
+    pthread_mutex_unlock(&c->lock);
+    if (calls != NULL)
+        (*calls)++;
+    rest_http_response_dispose(rs);
+    rc = c->transport(c->transport_ud, c, rq, rs, err);
+    return rc;
+}
+
+void rest_result_dispose(rest_result *r)
+{
+    free(r->body);
+    memset(r, 0, sizeof(*r));
+}
+
+static char *host_header(const char *url)
+{
+    CURLU *u = curl_url();
+    char *host = NULL, *port = NULL, *out = NULL;
+    size_t n;
+
+    if (u == NULL)
+        return NULL;
+    if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+        if (curl_url_get(u, CURLUPART_PORT, &port, 0) != CURLUE_OK)
+            port = NULL;
+        n = strlen(host) + (port ? strlen(port) : 0) + 16;
+        out = malloc(n);
+        if (out != NULL)
+            snprintf(out, n, "Host: %s%s%s", host, port ? ":" : "", port ? port : "");
+    }
+    curl_free(host);
+    curl_free(port);
+    curl_url_cleanup(u);
+    return out;
+}
+
+int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_error *err)
+{
+    rest_http_request hrq;
+    rest_http_response rs;
+    rest_buf url;
+    char *host = NULL, *authz = NULL, *token_hdr = NULL;
+    const char *headers[6];
+    char date_hdr[32];
+    unsigned int gen = 0;
+    int rc = 0, attempt, renewed = 0, retry_count = 0, n;
+    int64_t t0;
+    vpcep_error local = VPCEP_ERROR_INIT;
+
+    if (err == NULL)
+        err = &local; /* the API error code drives the retry decision */
+    memset(res, 0, sizeof(*res));
+    memset(&rs, 0, sizeof(rs));
+    rs.retry_after_s = -1;
+    rest_buf_init(&url, 0);
+    if (!rq->raw_path && (rc = rest_ensure_project(c, rq->calls, err)) != 0)
+        goto done;
+    rest_buf_append(&url, c->endpoint, strlen(c->endpoint));
+    if (!rq->raw_path)
+        rest_buf_appendf(&url, "/v1/%s", c->project_id);
+    rest_buf_append(&url, rq->path, strlen(rq->path));
+    if (rq->query != NULL && rq->query[0] != '\0')
+        rest_buf_appendf(&url, "?%s", rq->query);
+    if (url.oom) {
+        rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
+        goto done;
+    }
+    host = host_header(url.data);
+    if (host == NULL) {
+        rc = rest_fail(err, VPCEP_EINVALID, "cannot parse the request URL");
+        goto done;
+    }
+    for (attempt = 0;; attempt++) {
+        if (rest_cancelled(c)) {
+            rc = rest_fail(err, VPCEP_ECANCELED, "cancelled");
+            goto done;
+        }
+        n = 0;
+        headers[n++] = host;
+        if (rq->body != NULL)
+            headers[n++] = "Content-Type: application/json";
+        free(authz);
+        authz = NULL;
+        if (c->auth == REST_AUTH_AKSK) {
+            char date[17];
+            size_t alen;
+            if (rest_sdk_date(date, time(NULL)) != 0) {
+                rc = rest_fail(err, VPCEP_ERROR, "clock error");
+                goto done;
+            }
+            snprintf(date_hdr, sizeof(date_hdr), "X-Sdk-Date: %s", date);
+            headers[n++] = date_hdr;
+            rc = vpcep_sign_request(c->access_key, c->secret_key, rq->method, url.data, headers,
+                                    (size_t)n, rq->body, rq->body ? strlen(rq->body) : 0, &authz);
+            if (rc != 0) {
+                rc = rest_fail(err, rc, "cannot sign the request");
+                goto done;
+            }
+            alen = strlen(authz) + 32;
+            free(token_hdr);
+            token_hdr = malloc(alen);
+            if (token_hdr == NULL) {
+                rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
+                goto done;
+            }
+            snprintf(token_hdr, alen, "Authorization: %s", authz);
+            headers[n++] = token_hdr;
+        } else {
+            const char *tok = c->token;
+            size_t tlen;
+            if (c->auth == REST_AUTH_PASSWORD) {
+                if ((rc = rest_fetch_token(c, 0, 0, rq->calls, err)) != 0)
+                    goto done;
+                pthread_mutex_lock(&c->lock);
+                rest_free_secret(authz);
+                authz = rest_strdup(c->iam_token);
+                gen = c->token_gen;
+                pthread_mutex_unlock(&c->lock);
+                if (authz == NULL) {
+                    rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
+                    goto done;
+                }
+                tok = authz;
+            }
+            tlen = strlen(tok) + 32;
+            rest_free_secret(token_hdr);
+            token_hdr = malloc(tlen);
+            if (token_hdr == NULL) {
+                rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
+                goto done;
+            }
+            snprintf(token_hdr, tlen, "X-Auth-Token: %s", tok);
+            headers[n++] = token_hdr;
+        }
+        memset(&hrq, 0, sizeof(hrq));
+        hrq.method = rq->method;
+        hrq.url = url.data;
+        hrq.headers = headers;
+        hrq.n_headers = (size_t)n;
+        hrq.body = rq->body;
+        hrq.body_len = rq->body ? strlen(rq->body) : 0;
+        hrq.fresh_connection = rq->create;
+        t0 = rest_now_ms(c);
+        rest_error_clear(err);
+        rc = rest_send_counted(c, &hrq, &rs, rq->calls, attempt > 0, err);
+        rest_log(c, VPCEP_LOG_DEBUG, "vpcep: %s %s%s%s -> %ld (%lld ms, request id %s, attempt %d)",
+                 rq->method, rq->raw_path ? "" : "/v1/{project}", rq->path,
+                 rq->query && rq->query[0] ? "?..." : "", rc == 0 ? rs.status : 0L,
+                 (long long)(rest_now_ms(c) - t0), rs.request_id[0] ? rs.request_id : "-",
+                 attempt + 1);
+        if (rc == 0 && rs.status >= 200 && rs.status < 300) {
+            res->status = rs.status;
+            res->body = rs.body;
+            res->body_len = rs.body_len;
+            rs.body = NULL;
+            goto done;
+        }
+        if (rc == VPCEP_ECANCELED || rc == VPCEP_ENOMEM || rc == VPCEP_ETOOLARGE)
+            goto done;
+        if (rc == 0) {
+            long delay;
+            rc = rest_error_from_response(err, rs.status, rs.body, rs.body_len, rs.request_id);
+            if (rs.status == 401 && c->auth == REST_AUTH_PASSWORD && !renewed) {
+                renewed = 1;
+                rest_log(c, VPCEP_LOG_INFO, "vpcep: token rejected (401), renewing it once");
+                if ((rc = rest_fetch_token(c, gen, 1, rq->calls, err)) != 0)
+                    goto done;
+                continue;
+            }
+            if (!rest_status_retryable(rs.status, err->error_code))
+                goto done;
+            if (rq->create && rs.status >= 500) {
+                res->outcome_unknown = 1;
+                goto done;
+            }
+            if (attempt >= c->max_retries)
+                goto done;
+            delay = rs.retry_after_s >= 0
+                        ? (rs.retry_after_s > REST_RETRY_AFTER_CAP_S ? REST_RETRY_AFTER_CAP_S
+                                                                     : rs.retry_after_s) *
+                              1000L
+                        : rest_backoff_jittered(c, attempt + 1);
+            rest_log(c, VPCEP_LOG_WARN, "vpcep: %s %s: HTTP %ld, retry %d/%d in %ld ms", rq->method,
+                     rq->path, rs.status, attempt + 1, c->max_retries, delay);
+            retry_count++;
+            if ((rc = rest_sleep(c, delay, err)) != 0)
+                goto done;
+            continue;
+        }
+        /* Transport failure: no answer. */
+        if (rq->create) {
+            res->outcome_unknown = 1;
+            goto done;
+        }
+        if (attempt >= c->max_retries)
+            goto done;
+        {
+            long delay = rest_backoff_jittered(c, attempt + 1);
+            rest_log(c, VPCEP_LOG_WARN, "vpcep: %s %s: %s, retry %d/%d in %ld ms", rq->method,
+                     rq->path, vpcep_strerror(rc), attempt + 1, c->max_retries, delay);
+            retry_count++;
+            if ((rc = rest_sleep(c, delay, err)) != 0)
+                goto done;
+        }
+    }
+done:
+    if (rc != 0)
+        err->retries = retry_count;
+    rest_http_response_dispose(&rs);
+    rest_buf_dispose(&url);
+    free(host);
+    rest_free_secret(authz);
+    rest_free_secret(token_hdr);
+    return rc;
+}

@@ -1,0 +1,188 @@
+/* IAM password authentication: the token request, its cache and renewal, and the project ID
+ * resolved from the token. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *token_body(vpcep_client *c)
+{
+    cJSON *root = cJSON_CreateObject(), *auth, *ident, *methods, *pw, *user, *dom, *scope, *proj;
+    char *out = NULL;
+
+    if (root == NULL)
+        return NULL;
+    auth = cJSON_AddObjectToObject(root, "auth");
+    ident = auth ? cJSON_AddObjectToObject(auth, "identity") : NULL;
+    methods = ident ? cJSON_AddArrayToObject(ident, "methods") : NULL;
+    if (methods == NULL)
+        goto done;
+    cJSON_AddItemToArray(methods, cJSON_CreateString("password"));
+    pw = cJSON_AddObjectToObject(ident, "password");
+    user = pw ? cJSON_AddObjectToObject(pw, "user") : NULL;
+    if (user == NULL)
+        goto done;
+    cJSON_AddStringToObject(user, "name", c->user_name);
+    cJSON_AddStringToObject(user, "password", c->password);
+    dom = cJSON_AddObjectToObject(user, "domain");
+    if (dom == NULL)
+        goto done;
+    cJSON_AddStringToObject(dom, "name", c->domain_name);
+    scope = cJSON_AddObjectToObject(auth, "scope");
+    proj = scope ? cJSON_AddObjectToObject(scope, "project") : NULL;
+    if (proj == NULL)
+        goto done;
+    if (c->project_id != NULL)
+        cJSON_AddStringToObject(proj, "id", c->project_id);
+    else
+        cJSON_AddStringToObject(proj, "name", c->region);
+    out = cJSON_PrintUnformatted(root);
+done:
+    cJSON_Delete(root);
+    return out;
+}
+
+/* Fetches a new token when the current one is missing or is generation stale_gen. */
+int rest_fetch_token(
+    vpcep_client *c, unsigned int stale_gen, int force, unsigned int *calls, vpcep_error *err)
+{
+    rest_http_request rq;
+    rest_http_response rs;
+    const char *headers[1] = {"Content-Type: application/json;charset=utf8"};
+    char *body = NULL, *url = NULL, *pid = NULL;
+    size_t url_len;
+    int rc = 0, attempt, have;
+    int64_t t0;
+
+    memset(&rs, 0, sizeof(rs));
+    rs.retry_after_s = -1;
+    pthread_mutex_lock(&c->token_lock);
+    pthread_mutex_lock(&c->lock);
+    have = c->iam_token != NULL && !(force && c->token_gen == stale_gen);
+    pthread_mutex_unlock(&c->lock);
+    if (have)
+        goto done;
+    body = token_body(c);
+    url_len = strlen(c->auth_url) + 32;
+    url = malloc(url_len);
+    if (body == NULL || url == NULL) {
+        rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
+        goto done;
+    }
+    snprintf(url, url_len, "%s/auth/tokens?nocatalog=true", c->auth_url);
+    memset(&rq, 0, sizeof(rq));
+    rq.method = "POST";
+    rq.url = url;
+    rq.headers = headers;
+    rq.n_headers = 1;
+    rq.body = body;
+    rq.body_len = strlen(body);
+    for (attempt = 0;; attempt++) {
+        if (rest_cancelled(c)) {
+            rc = rest_fail(err, VPCEP_ECANCELED, "cancelled");
+            goto done;
+        }
+        t0 = rest_now_ms(c);
+        pthread_mutex_lock(&c->lock);
+        c->stats.token_requests++;
+        pthread_mutex_unlock(&c->lock);
+        rc = rest_send_counted(c, &rq, &rs, calls, attempt > 0, err);
+        rest_log(c, VPCEP_LOG_DEBUG, "vpcep: POST %s/auth/tokens -> %ld (%lld ms, attempt %d)",
+                 c->auth_url, rc == 0 ? rs.status : 0L, (long long)(rest_now_ms(c) - t0),
+                 attempt + 1);
+        if (rc == 0 && rs.status >= 200 && rs.status < 300)
+            break;
+        if (rc == VPCEP_ECANCELED || rc == VPCEP_ENOMEM || rc == VPCEP_ETOOLARGE)
+            goto done;
+        if (rc == 0 && !rest_status_retryable(rs.status, NULL)) {
+            rc = rest_error_from_response(err, rs.status, rs.body, rs.body_len, rs.request_id);
+            if (rc == VPCEP_EAUTH || rs.status == 401 || rs.status == 403) {
+                rc = VPCEP_EAUTH;
+                if (err != NULL) {
+                    char m[sizeof(err->error_msg)];
+                    rest_strlcpy(m, err->error_msg, sizeof(m));
+                    snprintf(err->error_msg, sizeof(err->error_msg),
+                             "IAM token request for user %.64s in domain %.64s failed: %.300s",
+                             c->user_name, c->domain_name, m);
+                    err->kind = rc;
+                }
+            }
+            goto done;
+        }
+        if (attempt >= c->max_retries) {
+            if (rc == 0)
+                rc = rest_error_from_response(err, rs.status, rs.body, rs.body_len, rs.request_id);
+            goto done;
+        }
+        rc = rest_sleep(c, rest_backoff_jittered(c, attempt + 1), err);
+        if (rc != 0)
+            goto done;
+    }
+    if (rs.subject_token == NULL) {
+        rc = rest_fail(err, VPCEP_EAUTH, "IAM answered without an X-Subject-Token header");
+        goto done;
+    }
+    {
+        cJSON *root = rest_json_parse(rs.body, rs.body_len);
+        const cJSON *tok = cJSON_GetObjectItemCaseSensitive(root, "token");
+        const cJSON *proj = cJSON_GetObjectItemCaseSensitive(tok, "project");
+        pid = rest_json_str(proj, "id");
+        cJSON_Delete(root);
+    }
+    pthread_mutex_lock(&c->lock);
+    rest_free_secret(c->iam_token);
+    c->iam_token = rs.subject_token;
+    rs.subject_token = NULL;
+    c->token_gen++;
+    if (c->project_id == NULL && pid != NULL && rest_valid_id(pid)) {
+        c->project_id = pid;
+        pid = NULL;
+    }
+    pthread_mutex_unlock(&c->lock);
+    rc = 0;
+done:
+    pthread_mutex_unlock(&c->token_lock);
+    rest_http_response_dispose(&rs);
+    if (body != NULL) {
+        memset(body, 0, strlen(body));
+        cJSON_free(body);
+    }
+    free(url);
+    free(pid);
+    return rc;
+}
+
+int rest_ensure_project(vpcep_client *c, unsigned int *calls, vpcep_error *err)
+{
+    int have, rc;
+
+    pthread_mutex_lock(&c->lock);
+    have = c->project_id != NULL;
+    pthread_mutex_unlock(&c->lock);
+    if (have)
+        return 0;
+    rc = rest_fetch_token(c, 0, 0, calls, err);
+    if (rc != 0)
+        return rc;
+    pthread_mutex_lock(&c->lock);
+    have = c->project_id != NULL;
+    pthread_mutex_unlock(&c->lock);
+    if (!have)
+        return rest_fail(err, VPCEP_EAUTH, "the IAM token names no project: set project_id");
+    return 0;
+}
+
+int vpcep_client_project_id(vpcep_client *client, const char **out, vpcep_error *err)
+{
+    int rc;
+
+    rest_error_clear(err);
+    if (client == NULL || out == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "client and out must not be NULL");
+    *out = NULL;
+    rc = rest_ensure_project(client, NULL, err);
+    if (rc == 0)
+        *out = client->project_id; /* set once, never changed afterwards */
+    return rc;
+}

@@ -1,0 +1,282 @@
+/* The libcurl transport: one HTTP exchange per call, bounded body, the headers the client
+ * reads (request ID, Retry-After, X-Subject-Token), cancellation during transfers, and the
+ * connection/DNS/TLS-session cache shared by a client's transfers. */
+#include "internal.h"
+
+#include <curl/curl.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define REST_MAX_TOKEN_BYTES (64 * 1024)
+
+struct rest_share {
+    CURLSH *sh;
+    pthread_mutex_t locks[CURL_LOCK_DATA_LAST];
+};
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_rc = CURLE_FAILED_INIT;
+
+static void curl_init_once(void)
+{
+    curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+int rest_transport_global_init(void)
+{
+    pthread_once(&curl_once, curl_init_once);
+    return curl_init_rc == CURLE_OK ? 0 : -1;
+}
+
+typedef struct xfer {
+    vpcep_client *c;
+    rest_buf body;
+    rest_http_response *rs;
+} xfer;
+
+static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+    xfer *x = ud;
+    size_t n = size * nmemb;
+
+    if (rest_buf_append(&x->body, ptr, n) != 0)
+        return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
+    return n;
+}
+
+static int
+header_is(const char *line, size_t len, const char *name, const char **value, size_t *vlen)
+{
+    size_t nlen = strlen(name);
+    const char *v, *end;
+
+    if (len <= nlen || strncasecmp(line, name, nlen) != 0 || line[nlen] != ':')
+        return 0;
+    v = line + nlen + 1;
+    end = line + len;
+    while (v < end && (*v == ' ' || *v == '\t'))
+        v++;
+    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+        end--;
+    *value = v;
+    *vlen = (size_t)(end - v);
+    return 1;
+}
+
+static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+    xfer *x = ud;
+    size_t n = size * nmemb;
+    const char *v;
+    size_t vlen;
+
+    if (header_is(ptr, n, "X-Request-Id", &v, &vlen) ||
+        header_is(ptr, n, "X-Openstack-Request-Id", &v, &vlen)) {
+        if (vlen >= sizeof(x->rs->request_id))
+            vlen = sizeof(x->rs->request_id) - 1;
+        memcpy(x->rs->request_id, v, vlen);
+        x->rs->request_id[vlen] = '\0';
+    } else if (header_is(ptr, n, "Retry-After", &v, &vlen)) {
+        char tmp[32];
+        char *end = NULL;
+        long s;
+        if (vlen < sizeof(tmp)) {
+            memcpy(tmp, v, vlen);
+            tmp[vlen] = '\0';
+            s = strtol(tmp, &end, 10);
+            if (end != tmp && *end == '\0' && s >= 0)
+                x->rs->retry_after_s = s;
+        }
+    } else if (header_is(ptr, n, "X-Subject-Token", &v, &vlen)) {
+        if (vlen > 0 && vlen <= REST_MAX_TOKEN_BYTES) {
+            free(x->rs->subject_token);
+            x->rs->subject_token = rest_strndup(v, vlen);
+        }
+    }
+    return n;
+}
+
+static int
+on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+    xfer *x = ud;
+
+    (void)dltotal;
+    (void)dlnow;
+    (void)ultotal;
+    (void)ulnow;
+    return rest_cancelled(x->c) ? 1 : 0;
+}
+
+void rest_http_response_dispose(rest_http_response *rs)
+{
+    free(rs->body);
+    free(rs->subject_token);
+    memset(rs, 0, sizeof(*rs));
+    rs->retry_after_s = -1;
+}
+
+int rest_curl_transport(void *ud,
+                        vpcep_client *c,
+                        const rest_http_request *rq,
+                        rest_http_response *rs,
+                        vpcep_error *err)
+{
+    struct rest_share *share = c->curl_share;
+    CURL *h = NULL;
+    struct curl_slist *hl = NULL, *tmp;
+    char errbuf[CURL_ERROR_SIZE] = "";
+    xfer x;
+    CURLcode cc;
+    long status = 0;
+    size_t i;
+    int rc = 0;
+
+    (void)ud;
+    memset(&x, 0, sizeof(x));
+    x.c = c;
+    x.rs = rs;
+    rest_buf_init(&x.body, c->max_body_bytes);
+    h = curl_easy_init();
+    if (h == NULL) {
+        rc = rest_fail(err, VPCEP_ENOMEM, "cannot create a transfer");
+        goto done;
+    }
+    for (i = 0; i < rq->n_headers; i++) {
+        tmp = curl_slist_append(hl, rq->headers[i]);
+        if (tmp == NULL) {
+            rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
+            goto done;
+        }
+        hl = tmp;
+    }
+    tmp = curl_slist_append(hl, "Expect:");
+    if (tmp == NULL) {
+        rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
+        goto done;
+    }
+    hl = tmp;
+    curl_easy_setopt(h, CURLOPT_URL, rq->url);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, c->user_agent);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, &x);
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, c->timeout_ms < 15000 ? c->timeout_ms : 15000L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, c->insecure ? 0L : 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, c->insecure ? 0L : 2L);
+    if (c->cacert_file != NULL)
+        curl_easy_setopt(h, CURLOPT_CAINFO, c->cacert_file);
+    if (share != NULL)
+        curl_easy_setopt(h, CURLOPT_SHARE, share->sh);
+    if (rq->fresh_connection)
+        curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+    if (strcmp(rq->method, "GET") == 0) {
+        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    } else {
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, rq->method);
+        if (rq->body != NULL || strcmp(rq->method, "POST") == 0 || strcmp(rq->method, "PUT") == 0) {
+            curl_easy_setopt(h, CURLOPT_POSTFIELDS, rq->body ? rq->body : "");
+            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
+        }
+    }
+    cc = curl_easy_perform(h);
+    if (cc != CURLE_OK) {
+        const char *detail = errbuf[0] ? errbuf : curl_easy_strerror(cc);
+        if (cc == CURLE_ABORTED_BY_CALLBACK)
+            rc = rest_fail(err, VPCEP_ECANCELED, "cancelled");
+        else if (cc == CURLE_WRITE_ERROR && x.body.toolarge)
+            rc = rest_fail(err, VPCEP_ETOOLARGE, "response body larger than %zu bytes",
+                           c->max_body_bytes);
+        else if (cc == CURLE_WRITE_ERROR && x.body.oom)
+            rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
+        else if (cc == CURLE_OPERATION_TIMEDOUT)
+            rc = rest_fail(err, VPCEP_ETIMEOUT, "request timed out: %s", detail);
+        else
+            rc = rest_fail(err, VPCEP_ETRANSPORT, "%s", detail);
+        goto done;
+    }
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    rs->status = status;
+    rs->body_len = x.body.len;
+    rs->body = rest_buf_detach(&x.body);
+    if (rs->body == NULL)
+        rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
+done:
+    rest_buf_dispose(&x.body);
+    curl_slist_free_all(hl);
+    if (h != NULL)
+        curl_easy_cleanup(h);
+    return rc;
+}
+
+static void share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *ud)
+{
+    struct rest_share *s = ud;
+
+    (void)h;
+    (void)access;
+    if ((int)data >= 0 && data < CURL_LOCK_DATA_LAST)
+        pthread_mutex_lock(&s->locks[data]);
+}
+
+static void share_unlock(CURL *h, curl_lock_data data, void *ud)
+{
+    struct rest_share *s = ud;
+
+    (void)h;
+    if ((int)data >= 0 && data < CURL_LOCK_DATA_LAST)
+        pthread_mutex_unlock(&s->locks[data]);
+}
+
+void *rest_share_new(void)
+{
+    struct rest_share *s = calloc(1, sizeof(*s));
+    int i;
+
+    if (s == NULL)
+        return NULL;
+    s->sh = curl_share_init();
+    if (s->sh == NULL) {
+        free(s);
+        return NULL;
+    }
+    for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
+        pthread_mutex_init(&s->locks[i], NULL);
+    curl_share_setopt(s->sh, CURLSHOPT_LOCKFUNC, share_lock);
+    curl_share_setopt(s->sh, CURLSHOPT_UNLOCKFUNC, share_unlock);
+    curl_share_setopt(s->sh, CURLSHOPT_USERDATA, s);
+    curl_share_setopt(s->sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(s->sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl_share_setopt(s->sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    return s;
+}
+
+void rest_share_free(void *p)
+{
+    struct rest_share *s = p;
+    int i;
+
+    if (s == NULL)
+        return;
+    curl_share_cleanup(s->sh);
+    for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
+        pthread_mutex_destroy(&s->locks[i]);
+    free(s);
+}
+
+void rest_client_set_transport(vpcep_client *client, rest_transport_fn fn, void *ud)
+{
+    client->transport = fn != NULL ? fn : rest_curl_transport;
+    client->transport_ud = ud;
+}

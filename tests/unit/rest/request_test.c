@@ -1,0 +1,201 @@
+/* The request layer: retries, Retry-After, backoff, what is not retried, cancellation, static
+ * token authentication. */
+#include "fake.h"
+
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char QUOTAS[] = "{\"quotas\":{\"resources\":[{\"type\":\"endpoint\",\"used\":1,"
+                             "\"quota\":50}]}}";
+
+static void test_backoff_schedule(void **state)
+{
+    (void)state;
+    assert_int_equal(vpcep_backoff_delay_ms(1, 500, 10000), 500);
+    assert_int_equal(vpcep_backoff_delay_ms(2, 500, 10000), 1000);
+    assert_int_equal(vpcep_backoff_delay_ms(3, 500, 10000), 2000);
+    assert_int_equal(vpcep_backoff_delay_ms(5, 500, 10000), 8000);
+    assert_int_equal(vpcep_backoff_delay_ms(6, 500, 10000), 10000);
+    assert_int_equal(vpcep_backoff_delay_ms(60, 500, 10000), 10000);
+    assert_int_equal(vpcep_backoff_delay_ms(0, 0, 0), VPCEP_DEFAULT_RETRY_BASE_MS);
+    assert_int_equal(vpcep_backoff_delay_ms(100, 0, 0), VPCEP_DEFAULT_RETRY_CAP_MS);
+}
+
+static void test_retries_and_retry_after(void **state)
+{
+    fake f;
+    vpcep_client_options o;
+    vpcep_client *c;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    vpcep_quota_list *q = NULL;
+    vpcep_client_stats st;
+
+    (void)state;
+    fake_init(&f);
+    fake_options(&f, &o);
+    o.retry_base_ms = 100;
+    o.retry_cap_ms = 1000;
+    c = fake_client(&f, &o);
+    fake_push(&f, 503, "{\"error_code\":\"EndPoint.0001\",\"error_msg\":\"busy\"}");
+    fake_push_retry_after(&f, 429, "{\"error_code\":\"APIG.0308\",\"error_msg\":\"slow\"}", 3);
+    fake_push(&f, 400, "{\"error_code\":\"EndPoint.0022\",\"error_msg\":\"limit\"}");
+    fake_push_transport(&f, VPCEP_ETRANSPORT);
+    fake_push(&f, 200, QUOTAS);
+    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), 0);
+    assert_int_equal(q->count, 1);
+    assert_int_equal(f.n_requests, 5);
+    assert_int_equal(f.n_sleeps, 4);
+    assert_true(f.sleeps[0] >= 50 && f.sleeps[0] <= 100);
+    assert_int_equal(f.sleeps[1], 3000); /* Retry-After honoured */
+    assert_true(f.sleeps[2] >= 200 && f.sleeps[2] <= 400);
+    assert_true(f.sleeps[3] >= 400 && f.sleeps[3] <= 800);
+    vpcep_client_get_stats(c, &st);
+    assert_int_equal(st.requests, 5);
+    assert_int_equal(st.retries, 4);
+    assert_non_null(strstr(f.log, "retry 1/5"));
+    vpcep_quota_list_free(q);
+    vpcep_client_free(c);
+}
+
+static void test_retry_budget_and_cap(void **state)
+{
+    fake f;
+    vpcep_client_options o;
+    vpcep_client *c;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    vpcep_quota_list *q = NULL;
+    int i;
+
+    (void)state;
+    fake_init(&f);
+    fake_options(&f, &o);
+    o.max_retries = 6;
+    o.retry_base_ms = 100;
+    o.retry_cap_ms = 400;
+    c = fake_client(&f, &o);
+    for (i = 0; i < 6; i++)
+        fake_push(&f, 500, "{\"error_code\":\"EndPoint.0001\",\"error_msg\":\"internal\"}");
+    fake_push_retry_after(&f, 500, "{\"error_code\":\"EndPoint.0001\",\"error_msg\":\"internal\"}",
+                          3600);
+    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_EAPI);
+    assert_null(q);
+    assert_int_equal(f.n_requests, 7);
+    assert_int_equal(err.retries, 6);
+    assert_int_equal(err.http_status, 500);
+    assert_string_equal(err.error_code, "EndPoint.0001");
+    assert_string_equal(err.request_id, "req-7");
+    for (i = 0; i < 6; i++)
+        assert_true(f.sleeps[i] <= 400); /* capped */
+    vpcep_client_free(c);
+
+    /* no retries at all */
+    fake_init(&f);
+    fake_options(&f, &o);
+    o.max_retries = VPCEP_RETRIES_NONE;
+    c = fake_client(&f, &o);
+    fake_push(&f, 429, "");
+    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_ETHROTTLED);
+    assert_int_equal(f.n_requests, 1);
+    vpcep_client_free(c);
+
+    /* Retry-After larger than the cap is clamped to 60 s */
+    fake_init(&f);
+    fake_options(&f, &o);
+    c = fake_client(&f, &o);
+    fake_push_retry_after(&f, 429, "", 3600);
+    fake_push(&f, 200, QUOTAS);
+    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), 0);
+    assert_int_equal(f.sleeps[0], 60000);
+    vpcep_quota_list_free(q);
+    vpcep_client_free(c);
+}
+
+static void test_not_retried(void **state)
+{
+    fake f;
+    vpcep_client_options o;
+    vpcep_client *c;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    vpcep_quota_list *q = NULL;
+
+    (void)state;
+    fake_init(&f);
+    fake_options(&f, &o);
+    c = fake_client(&f, &o);
+    fake_push(&f, 400, "{\"error_code\":\"EndPoint.0002\",\"error_msg\":\"Parameter error.\"}");
+    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_EINVALID);
+    assert_string_equal(err.error_msg, "Parameter error.");
+    fake_push(&f, 404, "{\"error_code\":\"EndPoint.0005\",\"error_msg\":\"not found\"}");
+    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_ENOTFOUND);
+    fake_push(&f, 403, "");
+    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_EAUTH);
+    fake_push_transport(&f, VPCEP_ETOOLARGE);
+    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_ETOOLARGE);
+    assert_int_equal(f.n_requests, 4);
+    assert_int_equal(f.n_sleeps, 0);
+    /* a 2xx body that is not JSON is an API error, not a crash */
+    fake_push(&f, 200, "<html>");
+    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_EAPI);
+    vpcep_client_free(c);
+}
+
+static void test_cancel(void **state)
+{
+    fake f;
+    vpcep_client_options o;
+    vpcep_client *c;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    vpcep_quota_list *q = NULL;
+
+    (void)state;
+    fake_init(&f);
+    fake_options(&f, &o);
+    c = fake_client(&f, &o);
+    f.cancel_now = 1;
+    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_ECANCELED);
+    assert_int_equal(f.n_requests, 0);
+    /* cancelled during backoff */
+    f.cancel_now = 0;
+    f.cancel_after_sleeps = 1;
+    fake_push(&f, 503, "");
+    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_ECANCELED);
+    assert_int_equal(f.n_requests, 1);
+    vpcep_client_free(c);
+}
+
+static void test_static_token(void **state)
+{
+    fake f;
+    vpcep_client_options o;
+    vpcep_client *c;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    vpcep_quota_list *q = NULL;
+
+    (void)state;
+    fake_init(&f);
+    fake_options(&f, &o);
+    o.access_key = o.secret_key = NULL;
+    o.token = "STATIC-TOKEN";
+    c = fake_client(&f, &o);
+    fake_push(&f, 401, "");
+    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_EAUTH);
+    assert_int_equal(f.n_requests, 1); /* a static token cannot be renewed */
+    assert_non_null(strstr(f.requests[0].headers, "X-Auth-Token: STATIC-TOKEN\n"));
+    assert_null(strstr(f.requests[0].headers, "Authorization"));
+    assert_null(strstr(f.log, "STATIC-TOKEN"));
+    vpcep_client_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_backoff_schedule),
+        cmocka_unit_test(test_retries_and_retry_after),
+        cmocka_unit_test(test_retry_budget_and_cap),
+        cmocka_unit_test(test_not_retried),
+        cmocka_unit_test(test_cancel),
+        cmocka_unit_test(test_static_token),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
