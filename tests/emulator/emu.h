@@ -153,7 +153,7 @@ const cJSON *emu_seed_account_by_project(const cJSON *seed, const char *project_
 const cJSON *emu_seed_vpc(const cJSON *account, const char *vpc_id);
 const char *emu_jstr(const cJSON *obj, const char *key);
 
-/* store.c */
+/* store.c (state), router.c (emu_handle) */
 int emu_server_init(emu_server *srv, const emu_options *opt, cJSON *seed);
 void emu_server_free(emu_server *srv);
 int emu_state_load(emu_server *srv, char *err, size_t errlen);
