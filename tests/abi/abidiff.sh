@@ -8,7 +8,7 @@ set -u
 baseline=$1
 lib=$2
 headers=$3
-command -v abidiff >/dev/null 2>&1 || { echo "abidiff (abigail-tools) not installed: skipped"; exit 77; }
+command -v abidiff >/dev/null 2>&1 || { echo "abidiff (abigail-tools) is not installed (scripts/setup.sh installs it)"; exit 1; }
 if ! readelf -S "$lib" | grep -q '\.debug_info'; then
   echo "$lib has no debug info (build with -g, e.g. RelWithDebInfo): skipped"
   exit 77

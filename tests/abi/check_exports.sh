@@ -5,7 +5,7 @@ set -eu
 lib=$1
 prefix=$2
 node=$3
-command -v nm >/dev/null 2>&1 || { echo "nm not installed: skipped"; exit 77; }
+command -v nm >/dev/null 2>&1 || { echo "nm (binutils) is not installed (scripts/setup.sh installs it)"; exit 1; }
 syms=$(nm -D --defined-only "$lib" | awk '{print $3}')
 [ -n "$syms" ] || { echo "no exported symbols in $lib"; exit 1; }
 bad=$(printf '%s\n' "$syms" | grep -vE "^(${prefix}[a-z0-9_]+@@${node}|${node})\$" || true)

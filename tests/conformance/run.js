@@ -41,8 +41,8 @@ function main() {
     try {
       require.resolve(m, { paths: [__dirname] });
     } catch {
-      console.log(`SKIP: npm package ${m} is not installed (run: cd tests/conformance && npm ci)`);
-      return SKIP;
+      console.log(`FAIL: npm package ${m} is not installed (run: cd tests/conformance && npm ci; scripts/setup.sh does)`);
+      return 1;
     }
   }
   const tapFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tfpconf-run-')), 'out.tap');

@@ -5,12 +5,12 @@
 # through a wrapper that runs it under valgrind. Sessions: validate, plan, apply of one
 # vpcep_service, a no-op plan, destroy. Every plugin process writes its own valgrind log; the
 # case fails when any log holds an error (invalid access, uninitialised use, definite leak),
-# or when terraform fails. Exit 77 without valgrind, terraform/tofu or the e2e helper programs.
+# or when terraform fails. Exit 77 without terraform/tofu; 1 without valgrind or a helper program.
 # Reuses the e2e helpers (tests/e2e/vpcep/lib.sh).
 VG_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 command -v valgrind >/dev/null 2>&1 || {
-  echo "valgrind is not installed: skipped"
-  exit 77
+  echo "valgrind is not installed (scripts/setup.sh installs it)"
+  exit 1
 }
 # shellcheck source-path=SCRIPTDIR source=../e2e/vpcep/lib.sh
 source "$VG_HERE/../e2e/vpcep/lib.sh"

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # run.sh PROGRAM [ARGS...] - runs PROGRAM under valgrind memcheck as the valgrind gate does:
 # any memory error or definite leak makes the exit code 99 (the program's own non-zero exit
-# code is kept otherwise). Exit 77 when valgrind is not installed.
+# code is kept otherwise). Exit 1 when valgrind is not installed.
 # Third-party noise only is suppressed (suppressions.supp, next to this script).
 # VALGRIND_EXTRA adds options (e.g. VALGRIND_EXTRA=--gen-suppressions=all).
 set -u
 if ! command -v valgrind >/dev/null 2>&1; then
-  echo "valgrind is not installed: skipped"
-  exit 77
+  echo "valgrind is not installed (scripts/setup.sh installs it)"
+  exit 1
 fi
 if [ $# -lt 1 ] || [ ! -x "$1" ]; then
   echo "usage: $0 PROGRAM [ARGS...] (PROGRAM must exist and be executable: '${1:-}')" >&2

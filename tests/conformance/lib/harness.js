@@ -9,10 +9,10 @@ const cty = require('./cty');
 const { haveOpenssl } = require('./certs');
 
 /** Why the whole suite cannot run, or null. Only a missing binary (a target that was not
- *  built) is a reason to skip; broken protocol definitions fail loudly. */
+ *  built) is a reason to skip; a missing test dependency or broken protocol definitions fail. */
 function prerequisiteProblem() {
   if (plugin.targets().length === 0) return 'no plugin binary was given or built';
-  if (!haveOpenssl()) return 'the openssl program is not installed (AutoMTLS client certificates)';
+  if (!haveOpenssl()) throw new Error('the openssl program is not installed (AutoMTLS client certificates; scripts/setup.sh installs it)');
   plugin.protos(); // throws with the reason when proto/ cannot be loaded
   for (const svc of ['tfplugin5.Provider', 'tfplugin6.Provider', 'plugin.GRPCController', 'grpc.health.v1.Health']) {
     if (!plugin.protos()[svc]) throw new Error(`service ${svc} is not defined in ${plugin.config().protoDir}`);

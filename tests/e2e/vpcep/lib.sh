@@ -10,7 +10,7 @@
 # vpcep-emulator. Each scenario works in its own temporary directory with its own CLI config
 # (dev_overrides), so scenarios can run in parallel under `ctest -j`.
 #
-# Exit codes: 0 pass, 1 fail, 77 skipped (terraform/tofu or a helper program is missing).
+# Exit codes: 0 pass, 1 fail (also when a helper program is missing), 77 skipped (no terraform/tofu).
 # Environment knobs: E2E_KEEP=1 keeps the work directory, E2E_DELAY_MS overrides the
 # emulator transition delay (default 300 ms, non-zero so that every wait is exercised),
 # E2E_TF_LOG is passed to terraform as TF_LOG (with TF_LOG_PATH in the work directory),
@@ -104,7 +104,7 @@ e2e_init() {
     skip "neither terraform nor tofu is on PATH"
   fi
   for prog in jq curl openssl sha256sum; do
-    command -v "$prog" >/dev/null 2>&1 || skip "$prog is not installed (scripts/setup.sh installs it)"
+    command -v "$prog" >/dev/null 2>&1 || fail "$prog is not installed (scripts/setup.sh installs it)"
   done
   [ -n "$plugin" ] && [ -x "$plugin" ] || fail "plugin binary not found or not executable: '$plugin'"
   [ -n "$emulator" ] && [ -x "$emulator" ] || fail "emulator binary not found or not executable: '$emulator'"

@@ -4,7 +4,7 @@
 # so that a scenario failure can never be caused by a wrong test-side signature.
 source "$(dirname "$0")/lib.sh"
 for prog in openssl sha256sum; do
-  command -v "$prog" >/dev/null 2>&1 || skip "$prog is not installed"
+  command -v "$prog" >/dev/null 2>&1 || fail "$prog is not installed (scripts/setup.sh installs it)"
 done
 
 got=$(e2e_sign GET /v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs \

@@ -2047,7 +2047,7 @@ int main(int argc, char **argv)
     g_emulator = argv[1];
     if (access(g_emulator, X_OK) != 0) {
         fprintf(stderr, "emulator %s not found\n", g_emulator);
-        return 77;
+        return 1;
     }
     signal(SIGPIPE, SIG_IGN);
     curl_global_init(CURL_GLOBAL_DEFAULT);
