@@ -1,4 +1,5 @@
 /* The cty JSON codec: stored state, pretty and compact, exact numbers, lenient objects. */
+#include "core.h"
 #include "test_helpers.h"
 
 static tfp_type *state_type(void)
@@ -194,27 +195,81 @@ static void test_unknown_cannot_encode(void **state)
     tfp_value_free(v);
 }
 
+/* Valid documents that random edits start from, so that a part of the inputs decodes. */
+static const char *const json_seeds[] = {
+    "{\"id\":\"svc-1\",\"size\":12.5,\"enabled\":true,\"tags\":{\"a\":\"b\"},"
+    "\"port\":[{\"client_port\":80,\"protocol\":\"TCP\"}],\"any\":{\"value\":[1],\"type\":"
+    "[\"list\",\"number\"]}}",
+    "{\"id\":null,\"tags\":{},\"port\":[]}",
+    "{\"value\":\"x\",\"type\":\"string\"}",
+    "{\"value\":{\"k\":[true,false]},\"type\":[\"map\",[\"list\",\"bool\"]]}",
+};
+
+/* Random text (half of it edits of a seed) as the state type or dynamic. Every input either
+ * decodes into a value that goes back out and in again unchanged, or is refused with
+ * TFP_EINVALID/TFP_ETOOLARGE, a message, and no value; never anything else. Both outcomes must
+ * occur, or the generator tests nothing. */
 static void test_random_input_never_crashes(void **state)
 {
     tfp_type *t = state_type();
     const char alphabet[] = "{}[]\":,0123456789-+.eE truefalsnl\\u";
-    char buf[48];
+    char buf[256];
     unsigned int seed = 777;
+    int accepted = 0, refused = 0;
     int i;
     (void)state;
     for (i = 0; i < 20000; i++) {
-        size_t len = (size_t)(rand_r(&seed) % sizeof(buf));
+        const tfp_type *as = i % 2 ? t : tfp_type_dynamic();
+        size_t len;
         size_t k;
         tfp_value *v = NULL;
         char *err = NULL;
-        for (k = 0; k < len; k++) {
-            buf[k] = alphabet[rand_r(&seed) % (sizeof(alphabet) - 1)];
+        int rc;
+        if (i % 4 < 2) {
+            const char *s0 =
+                json_seeds[(size_t)rand_r(&seed) % (sizeof(json_seeds) / sizeof(*json_seeds))];
+            int edits = rand_r(&seed) % 4 == 0 ? 2 : 1;
+            len = strlen(s0);
+            memcpy(buf, s0, len);
+            while (edits-- > 0 && len > 0) {
+                buf[(size_t)rand_r(&seed) % len] = alphabet[rand_r(&seed) % (sizeof(alphabet) - 1)];
+            }
+        } else {
+            len = (size_t)(rand_r(&seed) % 48);
+            for (k = 0; k < len; k++) {
+                buf[k] = alphabet[rand_r(&seed) % (sizeof(alphabet) - 1)];
+            }
         }
-        if (tfp_value_from_json(&v, i % 2 ? t : tfp_type_dynamic(), buf, len, &err) == 0) {
+        rc = tfp_value_from_json(&v, as, buf, len, &err);
+        if (rc == 0) {
+            char *out = NULL;
+            char *out2 = NULL;
+            tfp_value *back = NULL;
+            assert_non_null(v);
+            assert_null(err);
+            assert_int_equal(tfp__value_to_json_as(&out, v, as), 0);
+            assert_int_equal(tfp_value_from_json(&back, as, out, strlen(out), NULL), 0);
+            assert_true(tfp_value_equal(v, back));
+            assert_int_equal(tfp__value_to_json_as(&out2, back, as), 0);
+            assert_string_equal(out, out2);
+            tfp_free(out);
+            tfp_free(out2);
+            tfp_value_free(back);
             tfp_value_free(v);
+            accepted++;
+        } else {
+            assert_true(rc == TFP_EINVALID || rc == TFP_ETOOLARGE);
+            assert_null(v);
+            assert_non_null(err);
+            assert_true(err[0] != '\0');
+            tfp_free(err);
+            refused++;
         }
-        tfp_free(err);
     }
+    print_message("%d inputs decoded and round-tripped, %d refused with a message\n", accepted,
+                  refused);
+    assert_true(accepted > 100);
+    assert_true(refused > 100);
     tfp_type_free(t);
 }
 

@@ -1,4 +1,5 @@
 /* The cty msgpack codec against the byte sequences recorded in plugin-protocol.md 3.2-3.4. */
+#include "core.h"
 #include "test_helpers.h"
 
 #define CONFIG_BYTES                                                                               \
@@ -454,29 +455,89 @@ static void test_depth_limit(void **state)
     tfp_type_free(t);
 }
 
+/* Random bytes (half of them edits of valid encodings) as test_thing or dynamic. Every input
+ * either decodes into a value that encodes and decodes back unchanged, or is refused with
+ * TFP_EINVALID/TFP_ETOOLARGE, a message and no value. Both outcomes must occur. */
 static void test_random_input_never_crashes(void **state)
 {
+    static const struct {
+        const char *bytes;
+        size_t len;
+        int dynamic;
+    } seeds[] = {
+        {STATE_BYTES, sizeof(STATE_BYTES) - 1, 0},
+        {PLANNED_BYTES, sizeof(PLANNED_BYTES) - 1, 0},
+        {CONFIG_BYTES, sizeof(CONFIG_BYTES) - 1, 0},
+        {"\x92\xc4\x08\"string\"\xa3"
+         "abc",
+         14, 1},
+        {"\x92\xc4\x10[\"list\",\"bool\"]\x92\xc3\xc2", 21, 1},
+    };
     tfp_type *t = test_thing_type();
     uint8_t buf[64];
     unsigned int seed = 12345;
+    int accepted = 0, refused = 0;
     int i;
     (void)state;
     for (i = 0; i < 20000; i++) {
-        size_t len = (size_t)(rand_r(&seed) % sizeof(buf));
+        const tfp_type *as = i % 3 ? t : tfp_type_dynamic();
+        size_t len;
         size_t k;
         tfp_value *v = NULL;
         char *err = NULL;
-        for (k = 0; k < len; k++) {
-            buf[k] = (uint8_t)rand_r(&seed);
+        int rc;
+        if (i % 2 == 0) {
+            size_t pick = (size_t)rand_r(&seed) % (sizeof(seeds) / sizeof(*seeds));
+            int edits = 1 + rand_r(&seed) % 2;
+            as = seeds[pick].dynamic ? tfp_type_dynamic() : t;
+            len = seeds[pick].len;
+            memcpy(buf, seeds[pick].bytes, len);
+            while (edits-- > 0) {
+                size_t at = (size_t)rand_r(&seed) % len;
+                /* mostly the low bits: lengths and values stay plausible */
+                buf[at] = (uint8_t)(buf[at] ^ (1u << (rand_r(&seed) % 8)));
+            }
+        } else {
+            len = (size_t)(rand_r(&seed) % sizeof(buf));
+            for (k = 0; k < len; k++) {
+                buf[k] = (uint8_t)rand_r(&seed);
+            }
+            if (len > 0 && i % 4 == 1) {
+                buf[0] = 0x83;
+            }
         }
-        if (len > 0 && i % 2 == 0) {
-            buf[0] = 0x83;
-        }
-        if (tfp_value_from_msgpack(&v, i % 3 ? t : tfp_type_dynamic(), buf, len, &err) == 0) {
+        rc = tfp_value_from_msgpack(&v, as, buf, len, &err);
+        if (rc == 0) {
+            void *out = NULL;
+            void *out2 = NULL;
+            size_t n = 0, n2 = 0;
+            tfp_value *back = NULL;
+            assert_non_null(v);
+            assert_null(err);
+            assert_int_equal(tfp__value_to_msgpack_as(&out, &n, v, as), 0);
+            assert_int_equal(tfp_value_from_msgpack(&back, as, out, n, NULL), 0);
+            assert_true(tfp_value_equal(v, back));
+            assert_int_equal(tfp__value_to_msgpack_as(&out2, &n2, back, as), 0);
+            assert_int_equal(n, n2);
+            assert_memory_equal(out, out2, n);
+            tfp_free(out);
+            tfp_free(out2);
+            tfp_value_free(back);
             tfp_value_free(v);
+            accepted++;
+        } else {
+            assert_true(rc == TFP_EINVALID || rc == TFP_ETOOLARGE);
+            assert_null(v);
+            assert_non_null(err);
+            assert_true(err[0] != '\0');
+            tfp_free(err);
+            refused++;
         }
-        tfp_free(err);
     }
+    print_message("%d inputs decoded and round-tripped, %d refused with a message\n", accepted,
+                  refused);
+    assert_true(accepted > 100);
+    assert_true(refused > 100);
     tfp_type_free(t);
 }
 

@@ -521,45 +521,164 @@ static void test_validate_and_configure(void **state)
     tfp__rpc_result_dispose(&res);
 }
 
-/* Every allocation of a plan/apply/read/upgrade/import sequence fails once, in turn: each RPC
- * answers 0 (possibly with diagnostics) or TFP_ENOMEM, never crashes, never leaks (ASan). */
-static void test_alloc_failures(void **state)
+/* ----- allocation failures ----- */
+
+enum { ALLOC_RPCS = 7 };
+
+/* Runs the i-th RPC of the allocation-failure sequence. */
+static int run_alloc_rpc(tfp_provider *p, int i, tfp__rpc_result *res)
 {
-    tfp_provider *p = *state;
+    static const char raw[] = "{\"id\":\"thing-755\",\"name\":\"alpha\"}";
     tfp__rpc_dynamic config = dyn(LIT(CONFIG_BYTES));
     tfp__rpc_dynamic planned = dyn(LIT(PLANNED_BYTES));
     tfp__rpc_dynamic st = dyn(LIT(STATE_BYTES));
-    const char raw[] = "{\"id\":\"thing-755\",\"name\":\"alpha\"}";
+    switch (i) {
+    case 0:
+        return tfp__rpc_plan(p, "test_thing", &null_dyn, &config, &config, NULL, 0, res);
+    case 1:
+        return tfp__rpc_apply(p, "test_thing", &null_dyn, &planned, &config, NULL, 0, res);
+    case 2:
+        return tfp__rpc_read_resource(p, "test_thing", &st, (const uint8_t *)"pv", 2, res);
+    case 3:
+        return tfp__rpc_upgrade_state(p, "test_thing", 0, (const uint8_t *)raw, strlen(raw), res);
+    case 4:
+        return tfp__rpc_import(p, "test_thing", "x", res);
+    case 5:
+        return tfp__rpc_plan(p, "nope", &null_dyn, &config, &config, NULL, 0, res);
+    default:
+        return tfp__rpc_validate_resource(p, "test_thing", &config, res);
+    }
+}
+
+static int same_text(const char *a, const char *b)
+{
+    return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static int same_path(const tfp__rpc_path *a, const tfp__rpc_path *b)
+{
+    size_t i;
+    if (a->nsteps != b->nsteps) {
+        return 0;
+    }
+    for (i = 0; i < a->nsteps; i++) {
+        if (a->steps[i].kind != b->steps[i].kind || a->steps[i].index != b->steps[i].index ||
+            !same_text(a->steps[i].name, b->steps[i].name)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* 1 if two results carry the same response. */
+static int same_result(const tfp__rpc_result *a, const tfp__rpc_result *b)
+{
+    size_t i;
+    if (a->ndiags != b->ndiags || a->has_value != b->has_value || a->has_priv != b->has_priv ||
+        a->nrequires_replace != b->nrequires_replace || !same_text(a->type_name, b->type_name)) {
+        return 0;
+    }
+    for (i = 0; i < a->ndiags; i++) {
+        if (a->diags[i].severity != b->diags[i].severity ||
+            !same_text(a->diags[i].summary, b->diags[i].summary) ||
+            !same_text(a->diags[i].detail, b->diags[i].detail) ||
+            a->diags[i].has_path != b->diags[i].has_path ||
+            (a->diags[i].has_path && !same_path(&a->diags[i].path, &b->diags[i].path))) {
+            return 0;
+        }
+    }
+    if (a->has_value &&
+        (a->value_len != b->value_len || memcmp(a->value, b->value, a->value_len) != 0)) {
+        return 0;
+    }
+    if (a->has_priv && (a->priv_len != b->priv_len || memcmp(a->priv, b->priv, a->priv_len) != 0)) {
+        return 0;
+    }
+    for (i = 0; i < a->nrequires_replace; i++) {
+        if (!same_path(&a->requires_replace[i], &b->requires_replace[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* 1 if the result reports the failure as what it is: an error diagnostic naming memory. */
+static int says_out_of_memory(const tfp__rpc_result *r)
+{
+    size_t i;
+    for (i = 0; i < r->ndiags; i++) {
+        if (r->diags[i].severity == 1 &&
+            (strstr(r->diags[i].summary, "out of memory") != NULL ||
+             (r->diags[i].detail != NULL && strstr(r->diags[i].detail, "out of memory") != NULL))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Every allocation of a sequence of RPCs fails once, in turn. The RPC that meets the failure
+ * answers TFP_ENOMEM with an empty result (the server sends INTERNAL), or 0 with the very
+ * response it gives without the failure (the allocation was optional), or 0 with an error
+ * diagnostic that says "out of memory"; never a different response, and never a failure
+ * reported as something else (a user error, a bad value). The other RPCs answer exactly as
+ * without the failure. ASan/valgrind check that nothing leaks. */
+static void test_alloc_failures(void **state)
+{
+    tfp_provider *p = *state;
+    tfp__rpc_result ref[ALLOC_RPCS];
+    int absorbed = 0, reported = 0, enomem = 0;
     long n;
+    int i;
+    for (i = 0; i < ALLOC_RPCS; i++) {
+        assert_int_equal(run_alloc_rpc(p, i, &ref[i]), 0);
+    }
     for (n = 1; n < 100000; n++) {
-        tfp__rpc_result res;
         long before = util_alloc_count();
-        int rc;
+        int hit = -1;
         util_alloc_fail_at(n, 0);
-        rc = tfp__rpc_plan(p, "test_thing", &null_dyn, &config, &config, NULL, 0, &res);
-        assert_true(rc == 0 || rc == TFP_ENOMEM);
-        tfp__rpc_result_dispose(&res);
-        rc = tfp__rpc_apply(p, "test_thing", &null_dyn, &planned, &config, NULL, 0, &res);
-        assert_true(rc == 0 || rc == TFP_ENOMEM);
-        tfp__rpc_result_dispose(&res);
-        rc = tfp__rpc_read_resource(p, "test_thing", &st, (const uint8_t *)"pv", 2, &res);
-        assert_true(rc == 0 || rc == TFP_ENOMEM);
-        tfp__rpc_result_dispose(&res);
-        rc = tfp__rpc_upgrade_state(p, "test_thing", 0, (const uint8_t *)raw, strlen(raw), &res);
-        assert_true(rc == 0 || rc == TFP_ENOMEM);
-        tfp__rpc_result_dispose(&res);
-        rc = tfp__rpc_import(p, "test_thing", "x", &res);
-        assert_true(rc == 0 || rc == TFP_ENOMEM);
-        tfp__rpc_result_dispose(&res);
-        rc = tfp__rpc_plan(p, "nope", &null_dyn, &config, &config, NULL, 0, &res);
-        assert_true(rc == 0 || rc == TFP_ENOMEM);
-        tfp__rpc_result_dispose(&res);
+        for (i = 0; i < ALLOC_RPCS; i++) {
+            tfp__rpc_result res;
+            long at = util_alloc_count();
+            int rc = run_alloc_rpc(p, i, &res);
+            int failed_here = at - before < n && util_alloc_count() - before >= n;
+            if (failed_here) {
+                hit = i;
+            }
+            if (rc == TFP_ENOMEM) {
+                assert_true(failed_here);
+                assert_int_equal(res.ndiags, 0);
+                assert_false(res.has_value);
+                assert_false(res.has_priv);
+                enomem++;
+            } else {
+                assert_int_equal(rc, 0);
+                if (!same_result(&res, &ref[i])) {
+                    if (!failed_here || !says_out_of_memory(&res)) {
+                        fail_msg("RPC %d with allocation %ld failing: a different response "
+                                 "(%zu diagnostics, first: %s: %s)",
+                                 i, n, res.ndiags, res.ndiags ? res.diags[0].summary : "-",
+                                 res.ndiags && res.diags[0].detail ? res.diags[0].detail : "-");
+                    }
+                    reported++;
+                } else if (failed_here) {
+                    absorbed++;
+                }
+            }
+            tfp__rpc_result_dispose(&res);
+        }
         util_alloc_fail_at(0, 0);
-        if (util_alloc_count() - before < n) {
+        if (hit < 0) {
             break; /* the whole sequence ran without reaching the injected failure */
         }
     }
+    print_message("%ld allocations: %d failures answered ENOMEM, %d reported as out of memory, "
+                  "%d absorbed\n",
+                  n - 1, enomem, reported, absorbed);
     assert_true(n > 50);
+    assert_true(enomem > 0);
+    for (i = 0; i < ALLOC_RPCS; i++) {
+        tfp__rpc_result_dispose(&ref[i]);
+    }
 }
 
 /* The default plan marks computed attributes unknown inside nested blocks of every mode. */
