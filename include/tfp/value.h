@@ -156,7 +156,10 @@ TFP_EXTERN int tfp_value_is_known(const tfp_value *v);
 /** 1 if @p v and everything inside it is known. */
 TFP_EXTERN int tfp_value_is_wholly_known(const tfp_value *v);
 
-/** A known, non-null string's bytes (NUL-terminated, borrowed); NULL otherwise. */
+/** A known, non-null string's bytes (NUL-terminated, borrowed); NULL otherwise. A string that
+ *  came from a state may contain U+0000, so this view can be shorter than the value;
+ *  configuration strings never do (libtfp refuses them, with the attribute path, before any
+ *  handler runs). */
 TFP_EXTERN const char *tfp_value_string(const tfp_value *v);
 /** @return 0, TFP_EINVALID if @p v is not a known, non-null bool. */
 TFP_EXTERN int tfp_value_bool(const tfp_value *v, int *out);
@@ -207,8 +210,9 @@ TFP_EXTERN int tfp_value_from_msgpack(
 TFP_EXTERN int tfp_value_to_msgpack(void **out, size_t *len_out, const tfp_value *v);
 /**
  * Decodes cty JSON (stored state): missing object attributes become null, unknown attributes
- * are an error, numbers keep their text. Unknown values cannot appear. Strings containing
- * "\u0000" are refused (TFP_EINVALID) rather than truncated.
+ * are an error, numbers keep their text. Unknown values cannot appear. Strings are any valid
+ * UTF-8, "\u0000" included (kept whole, as by tfp_value_from_msgpack); a map key or attribute
+ * name with "\u0000", a lone surrogate or an unescaped control character is TFP_EINVALID.
  * @return 0, TFP_EINVALID, TFP_ETOOLARGE, TFP_ENOMEM.
  */
 TFP_EXTERN int tfp_value_from_json(

@@ -71,6 +71,17 @@ int tfp__value_push(tfp_value *coll, tfp_value *elem);
 int tfp__value_conforms(const tfp_value *v, const tfp_type *t, tfp_path *path);
 /** First unknown inside @p v: returns 1 and fills @p path (if non-NULL), or 0. */
 int tfp__value_find_unknown(const tfp_value *v, tfp_path *path);
+/** First known string inside @p v that contains U+0000: returns 1 and fills @p path, or 0. */
+int tfp__value_find_nul(const tfp_value *v, tfp_path *path);
+/**
+ * What both codecs accept, in one place. A string value is any valid UTF-8 (no surrogates,
+ * no overlong forms), U+0000 included: cty allows it, and a state written by an older version
+ * may hold one, so decoding it must work (configuration strings with U+0000 are refused by the
+ * RPC layer instead, with the attribute path). Map keys and attribute names are C strings in
+ * the value model: valid UTF-8 without U+0000. Returns NULL for a valid key, else what is wrong
+ * with it ("is not valid UTF-8", "contains a NUL character (U+0000)").
+ */
+const char *tfp__key_problem(const char *s, size_t len);
 /** Structural hash consistent with tfp_value_equal for wholly known values. */
 uint64_t tfp__value_hash(const tfp_value *v);
 /** Drops later duplicates among the wholly known elements of a set (order otherwise kept). */

@@ -1,10 +1,16 @@
 /*
  * The cty JSON codec (stored state, DynamicValue.json), plugin-protocol.md 3.5.
  *
- * cJSON keeps numbers as doubles, which would turn 100000000000000000000 or 0.1 into
- * something else. After cJSON has validated and parsed the text, a small scan collects the
- * text of every number token in document order and attaches it to the matching cJSON number
- * node (as its valuestring, which cJSON_Delete frees); the decoder then uses that text.
+ * cJSON validates and parses the text, but it keeps numbers as doubles (which would turn
+ * 100000000000000000000 or 0.1 into something else) and ends strings at a NUL, which cty
+ * allows ("a\u0000b") and which a state written by an older version may hold. So one scan of
+ * the text collects, in document order, the text of every number token and where every string
+ * token that holds a NUL is; a walk of the cJSON tree in the same order then attaches each
+ * number's text to its node (as its valuestring, which cJSON_Delete frees) and marks each such
+ * string node with the index of its token (in valueint, which cJSON leaves 0 for strings), and
+ * the decoder reads those strings from the text itself. Map keys and attribute names with a NUL
+ * are refused, as by the msgpack decoder (tfp__key_problem). The scan also refuses raw control
+ * characters inside strings, which JSON forbids and cJSON would let through.
  */
 #include "core.h"
 
@@ -12,12 +18,33 @@
 
 #include <cjson/cJSON.h>
 
+#include <limits.h>
 #include <stdarg.h>
 #include <string.h>
+
+typedef struct jtok {
+    size_t off;     /* byte offset in the text */
+    size_t len;     /* bytes; for strings the quotes included */
+    size_t ordinal; /* strings: index among all string tokens (keys and values) */
+} jtok;
+
+/* What the scan found. */
+typedef struct jscan {
+    jtok *nums; /* every number token */
+    size_t nnums;
+    size_t nums_alloc;
+    jtok *nuls; /* the string tokens that hold a NUL */
+    size_t nnuls;
+    size_t nuls_alloc;
+    size_t bad_at; /* offset of a raw control character in a string (when bad) */
+    int bad;
+} jscan;
 
 typedef struct jdec {
     tfp_path *path;
     char *err;
+    const char *text;
+    const jscan *scan;
 } jdec;
 
 static int jfail(jdec *d, int code, const char *fmt, ...) UTIL_PRINTF(3, 4);
@@ -44,85 +71,133 @@ static int jfail(jdec *d, int code, const char *fmt, ...)
     return code;
 }
 
-/* ----- number text recovery ----- */
+/* ----- token recovery ----- */
 
-typedef struct numtok {
-    size_t off;
-    size_t len;
-} numtok;
-
-/* Collects number tokens of (valid) JSON text in document order. */
-static int scan_numbers(const char *s, size_t len, numtok **out, size_t *n_out)
+static int jtok_push(jtok **list, size_t *n, size_t *alloc, size_t off, size_t len, size_t ord)
 {
-    numtok *toks = NULL;
-    size_t n = 0;
-    size_t alloc = 0;
+    if (*n == *alloc) {
+        size_t nalloc = *alloc ? *alloc * 2 : 16;
+        jtok *grown = util_reallocarray(*list, nalloc, sizeof(*grown));
+        if (grown == NULL) {
+            return TFP_ENOMEM;
+        }
+        *list = grown;
+        *alloc = nalloc;
+    }
+    (*list)[*n].off = off;
+    (*list)[*n].len = len;
+    (*list)[*n].ordinal = ord;
+    (*n)++;
+    return 0;
+}
+
+static void jscan_dispose(jscan *sc)
+{
+    util_free(sc->nums);
+    util_free(sc->nuls);
+    memset(sc, 0, sizeof(*sc));
+}
+
+/* Scans JSON text that cJSON accepted. @return 0 or TFP_ENOMEM (a raw control character in a
+ * string sets sc->bad). */
+static int jscan_text(jscan *sc, const char *s, size_t len)
+{
     size_t i = 0;
+    size_t strings = 0;
+    memset(sc, 0, sizeof(*sc));
     while (i < len) {
         char c = s[i];
         if (c == '"') {
+            size_t start = i;
+            int nul = 0;
             i++;
             while (i < len && s[i] != '"') {
-                if (s[i] == '\\' && len - i >= 6 && memcmp(s + i, "\\u0000", 6) == 0) {
-                    /* cJSON ends strings at NUL: refuse rather than truncate silently */
-                    util_free(toks);
-                    return TFP_EUNSUPPORTED;
+                if (s[i] == '\\') {
+                    nul |= len - i >= 6 && memcmp(s + i, "\\u0000", 6) == 0;
+                    i += 2;
+                    continue;
                 }
-                i += (s[i] == '\\') ? 2 : 1;
+                if ((unsigned char)s[i] < 0x20 && !sc->bad) {
+                    sc->bad = 1;
+                    sc->bad_at = i;
+                }
+                i++;
             }
             i++;
+            if (nul && jtok_push(&sc->nuls, &sc->nnuls, &sc->nuls_alloc, start,
+                                 (i <= len ? i : len) - start, strings) != 0) {
+                return TFP_ENOMEM;
+            }
+            strings++;
             continue;
         }
         if (c == '-' || (c >= '0' && c <= '9')) {
             size_t start = i;
-            while (i < len && (strchr("0123456789+-.eE", s[i]) != NULL) && s[i] != '\0') {
+            while (i < len && s[i] != '\0' && strchr("0123456789+-.eE", s[i]) != NULL) {
                 i++;
             }
-            if (n == alloc) {
-                size_t nalloc = alloc ? alloc * 2 : 16;
-                numtok *grown = util_reallocarray(toks, nalloc, sizeof(*grown));
-                if (grown == NULL) {
-                    util_free(toks);
-                    return TFP_ENOMEM;
-                }
-                toks = grown;
-                alloc = nalloc;
+            if (jtok_push(&sc->nums, &sc->nnums, &sc->nums_alloc, start, i - start, 0) != 0) {
+                return TFP_ENOMEM;
             }
-            toks[n].off = start;
-            toks[n].len = i - start;
-            n++;
             continue;
         }
         i++;
     }
-    *out = toks;
-    *n_out = n;
     return 0;
 }
 
-/* Attaches number texts to cJSON number nodes (pre-order = document order). */
-static int attach_numbers(cJSON *node, const char *s, const numtok *toks, size_t n, size_t *next)
+/* Walk positions: the next number token, the ordinal of the next string token, the next NUL
+ * string token. */
+typedef struct jwalk {
+    size_t num;
+    size_t str;
+    size_t nul;
+} jwalk;
+
+/* 1 if the next string token is one with a NUL (and moves past it in the NUL list). */
+static int jwalk_string(const jscan *sc, jwalk *w, size_t *nul_index)
 {
-    cJSON *c;
+    int has_nul = w->nul < sc->nnuls && sc->nuls[w->nul].ordinal == w->str;
+    if (has_nul) {
+        *nul_index = w->nul++;
+    }
+    w->str++;
+    return has_nul;
+}
+
+/* Attaches number texts and marks NUL strings (pre-order = document order). @return 0,
+ * TFP_ENOMEM, or TFP_EINVALID (message in @p d). */
+static int attach_tokens(jdec *d, cJSON *node, const jscan *sc, jwalk *w)
+{
     int error;
     for (; node != NULL; node = node->next) {
+        size_t nul_index = 0;
+        if (node->string != NULL && jwalk_string(sc, w, &nul_index)) {
+            /* an object member: its key comes first in the text */
+            return jfail(d, TFP_EINVALID,
+                         "a map key or attribute name contains a NUL character (U+0000)");
+        }
         if (cJSON_IsNumber(node)) {
             char *text;
-            if (*next >= n) {
-                return TFP_EINVALID;
+            if (w->num >= sc->nnums) {
+                return jfail(d, TFP_EINVALID, "could not recover number text");
             }
-            text = cJSON_malloc(toks[*next].len + 1);
+            text = cJSON_malloc(sc->nums[w->num].len + 1);
             if (text == NULL) {
                 return TFP_ENOMEM;
             }
-            memcpy(text, s + toks[*next].off, toks[*next].len);
-            text[toks[*next].len] = '\0';
+            memcpy(text, d->text + sc->nums[w->num].off, sc->nums[w->num].len);
+            text[sc->nums[w->num].len] = '\0';
             node->valuestring = text;
-            (*next)++;
+            w->num++;
+        } else if (cJSON_IsString(node) && jwalk_string(sc, w, &nul_index)) {
+            if (nul_index >= (size_t)INT_MAX) {
+                return jfail(d, TFP_ETOOLARGE, "too many strings with NUL characters");
+            }
+            node->valueint = (int)nul_index + 1;
         }
-        c = node->child;
-        if (c != NULL) {
-            error = attach_numbers(c, s, toks, n, next);
+        if (node->child != NULL) {
+            error = attach_tokens(d, node->child, sc, w);
             if (error) {
                 return error;
             }
@@ -131,53 +206,197 @@ static int attach_numbers(cJSON *node, const char *s, const numtok *toks, size_t
     return 0;
 }
 
+static int hex4(const char *p, uint32_t *out)
+{
+    uint32_t v = 0;
+    int i;
+    for (i = 0; i < 4; i++) {
+        char c = p[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9') {
+            v |= (uint32_t)(c - '0');
+        } else if (c >= 'a' && c <= 'f') {
+            v |= (uint32_t)(c - 'a' + 10);
+        } else if (c >= 'A' && c <= 'F') {
+            v |= (uint32_t)(c - 'A' + 10);
+        } else {
+            return -1;
+        }
+    }
+    *out = v;
+    return 0;
+}
+
+/* Decodes the JSON string token @p tok (quotes included) into new bytes (util_free); the
+ * decoded string is never longer than the token. @return 0, TFP_EINVALID, TFP_ENOMEM. */
+static int json_unescape(const char *tok, size_t len, char **out, size_t *out_len)
+{
+    char *b;
+    size_t i = 1, n = 0;
+    if (len < 2 || tok[0] != '"' || tok[len - 1] != '"') {
+        return TFP_EINVALID;
+    }
+    b = util_malloc(len);
+    if (b == NULL) {
+        return TFP_ENOMEM;
+    }
+    while (i < len - 1) {
+        uint32_t cp, lo;
+        if (tok[i] != '\\') {
+            b[n++] = tok[i++];
+            continue;
+        }
+        if (i + 1 >= len - 1) {
+            goto bad;
+        }
+        switch (tok[i + 1]) {
+        case '"':
+        case '\\':
+        case '/':
+            b[n++] = tok[i + 1];
+            i += 2;
+            continue;
+        case 'b':
+            b[n++] = '\b';
+            i += 2;
+            continue;
+        case 'f':
+            b[n++] = '\f';
+            i += 2;
+            continue;
+        case 'n':
+            b[n++] = '\n';
+            i += 2;
+            continue;
+        case 'r':
+            b[n++] = '\r';
+            i += 2;
+            continue;
+        case 't':
+            b[n++] = '\t';
+            i += 2;
+            continue;
+        case 'u':
+            break;
+        default:
+            goto bad;
+        }
+        if (len - 1 - i < 6 || hex4(tok + i + 2, &cp) != 0) {
+            goto bad;
+        }
+        i += 6;
+        if (cp >= 0xdc00 && cp <= 0xdfff) {
+            goto bad;
+        }
+        if (cp >= 0xd800 && cp <= 0xdbff) {
+            if (len - 1 - i < 6 || tok[i] != '\\' || tok[i + 1] != 'u' ||
+                hex4(tok + i + 2, &lo) != 0 || lo < 0xdc00 || lo > 0xdfff) {
+                goto bad;
+            }
+            i += 6;
+            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+        }
+        if (cp < 0x80) {
+            b[n++] = (char)cp;
+        } else if (cp < 0x800) {
+            b[n++] = (char)(0xc0 | (cp >> 6));
+            b[n++] = (char)(0x80 | (cp & 0x3f));
+        } else if (cp < 0x10000) {
+            b[n++] = (char)(0xe0 | (cp >> 12));
+            b[n++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+            b[n++] = (char)(0x80 | (cp & 0x3f));
+        } else {
+            b[n++] = (char)(0xf0 | (cp >> 18));
+            b[n++] = (char)(0x80 | ((cp >> 12) & 0x3f));
+            b[n++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+            b[n++] = (char)(0x80 | (cp & 0x3f));
+        }
+    }
+    *out = b;
+    *out_len = n;
+    return 0;
+bad:
+    util_free(b);
+    return TFP_EINVALID;
+}
+
 /* ----- decoder ----- */
 
 static int jdec_value(jdec *d, const cJSON *node, const tfp_type *t, tfp_value **out, int depth);
 
+/* A string (or number text) of a node: a NUL string's bytes come from the text (new, in
+ * @p owned), every other one is the node's own (borrowed). @return 0, TFP_EINVALID (not a
+ * string, number or bool), TFP_ENOMEM. */
+static int jnode_text(jdec *d, const cJSON *node, const char **text, size_t *len, char **owned)
+{
+    *owned = NULL;
+    if (cJSON_IsString(node) && node->valueint > 0) {
+        const jtok *tok = &d->scan->nuls[node->valueint - 1];
+        int error = json_unescape(d->text + tok->off, tok->len, owned, len);
+        *text = *owned;
+        return error;
+    }
+    if (cJSON_IsString(node) || cJSON_IsNumber(node)) {
+        *text = node->valuestring;
+    } else if (cJSON_IsBool(node)) {
+        *text = cJSON_IsTrue(node) ? "true" : "false";
+    } else {
+        *text = NULL;
+    }
+    if (*text == NULL) {
+        return TFP_EINVALID;
+    }
+    *len = strlen(*text);
+    return 0;
+}
+
 static int jdec_string_like(jdec *d, const cJSON *node, const tfp_type *t, tfp_value **out)
 {
     const char *text = NULL;
-    if (cJSON_IsString(node)) {
-        text = node->valuestring;
-    } else if (cJSON_IsNumber(node)) {
-        text = node->valuestring;
-    } else if (cJSON_IsBool(node)) {
-        text = cJSON_IsTrue(node) ? "true" : "false";
+    char *owned = NULL;
+    size_t len = 0;
+    tfp__decimal dn;
+    int error = jnode_text(d, node, &text, &len, &owned);
+    if (error == TFP_ENOMEM) {
+        return error;
     }
-    if (text == NULL) {
+    if (error) {
         return jfail(d, TFP_EINVALID, "a %s is required",
                      t->kind == TFP_KIND_STRING   ? "string"
                      : t->kind == TFP_KIND_NUMBER ? "number"
                                                   : "bool");
     }
     if (t->kind == TFP_KIND_STRING) {
-        int error = tfp_value_new_string(out, text);
-        return error == TFP_EINVALID ? jfail(d, error, "invalid UTF-8 in a string") : error;
-    }
-    if (t->kind == TFP_KIND_NUMBER) {
-        tfp__decimal dn;
-        int error;
-        if (cJSON_IsBool(node)) {
-            return jfail(d, TFP_EINVALID, "a number is required");
+        error = tfp_value_new_stringn(out, text, len);
+        if (error == TFP_EINVALID) {
+            error = jfail(d, error, "invalid UTF-8 in a string");
         }
-        error = tfp__decimal_parse(&dn, text, strlen(text));
+    } else if (t->kind == TFP_KIND_NUMBER) {
+        if (cJSON_IsBool(node)) {
+            error = jfail(d, TFP_EINVALID, "a number is required");
+            goto done;
+        }
+        error = tfp__decimal_parse(&dn, text, len);
         if (error) {
-            return error == TFP_ENOMEM ? error : jfail(d, error, "a number is required");
+            error = error == TFP_ENOMEM ? error : jfail(d, error, "a number is required");
+            goto done;
         }
         tfp__decimal_dispose(&dn);
         if (dn.inf) {
-            return jfail(d, TFP_EINVALID, "infinity cannot be represented in JSON");
+            error = jfail(d, TFP_EINVALID, "infinity cannot be represented in JSON");
+            goto done;
         }
-        return tfp__value_new_number_text(out, text, strlen(text));
+        error = tfp__value_new_number_text(out, text, len);
+    } else if (!cJSON_IsNumber(node) && len == 4 && memcmp(text, "true", 4) == 0) {
+        error = tfp_value_new_bool(out, 1);
+    } else if (!cJSON_IsNumber(node) && len == 5 && memcmp(text, "false", 5) == 0) {
+        error = tfp_value_new_bool(out, 0);
+    } else {
+        error = jfail(d, TFP_EINVALID, "a bool is required");
     }
-    if (strcmp(text, "true") == 0 && !cJSON_IsNumber(node)) {
-        return tfp_value_new_bool(out, 1);
-    }
-    if (strcmp(text, "false") == 0 && !cJSON_IsNumber(node)) {
-        return tfp_value_new_bool(out, 0);
-    }
-    return jfail(d, TFP_EINVALID, "a bool is required");
+done:
+    util_free(owned);
+    return error;
 }
 
 static int
@@ -243,8 +462,10 @@ static int jdec_map(jdec *d, const cJSON *node, const tfp_type *t, tfp_value **o
     for (c = node->child; c != NULL; c = c->next) {
         char *key;
         tfp_value *elem = NULL;
-        if (c->string == NULL || !util_utf8_valid(c->string, strlen(c->string))) {
-            error = jfail(d, TFP_EINVALID, "invalid map key");
+        const char *problem =
+            c->string != NULL ? tfp__key_problem(c->string, strlen(c->string)) : "is missing";
+        if (problem != NULL) {
+            error = jfail(d, TFP_EINVALID, "a map key %s", problem);
             goto done;
         }
         tfp_path_push_key(d->path, c->string);
@@ -429,16 +650,16 @@ static int is_json_space(char c)
 int tfp_value_from_json(
     tfp_value **out, const tfp_type *t, const char *json, size_t len, char **err_out)
 {
-    jdec d = {NULL, NULL};
+    jdec d = {NULL, NULL, json, NULL};
+    jscan sc;
+    jwalk w = {0, 0, 0};
     cJSON *root = NULL;
     const char *end = NULL;
-    numtok *toks = NULL;
-    size_t ntoks = 0;
-    size_t next = 0;
     tfp_value *v = NULL;
     int error = 0;
     size_t i;
 
+    memset(&sc, 0, sizeof(sc));
     if (err_out != NULL) {
         *err_out = NULL;
     }
@@ -461,21 +682,22 @@ int tfp_value_from_json(
             goto done;
         }
     }
-    error = scan_numbers(json, (size_t)(end - json), &toks, &ntoks);
-    if (error == TFP_EUNSUPPORTED) {
-        error = jfail(&d, TFP_EINVALID, "NUL characters in JSON strings are not supported");
-    }
+    error = jscan_text(&sc, json, (size_t)(end - json));
     if (error) {
         goto done;
     }
-    error = attach_numbers(root, json, toks, ntoks, &next);
-    if (error == 0 && next != ntoks) {
-        error = TFP_EINVALID;
+    if (sc.bad) {
+        error = jfail(&d, TFP_EINVALID,
+                      "malformed JSON: a control character must be escaped in a string (byte %zu)",
+                      sc.bad_at);
+        goto done;
+    }
+    d.scan = &sc;
+    error = attach_tokens(&d, root, &sc, &w);
+    if (error == 0 && w.num != sc.nnums) {
+        error = jfail(&d, TFP_EINVALID, "could not recover number text");
     }
     if (error) {
-        if (error == TFP_EINVALID) {
-            jfail(&d, error, "could not recover number text");
-        }
         goto done;
     }
     error = tfp_path_new(&d.path);
@@ -494,7 +716,7 @@ done:
         d.err = NULL;
     }
     tfp_value_free(v);
-    util_free(toks);
+    jscan_dispose(&sc);
     util_free(d.err);
     tfp_path_free(d.path);
     cJSON_Delete(root);

@@ -402,14 +402,16 @@ done:
 static int dec_key(dec *d, char **key_out)
 {
     mp_token kt;
+    const char *problem;
     if (mp_next(&d->r, &kt) != 0) {
         return dec_fail(d, TFP_EINVALID, "truncated input%s", "");
     }
     if (kt.kind != MP_STR && kt.kind != MP_BIN) {
         return dec_fail(d, TFP_EINVALID, "map keys must be strings, got %s", mp_kind_name(kt.kind));
     }
-    if (!util_utf8_valid((const char *)kt.data, kt.len) || memchr(kt.data, 0, kt.len) != NULL) {
-        return dec_fail(d, TFP_EINVALID, "invalid UTF-8 in a map key%s", "");
+    problem = tfp__key_problem((const char *)kt.data, kt.len);
+    if (problem != NULL) {
+        return dec_fail(d, TFP_EINVALID, "a map key or attribute name %s", problem);
     }
     *key_out = util_memdup(kt.data, kt.len);
     return *key_out != NULL ? 0 : TFP_ENOMEM;

@@ -556,6 +556,40 @@ static int rpc_decode(rpc_ctx *ctx, int i, const char *what, const tfp__rpc_dyna
     return decode_dynamic(ctx->diags, what, tfp_schema_type(ctx->call.schema), dv, &ctx->in[i]);
 }
 
+/* Decodes the configuration as input @p i and refuses it when a string in it holds a NUL
+ * (U+0000). Handlers read strings as C strings (tfp_value_string), so such a string would be
+ * cut short without anyone noticing: "a\u0000b" would reach the API as "a" and the state as
+ * "a\u0000b". The codecs still accept NUL, so that a state that already holds one can be
+ * read, planned against and destroyed. @return 0, 1 (diagnostic), negative. */
+static int rpc_decode_config(rpc_ctx *ctx, int i, const tfp__rpc_dynamic *dv)
+{
+    tfp_path *path = NULL;
+    char *where = NULL;
+    int error = rpc_decode(ctx, i, "config", dv);
+    if (error != 0) {
+        return error;
+    }
+    error = tfp_path_new(&path);
+    if (error) {
+        return error;
+    }
+    if (tfp__value_find_nul(ctx->in[i], path)) {
+        error = tfp_path_to_string(&where, path);
+        if (error == 0) {
+            error =
+                tfp_diags_add(ctx->diags, TFP_SEVERITY_ERROR, path, "Invalid character in string",
+                              "The value of %s contains a NUL character (U+0000, written "
+                              "\"\\u0000\" in HCL). The provider cannot pass it on: "
+                              "everything after it would be lost. Remove the character.",
+                              where[0] != '\0' ? where : "the configuration");
+        }
+        error = error != 0 ? error : 1;
+    }
+    util_free(where);
+    tfp_path_free(path);
+    return error;
+}
+
 int tfp__rpc_validate_provider_config(tfp_provider *p,
                                       const tfp__rpc_dynamic *config,
                                       tfp__rpc_result *out)
@@ -563,7 +597,7 @@ int tfp__rpc_validate_provider_config(tfp_provider *p,
     rpc_ctx ctx;
     int error = rpc_begin(&ctx, p, TFP_OP_VALIDATE, NULL, 0, out);
     if (error == 0) {
-        error = rpc_decode(&ctx, 0, "config", config);
+        error = rpc_decode_config(&ctx, 0, config);
     }
     if (error == 0) {
         ctx.call.config = ctx.in[0];
@@ -587,7 +621,7 @@ int tfp__rpc_configure(tfp_provider *p,
     rpc_ctx ctx;
     int error = rpc_begin(&ctx, p, TFP_OP_CONFIGURE, NULL, 0, out);
     if (error == 0) {
-        error = rpc_decode(&ctx, 0, "config", config);
+        error = rpc_decode_config(&ctx, 0, config);
     }
     if (error == 0) {
         ctx.call.config = ctx.in[0];
@@ -606,7 +640,7 @@ static int validate_type(tfp_provider *p,
     rpc_ctx ctx;
     int error = rpc_begin(&ctx, p, TFP_OP_VALIDATE, type_name, data_source, out);
     if (error == 0) {
-        error = rpc_decode(&ctx, 0, "config", config);
+        error = rpc_decode_config(&ctx, 0, config);
     }
     if (error == 0) {
         ctx.call.config = ctx.in[0];
@@ -699,7 +733,7 @@ int tfp__rpc_plan(tfp_provider *p,
         error = rpc_decode(&ctx, 1, "proposed_new_state", proposed_new_state);
     }
     if (error == 0) {
-        error = rpc_decode(&ctx, 2, "config", config);
+        error = rpc_decode_config(&ctx, 2, config);
     }
     if (error == 0) {
         ctx.call.prior = ctx.in[0];
@@ -746,7 +780,7 @@ int tfp__rpc_apply(tfp_provider *p,
         error = rpc_decode(&ctx, 1, "planned_state", planned_state);
     }
     if (error == 0) {
-        error = rpc_decode(&ctx, 2, "config", config);
+        error = rpc_decode_config(&ctx, 2, config);
     }
     if (error == 0) {
         ctx.call.prior = ctx.in[0];
@@ -799,7 +833,7 @@ int tfp__rpc_read_data_source(tfp_provider *p,
     rpc_ctx ctx;
     int error = rpc_begin(&ctx, p, TFP_OP_READ_DATA, type_name, 1, out);
     if (error == 0) {
-        error = rpc_decode(&ctx, 0, "config", config);
+        error = rpc_decode_config(&ctx, 0, config);
     }
     if (error == 0) {
         ctx.call.config = ctx.in[0];

@@ -856,14 +856,19 @@ int tfp__value_conforms(const tfp_value *v, const tfp_type *t, tfp_path *path)
     return conforms_at(v, t, path, 0);
 }
 
-int tfp__value_find_unknown(const tfp_value *v, tfp_path *path)
+/* First value inside @p v (pre-order) for which @p hit is 1: returns 1 and leaves its path in
+ * @p path (when non-NULL), or 0. Elements of sets have no path step of their own. */
+static int value_find(const tfp_value *v, tfp_path *path, int (*hit)(const tfp_value *))
 {
     size_t i;
     if (v == NULL || v->state == TFP__NULL) {
         return 0;
     }
-    if (v->state == TFP__UNKNOWN) {
+    if (hit(v)) {
         return 1;
+    }
+    if (v->state == TFP__UNKNOWN) {
+        return 0;
     }
     for (i = 0; i < v->n; i++) {
         int pushed = 1;
@@ -878,7 +883,7 @@ int tfp__value_find_unknown(const tfp_value *v, tfp_path *path)
         } else {
             pushed = 0;
         }
-        if (tfp__value_find_unknown(v->items[i], path)) {
+        if (value_find(v->items[i], path, hit)) {
             return 1;
         }
         if (pushed) {
@@ -886,4 +891,36 @@ int tfp__value_find_unknown(const tfp_value *v, tfp_path *path)
         }
     }
     return 0;
+}
+
+static int is_unknown(const tfp_value *v)
+{
+    return v->state == TFP__UNKNOWN;
+}
+
+static int is_string_with_nul(const tfp_value *v)
+{
+    return v->state == TFP__KNOWN && v->type->kind == TFP_KIND_STRING &&
+           memchr(v->str, '\0', v->slen) != NULL;
+}
+
+int tfp__value_find_unknown(const tfp_value *v, tfp_path *path)
+{
+    return value_find(v, path, is_unknown);
+}
+
+int tfp__value_find_nul(const tfp_value *v, tfp_path *path)
+{
+    return value_find(v, path, is_string_with_nul);
+}
+
+const char *tfp__key_problem(const char *s, size_t len)
+{
+    if (!util_utf8_valid(s, len)) {
+        return "is not valid UTF-8";
+    }
+    if (memchr(s, '\0', len) != NULL) {
+        return "contains a NUL character (U+0000)";
+    }
+    return NULL;
 }

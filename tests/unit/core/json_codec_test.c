@@ -195,6 +195,77 @@ static void test_unknown_cannot_encode(void **state)
     tfp_value_free(v);
 }
 
+/* NUL (U+0000) in strings: accepted with its full length (cty allows it and older states hold
+ * it), whatever the escapes around it; refused in keys and where a number or bool is needed. */
+static void test_nul_strings(void **state)
+{
+    tfp_type *mt = NULL;
+    tfp_type *t = state_type();
+    tfp_value *v = NULL;
+    char *err = NULL;
+    size_t n = 0;
+    (void)state;
+
+    v = json_ok(tfp_type_string(), "\"a\\u0000b\"");
+    assert_string_equal(tfp_value_string(v), "a"); /* the C view stops at the NUL... */
+    assert_json(v, "\"a\\u0000b\"");               /* ...the value does not */
+    {
+        void *mp = NULL;
+        assert_int_equal(tfp_value_to_msgpack(&mp, &n, v), 0);
+        assert_int_equal(n, 4);
+        assert_memory_equal(mp,
+                            "\xa3"
+                            "a\0b",
+                            4);
+        tfp_free(mp);
+    }
+    tfp_value_free(v);
+    /* escapes before and after, a surrogate pair, an escaped backslash before "u0000" */
+    v = json_ok(tfp_type_string(), "\"\\t\\\"\\u0000\\ud83d\\ude00\\\\u0000\\/\\u00e9\"");
+    assert_json(v, "\"\\t\\\"\\u0000\xf0\x9f\x98\x80\\\\u0000/\xc3\xa9\"");
+    tfp_value_free(v);
+    /* in a state object, a map and a dynamic value: the right node gets the right bytes */
+    v = json_ok(t, "{\"id\":\"x\\u0000y\",\"tags\":{\"k\":\"plain\",\"n\":\"a\\u0000b\"},"
+                   "\"any\":{\"value\":[\"\\u0000\",\"z\"],\"type\":[\"list\",\"string\"]}}");
+    assert_json(v, "{\"any\":{\"type\":[\"list\",\"string\"],\"value\":[\"\\u0000\",\"z\"]},"
+                   "\"enabled\":null,\"id\":\"x\\u0000y\",\"port\":null,\"size\":null,"
+                   "\"tags\":{\"k\":\"plain\",\"n\":\"a\\u0000b\"}}");
+    assert_string_equal(tfp_value_string(tfp_value_map_get(tfp_value_attr(v, "tags"), "k")),
+                        "plain");
+    tfp_value_free(v);
+
+    /* keys and attribute names with a NUL: refused, as by the msgpack decoder */
+    assert_int_equal(tfp_type_map_new(&mt, tfp_type_string()), 0);
+    assert_int_equal(tfp_value_from_json(&v, mt, "{\"a\\u0000b\":\"x\"}", 16, &err), TFP_EINVALID);
+    assert_non_null(strstr(err, "NUL"));
+    tfp_free(err);
+    assert_int_equal(tfp_value_from_json(&v, t, "{\"id\\u0000x\":\"x\"}",
+                                         strlen("{\"id\\u0000x\":\"x\"}"), &err),
+                     TFP_EINVALID);
+    assert_non_null(strstr(err, "NUL"));
+    tfp_free(err);
+    /* a NUL string where a number or a bool is needed: not a number "1" */
+    assert_int_equal(tfp_value_from_json(&v, tfp_type_number(), "\"1\\u00002\"", 10, &err),
+                     TFP_EINVALID);
+    tfp_free(err);
+    assert_int_equal(tfp_value_from_json(&v, tfp_type_bool(), "\"true\\u0000\"", 12, &err),
+                     TFP_EINVALID);
+    tfp_free(err);
+    /* raw control characters must be escaped in JSON (cJSON would take them) */
+    assert_int_equal(tfp_value_from_json(&v, tfp_type_string(), "\"a\x01\"", 4, &err),
+                     TFP_EINVALID);
+    assert_non_null(strstr(err, "control character"));
+    tfp_free(err);
+    assert_int_equal(tfp_value_from_json(&v, tfp_type_string(), "\"a\0b\"", 5, &err), TFP_EINVALID);
+    tfp_free(err);
+    /* a lone surrogate is refused (it is not UTF-8) */
+    assert_int_equal(tfp_value_from_json(&v, tfp_type_string(), "\"\\u0000\\ud800\"", 14, &err),
+                     TFP_EINVALID);
+    tfp_free(err);
+    tfp_type_free(mt);
+    tfp_type_free(t);
+}
+
 /* Valid documents that random edits start from, so that a part of the inputs decodes. */
 static const char *const json_seeds[] = {
     "{\"id\":\"svc-1\",\"size\":12.5,\"enabled\":true,\"tags\":{\"a\":\"b\"},"
@@ -281,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_depth),
         cmocka_unit_test(test_unknown_cannot_encode),
+        cmocka_unit_test(test_nul_strings),
         cmocka_unit_test(test_random_input_never_crashes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,6 +2,8 @@
 #include "core.h"
 #include "test_helpers.h"
 
+#include <stdio.h>
+
 #define CONFIG_BYTES                                                                               \
     "\x83\xa2id\xc0\xa4name\xa5"                                                                   \
     "alpha\xa4note\xa2n1"
@@ -455,6 +457,102 @@ static void test_depth_limit(void **state)
     tfp_type_free(t);
 }
 
+/* Packs @p len bytes as a msgpack str into @p buf (len < 32). */
+static size_t fixstr(uint8_t *buf, const char *bytes, size_t len)
+{
+    buf[0] = (uint8_t)(0xa0 | len);
+    memcpy(buf + 1, bytes, len);
+    return len + 1;
+}
+
+/* Writes @p len bytes as a JSON string literal: control characters escaped, the rest raw. */
+static size_t jsonstr(char *buf, const char *bytes, size_t len)
+{
+    size_t n = 0, i;
+    buf[n++] = '"';
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)bytes[i];
+        if (c < 0x20 || c == '"' || c == '\\') {
+            n += (size_t)sprintf(buf + n, "\\u%04x", c);
+        } else {
+            buf[n++] = (char)c;
+        }
+    }
+    buf[n++] = '"';
+    buf[n] = '\0';
+    return n;
+}
+
+/* The two codecs agree on what a valid string is, as a value and as a map key: the same byte
+ * sequences are accepted (and decode to equal values) or refused by both. */
+static void test_codecs_agree_on_strings(void **state)
+{
+    static const struct {
+        const char *bytes;
+        size_t len;
+        int value_ok;
+        int key_ok;
+    } cases[] = {
+        {"plain", 5, 1, 1},
+        {"a\0b", 3, 1, 0},         /* NUL: a valid string, not a valid key */
+        {"\0", 1, 1, 0},           /* NUL alone */
+        {"\x01\x1f\x7f", 3, 1, 1}, /* other control characters: valid */
+        {"\xc3\xa9", 2, 1, 1},     /* U+00E9 */
+        {"\xf0\x9f\x98\x80", 4, 1, 1},
+        {"\xff", 1, 0, 0},         /* not UTF-8 */
+        {"\xc0\x80", 2, 0, 0},     /* overlong NUL */
+        {"\xed\xa0\x80", 3, 0, 0}, /* a surrogate */
+        {"\xe2\x82", 2, 0, 0},     /* truncated */
+    };
+    tfp_type *mt = NULL;
+    size_t i;
+    (void)state;
+    assert_int_equal(tfp_type_map_new(&mt, tfp_type_string()), 0);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        uint8_t mp[64];
+        char js[128];
+        size_t mlen, jlen;
+        tfp_value *a = NULL;
+        tfp_value *b = NULL;
+        int ra, rb;
+        /* as a value */
+        mlen = fixstr(mp, cases[i].bytes, cases[i].len);
+        jlen = jsonstr(js, cases[i].bytes, cases[i].len);
+        ra = tfp_value_from_msgpack(&a, tfp_type_string(), mp, mlen, NULL);
+        rb = tfp_value_from_json(&b, tfp_type_string(), js, jlen, NULL);
+        if ((ra == 0) != cases[i].value_ok || (rb == 0) != cases[i].value_ok) {
+            fail_msg("case %zu as a value: msgpack %d, JSON %d, expected %s", i, ra, rb,
+                     cases[i].value_ok ? "accepted" : "refused");
+        }
+        if (ra == 0) {
+            assert_true(tfp_value_equal(a, b));
+        }
+        tfp_value_free(a);
+        tfp_value_free(b);
+        a = NULL;
+        b = NULL;
+        /* as a map key: {key: "v"} */
+        mp[0] = 0x81;
+        mlen = 1 + fixstr(mp + 1, cases[i].bytes, cases[i].len);
+        mlen += fixstr(mp + mlen, "v", 1);
+        js[0] = '{';
+        jlen = 1 + jsonstr(js + 1, cases[i].bytes, cases[i].len);
+        jlen += (size_t)sprintf(js + jlen, ":\"v\"}");
+        ra = tfp_value_from_msgpack(&a, mt, mp, mlen, NULL);
+        rb = tfp_value_from_json(&b, mt, js, jlen, NULL);
+        if ((ra == 0) != cases[i].key_ok || (rb == 0) != cases[i].key_ok) {
+            fail_msg("case %zu as a key: msgpack %d, JSON %d, expected %s", i, ra, rb,
+                     cases[i].key_ok ? "accepted" : "refused");
+        }
+        if (ra == 0) {
+            assert_true(tfp_value_equal(a, b));
+        }
+        tfp_value_free(a);
+        tfp_value_free(b);
+    }
+    tfp_type_free(mt);
+}
+
 /* Random bytes (half of them edits of valid encodings) as test_thing or dynamic. Every input
  * either decodes into a value that encodes and decodes back unchanged, or is refused with
  * TFP_EINVALID/TFP_ETOOLARGE, a message and no value. Both outcomes must occur. */
@@ -554,6 +652,7 @@ int main(void)
         cmocka_unit_test(test_collections),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_depth_limit),
+        cmocka_unit_test(test_codecs_agree_on_strings),
         cmocka_unit_test(test_random_input_never_crashes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -521,6 +521,81 @@ static void test_validate_and_configure(void **state)
     tfp__rpc_result_dispose(&res);
 }
 
+/* The error for a configuration string with a NUL: one diagnostic at @p attr, no value. */
+static void assert_nul_refused(tfp__rpc_result *res, const char *attr)
+{
+    assert_int_equal(res->ndiags, 1);
+    assert_int_equal(res->diags[0].severity, 1);
+    assert_string_equal(res->diags[0].summary, "Invalid character in string");
+    assert_non_null(strstr(res->diags[0].detail, "NUL"));
+    assert_true(res->diags[0].has_path);
+    assert_int_equal(res->diags[0].path.nsteps, 1);
+    assert_int_equal(res->diags[0].path.steps[0].kind, TFP__RPC_STEP_ATTR);
+    assert_string_equal(res->diags[0].path.steps[0].name, attr);
+    assert_false(res->has_value);
+    tfp__rpc_result_dispose(res);
+}
+
+/* Configuration strings with a NUL are refused before any handler sees them (a handler reads
+ * C strings and would see "a" for "a\u0000b"); states holding one still decode and round-trip,
+ * so that such a state can be planned against, refreshed and destroyed. */
+static void test_nul_in_config(void **state)
+{
+    tfp_provider *p = *state;
+    tfp__rpc_result res;
+    tfp__rpc_dynamic bad = dyn(LIT("\x83\xa2id\xc0\xa4name\xa3"
+                                   "a\0b\xa4note\xc0"));
+    tfp__rpc_dynamic bad_note = dyn(LIT("\x83\xa2id\xc0\xa4name\xa1x\xa4note\xa3"
+                                        "b\0d"));
+    tfp__rpc_dynamic good = dyn(LIT(CONFIG_BYTES));
+    tfp__rpc_dynamic prior_nul = dyn(LIT("\x83\xa2id\xa9thing-755\xa4name\xa5"
+                                         "alpha\xa4note\xa3"
+                                         "n\0n"));
+    tfp__rpc_dynamic bad_region = dyn(LIT("\x81\xa6region\xa5"
+                                          "eu\0de"));
+    const char raw[] = "{\"id\":\"thing-755\",\"name\":\"alpha\",\"note\":\"n\\u0000n\"}";
+
+    assert_int_equal(tfp__rpc_validate_resource(p, "test_thing", &bad, &res), 0);
+    assert_nul_refused(&res, "name");
+    /* "b\0d" would pass the handler's check for "bad" as "b": it never gets to see it */
+    assert_int_equal(tfp__rpc_validate_resource(p, "test_thing", &bad_note, &res), 0);
+    assert_nul_refused(&res, "note");
+    assert_int_equal(tfp__rpc_plan(p, "test_thing", &null_dyn, &bad, &bad, NULL, 0, &res), 0);
+    assert_nul_refused(&res, "name");
+    assert_int_equal(tfp__rpc_apply(p, "test_thing", &null_dyn, &bad, &bad, NULL, 0, &res), 0);
+    assert_nul_refused(&res, "name");
+    assert_int_equal(tfp__rpc_validate_data_source(p, "test_lookup", &bad, &res), 0);
+    assert_nul_refused(&res, "name");
+    assert_int_equal(tfp__rpc_read_data_source(p, "test_lookup", &bad, &res), 0);
+    assert_nul_refused(&res, "name");
+    assert_int_equal(tfp__rpc_validate_provider_config(p, &bad_region, &res), 0);
+    assert_nul_refused(&res, "region");
+    assert_int_equal(tfp__rpc_configure(p, "1.11.4", &bad_region, &res), 0);
+    assert_nul_refused(&res, "region");
+
+    /* a prior state with a NUL: upgrade, read and plan work, and the bytes survive */
+    assert_int_equal(
+        tfp__rpc_upgrade_state(p, "test_thing", 0, (const uint8_t *)raw, strlen(raw), &res), 0);
+    assert_int_equal(res.ndiags, 0);
+    assert_value(&res, LIT("\x83\xa2id\xa9thing-755\xa4name\xa5"
+                           "alpha\xa4note\xa3"
+                           "n\0n"));
+    tfp__rpc_result_dispose(&res);
+    assert_int_equal(tfp__rpc_read_resource(p, "test_thing", &prior_nul, NULL, 0, &res), 0);
+    assert_int_equal(res.ndiags, 0);
+    tfp__rpc_result_dispose(&res);
+    assert_int_equal(tfp__rpc_plan(p, "test_thing", &prior_nul, &good, &good, NULL, 0, &res), 0);
+    assert_int_equal(res.ndiags, 0);
+    assert_true(res.has_value);
+    tfp__rpc_result_dispose(&res);
+    /* destroy: planned and config are null */
+    assert_int_equal(
+        tfp__rpc_apply(p, "test_thing", &prior_nul, &null_dyn, &null_dyn, NULL, 0, &res), 0);
+    assert_int_equal(res.ndiags, 0);
+    assert_false(res.has_value);
+    tfp__rpc_result_dispose(&res);
+}
+
 /* ----- allocation failures ----- */
 
 enum { ALLOC_RPCS = 7 };
@@ -807,6 +882,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_upgrade, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_type_and_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_validate_and_configure, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nul_in_config, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alloc_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_default_plan_nested_blocks, setup, teardown),
         cmocka_unit_test(test_dispose_zeroed),
