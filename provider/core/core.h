@@ -20,6 +20,28 @@
 #define TFP__MAX_NUMBER_TEXT 8192
 /** Largest decimal exponent accepted in number text. */
 #define TFP__MAX_EXPONENT 4000
+/**
+ * Memory bound of the value decoders: decoding @p len bytes may hold at most @p percent % of
+ * len bytes of memory (the value tree and every temporary; for JSON also cJSON's tree, which
+ * keeps its own copy of every string while the value is built), and never less than
+ * TFP__DECODE_FLOOR, so that small inputs of any shape decode. A value that needs more (a
+ * message of many tiny elements: each null in a list is one byte of msgpack but a whole tree
+ * node) is refused with TFP_ETOOLARGE and a message saying so. Counted by a util_meter around
+ * each decode (provider/util/alloc.c). With the message itself (the server holds one copy while
+ * the value is decoded) a request never needs more than 4 x its size: 1 + 1.5 for msgpack,
+ * 1 + 2.5 for JSON, plus the allocator's own overhead.
+ */
+#define TFP__DECODE_PERCENT_MSGPACK 150
+#define TFP__DECODE_PERCENT_JSON 250
+#define TFP__DECODE_FLOOR ((size_t)16 << 20)
+size_t tfp__decode_budget(size_t len, unsigned int percent);
+/** The message for a decode that ran out of budget (new, util_free; NULL on ENOMEM). */
+char *
+tfp__decode_budget_message(const char *codec, unsigned int percent, size_t len, size_t values);
+/** Upper bound of what cJSON allocates to parse @p len bytes of JSON (nodes, strings), plus the
+ *  number texts the JSON decoder attaches: charged to the active util_meter around a parse.
+ *  @p tokens (optional) receives the number of JSON values and keys in the text. */
+size_t tfp__cjson_cost(const char *json, size_t len, size_t *tokens);
 
 struct tfp_type {
     tfp_kind kind;
@@ -146,6 +168,8 @@ struct tfp_diags {
     int has_errors;
 };
 
+/** Longest summary or detail a diagnostic keeps (bytes); longer texts are cut, with a note. */
+#define TFP__DIAG_TEXT_MAX 4096
 /** Adds a diagnostic with a preformatted detail (copied). */
 int tfp__diags_add_text(tfp_diags *d,
                         tfp_severity severity,

@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 int tfp_path_new(tfp_path **out)
@@ -225,6 +226,31 @@ void tfp_diags_free(tfp_diags *d)
     util_free(d);
 }
 
+/* A copy of @p s, cut to at most TFP__DIAG_TEXT_MAX bytes on a UTF-8 boundary with a note
+ * of how much was cut: diagnostics quote values from the configuration, which can be as large
+ * as a message, and a quote of megabytes helps nobody. New, or NULL on ENOMEM. */
+static char *diag_text(const char *s)
+{
+    static const char note[] = " [... %zu more bytes]";
+    size_t len = strlen(s);
+    size_t keep;
+    char *out;
+    if (len <= TFP__DIAG_TEXT_MAX) {
+        return util_strdup(s);
+    }
+    keep = TFP__DIAG_TEXT_MAX - sizeof(note) - 20;
+    while (keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80) {
+        keep--; /* not inside a UTF-8 sequence */
+    }
+    out = util_malloc(TFP__DIAG_TEXT_MAX + 1);
+    if (out == NULL) {
+        return NULL;
+    }
+    memcpy(out, s, keep);
+    (void)util_snprintf(out + keep, TFP__DIAG_TEXT_MAX + 1 - keep, note, len - keep);
+    return out;
+}
+
 int tfp__diags_add_text(tfp_diags *d,
                         tfp_severity severity,
                         const tfp_path *path,
@@ -247,13 +273,13 @@ int tfp__diags_add_text(tfp_diags *d,
         d->items = items;
         d->alloc = nalloc;
     }
-    item.summary = util_strdup(summary);
+    item.summary = diag_text(summary);
     if (item.summary == NULL) {
         error = TFP_ENOMEM;
         goto done;
     }
     if (detail != NULL) {
-        item.detail = util_strdup(detail);
+        item.detail = diag_text(detail);
         if (item.detail == NULL) {
             error = TFP_ENOMEM;
             goto done;
@@ -293,13 +319,27 @@ static int diags_vadd(tfp_diags *d,
 {
     char *detail = NULL;
     int error;
+    int n;
     if (d == NULL || summary == NULL) {
         return TFP_EINVALID;
     }
     if (detail_fmt != NULL) {
-        detail = util_vasprintf(detail_fmt, ap);
+        /* formatted into a bounded buffer: a quoted value may be as large as a message */
+        detail = util_malloc(TFP__DIAG_TEXT_MAX + 1);
         if (detail == NULL) {
             return TFP_ENOMEM;
+        }
+        n = vsnprintf(detail, TFP__DIAG_TEXT_MAX + 1, detail_fmt, ap);
+        if (n < 0) {
+            detail[0] = '\0';
+        } else if ((size_t)n > TFP__DIAG_TEXT_MAX) {
+            /* mark the cut (diag_text only cuts what is longer than the maximum) */
+            static const char more[] = " [...]";
+            size_t keep = TFP__DIAG_TEXT_MAX - sizeof(more) + 1;
+            while (keep > 0 && ((unsigned char)detail[keep] & 0xC0) == 0x80) {
+                keep--;
+            }
+            memcpy(detail + keep, more, sizeof(more));
         }
     }
     error = tfp__diags_add_text(d, severity, path, summary, detail);

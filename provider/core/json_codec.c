@@ -45,6 +45,7 @@ typedef struct jdec {
     char *err;
     const char *text;
     const jscan *scan;
+    size_t values; /* values decoded so far */
 } jdec;
 
 static int jfail(jdec *d, int code, const char *fmt, ...) UTIL_PRINTF(3, 4);
@@ -318,6 +319,53 @@ static int json_unescape(const char *tok, size_t len, char **out, size_t *out_le
 bad:
     util_free(b);
     return TFP_EINVALID;
+}
+
+/* ----- memory ----- */
+
+/* An allocator block of @p n bytes with its bookkeeping (glibc: 16-byte granules, 8 of header). */
+static size_t block_cost(size_t n)
+{
+    size_t b = (n + 8 + 15) & ~(size_t)15;
+    return b < 32 ? 32 : b;
+}
+
+size_t tfp__cjson_cost(const char *s, size_t len, size_t *tokens)
+{
+    size_t cost = 0, n = 0, i = 0;
+    while (i < len) {
+        char c = s[i];
+        if (c == '"') {
+            size_t start = i++;
+            while (i < len && s[i] != '"') {
+                i += s[i] == '\\' ? 2 : 1;
+            }
+            i++;
+            /* a node (or the member it names) and the decoded copy, never longer than this */
+            cost += block_cost(sizeof(cJSON)) + block_cost((i <= len ? i : len) - start);
+            n++;
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            size_t start = i;
+            while (i < len && s[i] != '\0' && strchr("0123456789+-.eE", s[i]) != NULL) {
+                i++;
+            }
+            cost += block_cost(sizeof(cJSON)) + block_cost(i - start + 1); /* + its text */
+            n++;
+        } else if (c == '[' || c == '{' || c == 't' || c == 'f' || c == 'n') {
+            cost += block_cost(sizeof(cJSON));
+            n++;
+            i++;
+            while (c != '[' && c != '{' && i < len && s[i] >= 'a' && s[i] <= 'z') {
+                i++; /* the rest of true / false / null */
+            }
+        } else {
+            i++;
+        }
+    }
+    if (tokens != NULL) {
+        *tokens = n;
+    }
+    return cost;
 }
 
 /* ----- decoder ----- */
@@ -619,6 +667,7 @@ static int jdec_value(jdec *d, const cJSON *node, const tfp_type *t, tfp_value *
     if (depth > TFP__MAX_DEPTH) {
         return jfail(d, TFP_ETOOLARGE, "value nested deeper than 64 levels");
     }
+    d->values++;
     if (cJSON_IsNull(node)) {
         return tfp_value_new_null(out, t);
     }
@@ -650,12 +699,16 @@ static int is_json_space(char c)
 int tfp_value_from_json(
     tfp_value **out, const tfp_type *t, const char *json, size_t len, char **err_out)
 {
-    jdec d = {NULL, NULL, json, NULL};
+    jdec d = {NULL, NULL, json, NULL, 0};
     jscan sc;
     jwalk w = {0, 0, 0};
+    util_meter meter;
     cJSON *root = NULL;
     const char *end = NULL;
     tfp_value *v = NULL;
+    size_t cjson_cost = 0;
+    size_t tokens = 0;
+    int charged = 0;
     int error = 0;
     size_t i;
 
@@ -670,27 +723,35 @@ int tfp_value_from_json(
         error = jfail(&d, TFP_EINVALID, "empty JSON input");
         goto done;
     }
+    util_meter_begin(&meter, tfp__decode_budget(len, TFP__DECODE_PERCENT_JSON));
+    /* cJSON allocates with its own allocator: its share is charged up front */
+    cjson_cost = tfp__cjson_cost(json, len, &tokens);
+    if (util_meter_charge(cjson_cost) != 0) {
+        error = TFP_ENOMEM;
+        goto decoded;
+    }
+    charged = 1;
     root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
     if (root == NULL) {
         size_t off = (end != NULL && end >= json) ? (size_t)(end - json) : 0;
         error = jfail(&d, TFP_EINVALID, "malformed JSON near byte %zu", off);
-        goto done;
+        goto decoded;
     }
     for (i = (size_t)(end - json); i < len; i++) {
         if (!is_json_space(json[i])) {
             error = jfail(&d, TFP_EINVALID, "unexpected data after the JSON value at byte %zu", i);
-            goto done;
+            goto decoded;
         }
     }
     error = jscan_text(&sc, json, (size_t)(end - json));
     if (error) {
-        goto done;
+        goto decoded;
     }
     if (sc.bad) {
         error = jfail(&d, TFP_EINVALID,
                       "malformed JSON: a control character must be escaped in a string (byte %zu)",
                       sc.bad_at);
-        goto done;
+        goto decoded;
     }
     d.scan = &sc;
     error = attach_tokens(&d, root, &sc, &w);
@@ -698,13 +759,33 @@ int tfp_value_from_json(
         error = jfail(&d, TFP_EINVALID, "could not recover number text");
     }
     if (error) {
-        goto done;
+        goto decoded;
     }
     error = tfp_path_new(&d.path);
     if (error) {
-        goto done;
+        goto decoded;
     }
     error = jdec_value(&d, root, t, &v, 0);
+decoded:
+    if (error) {
+        tfp_value_free(v);
+        v = NULL;
+    }
+    cJSON_Delete(root);
+    root = NULL;
+    if (charged) {
+        util_meter_release(cjson_cost);
+    }
+    jscan_dispose(&sc);
+    tfp_path_free(d.path);
+    d.path = NULL;
+    util_meter_end(&meter);
+    if (error == TFP_ENOMEM && meter.exceeded) {
+        error = TFP_ETOOLARGE;
+        util_free(d.err);
+        d.err = tfp__decode_budget_message("JSON", TFP__DECODE_PERCENT_JSON, len,
+                                           d.values > tokens ? d.values : tokens);
+    }
     if (error) {
         goto done;
     }
@@ -716,10 +797,7 @@ done:
         d.err = NULL;
     }
     tfp_value_free(v);
-    jscan_dispose(&sc);
     util_free(d.err);
-    tfp_path_free(d.path);
-    cJSON_Delete(root);
     return error;
 }
 

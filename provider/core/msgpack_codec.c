@@ -245,7 +245,8 @@ static const char *mp_kind_name(enum mp_kind k)
 typedef struct dec {
     mp_reader r;
     tfp_path *path;
-    char *err; /* first error message */
+    char *err;     /* first error message */
+    size_t values; /* values decoded so far */
 } dec;
 
 static int dec_fail(dec *d, int code, const char *fmt, ...) UTIL_PRINTF(3, 4);
@@ -581,6 +582,7 @@ static int dec_value(dec *d, const tfp_type *t, tfp_value **out, int depth)
     if (depth > TFP__MAX_DEPTH) {
         return dec_fail(d, TFP_ETOOLARGE, "value nested deeper than 64 levels%s", "");
     }
+    d->values++;
     if (mp_next(&d->r, &tok) != 0) {
         return dec_fail(d, TFP_EINVALID, "malformed or truncated msgpack%s", "");
     }
@@ -628,6 +630,7 @@ int tfp_value_from_msgpack(
     tfp_value **out, const tfp_type *t, const void *data, size_t len, char **err_out)
 {
     dec d;
+    util_meter meter;
     tfp_value *v = NULL;
     int error;
 
@@ -640,16 +643,27 @@ int tfp_value_from_msgpack(
     memset(&d, 0, sizeof(d));
     d.r.p = data;
     d.r.len = len;
+    util_meter_begin(&meter, tfp__decode_budget(len, TFP__DECODE_PERCENT_MSGPACK));
     error = tfp_path_new(&d.path);
-    if (error) {
-        return error;
+    if (error == 0) {
+        error = dec_value(&d, t, &v, 0);
     }
-    error = dec_value(&d, t, &v, 0);
     if (error == 0 && d.r.pos != d.r.len) {
         error = dec_fail(&d, TFP_EINVALID, "unexpected bytes after the value%s", "");
     }
     if (error) {
         tfp_value_free(v);
+        v = NULL;
+    }
+    tfp_path_free(d.path);
+    d.path = NULL;
+    util_meter_end(&meter);
+    if (error == TFP_ENOMEM && meter.exceeded) {
+        error = TFP_ETOOLARGE;
+        util_free(d.err);
+        d.err = tfp__decode_budget_message("msgpack", TFP__DECODE_PERCENT_MSGPACK, len, d.values);
+    }
+    if (error) {
         if (err_out != NULL) {
             *err_out = d.err;
             d.err = NULL;
@@ -659,7 +673,6 @@ int tfp_value_from_msgpack(
     *out = v;
 done:
     util_free(d.err);
-    tfp_path_free(d.path);
     return error;
 }
 
@@ -781,9 +794,45 @@ static int enc_value(msgpack_packer *pk, const tfp_value *v, const tfp_type *t, 
     return TFP_EINVALID;
 }
 
+/* The encoder's output buffer. msgpack-c's sbuffer doubles, which leaves up to half of a large
+ * value's buffer unused (a 20 MiB string in a 32 MiB buffer) while the value itself is still
+ * held; this one grows by what the write needs plus half of what it has, at most 1 MiB more
+ * (large blocks are mmapped: growing them moves no bytes). */
+#define ENC_MAX_SLACK ((size_t)1 << 20)
+
+typedef struct enc_out {
+    char *data;
+    size_t len;
+    size_t alloc;
+} enc_out;
+
+static int enc_write(void *data, const char *buf, size_t len)
+{
+    enc_out *o = data;
+    if (o->alloc - o->len < len) {
+        size_t want = o->len + len;
+        size_t extra = o->alloc / 2 < ENC_MAX_SLACK ? o->alloc / 2 : ENC_MAX_SLACK;
+        size_t nalloc;
+        char *p;
+        if (want < o->len || want > SIZE_MAX - 256 - extra) {
+            return -1;
+        }
+        nalloc = want + (extra > 256 ? extra : 256);
+        p = util_realloc(o->data, nalloc);
+        if (p == NULL) {
+            return -1;
+        }
+        o->data = p;
+        o->alloc = nalloc;
+    }
+    memcpy(o->data + o->len, buf, len);
+    o->len += len;
+    return 0;
+}
+
 int tfp__value_to_msgpack_as(void **out, size_t *len_out, const tfp_value *v, const tfp_type *t)
 {
-    msgpack_sbuffer sbuf;
+    enc_out o = {NULL, 0, 0};
     msgpack_packer pk;
     int error;
 
@@ -793,19 +842,19 @@ int tfp__value_to_msgpack_as(void **out, size_t *len_out, const tfp_value *v, co
     if (tfp__value_conforms(v, t, NULL) != 0) {
         return TFP_EINVALID;
     }
-    msgpack_sbuffer_init(&sbuf);
-    msgpack_packer_init(&pk, &sbuf, msgpack_sbuffer_write);
+    msgpack_packer_init(&pk, &o, enc_write);
     error = enc_value(&pk, v, t, 0);
-    if (error == 0) {
-        *out = util_memdup(sbuf.data != NULL ? sbuf.data : "", sbuf.size);
-        if (*out == NULL) {
-            error = TFP_ENOMEM;
-        } else {
-            *len_out = sbuf.size;
-        }
+    if (error == 0 && o.data == NULL) {
+        o.data = util_malloc(1); /* nothing written: cannot happen for a value */
+        error = o.data != NULL ? 0 : TFP_ENOMEM;
     }
-    msgpack_sbuffer_destroy(&sbuf);
-    return error;
+    if (error) {
+        util_free(o.data);
+        return error;
+    }
+    *out = o.data;
+    *len_out = o.len;
+    return 0;
 }
 
 int tfp_value_to_msgpack(void **out, size_t *len_out, const tfp_value *v)

@@ -472,9 +472,15 @@ int tfp_type_from_json(tfp_type **out, const char *json, size_t len)
     const char *end = NULL;
     int error = 0;
     size_t rest;
+    size_t cost;
 
     if (out == NULL || json == NULL) {
         return TFP_EINVALID;
+    }
+    /* inside a value decoder (a dynamic value's type), cJSON's share counts against its meter */
+    cost = tfp__cjson_cost(json, len, NULL);
+    if (util_meter_charge(cost) != 0) {
+        return TFP_ENOMEM;
     }
     root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
     if (root == NULL) {
@@ -491,6 +497,7 @@ int tfp_type_from_json(tfp_type **out, const char *json, size_t len)
     error = tfp__type_from_cjson(out, root, 0);
 done:
     cJSON_Delete(root);
+    util_meter_release(cost);
     return error;
 }
 

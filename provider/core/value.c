@@ -924,3 +924,19 @@ const char *tfp__key_problem(const char *s, size_t len)
     }
     return NULL;
 }
+
+size_t tfp__decode_budget(size_t len, unsigned int percent)
+{
+    size_t units = len / 100 + (len % 100 != 0);
+    size_t b = units > SIZE_MAX / percent ? SIZE_MAX : units * percent;
+    return b < TFP__DECODE_FLOOR ? TFP__DECODE_FLOOR : b;
+}
+
+char *tfp__decode_budget_message(const char *codec, unsigned int percent, size_t len, size_t values)
+{
+    return util_asprintf("value too large: decoding these %zu bytes of %s needs more than %zu MiB "
+                         "of memory (%u.%02u times the input size, at least %zu MiB), because it "
+                         "has too many elements for its size (%zu values so far)",
+                         len, codec, tfp__decode_budget(len, percent) >> 20, percent / 100,
+                         percent % 100, TFP__DECODE_FLOOR >> 20, values);
+}

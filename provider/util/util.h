@@ -51,6 +51,32 @@ void util_alloc_fail_at(long n, int sticky);
 /* Number of allocations performed since the process started (for torture loops). */
 long util_alloc_count(void);
 
+/* ----- Allocation meter ------------------------------------------------------------------
+ * Bounds the memory that one piece of work on one thread may hold (a decoder working on a
+ * message from the network): while a meter is active on a thread, every util allocation and
+ * free on that thread adjusts its live byte count (the allocator's usable size), and an
+ * allocation that would take it past the limit fails (NULL, as out of memory) and sets
+ * `exceeded`, so the caller can tell "too large" from a real out-of-memory. Memory that
+ * another library allocates for the work can be accounted with util_meter_charge(). Meters
+ * nest: an inner meter's bytes count against the outer one too. */
+typedef struct util_meter {
+    size_t limit; /* bytes */
+    size_t used;  /* live bytes counted so far */
+    size_t peak;  /* highest `used` */
+    int exceeded; /* an allocation or charge was refused */
+    struct util_meter *outer;
+} util_meter;
+
+/* Starts counting this thread's allocations against @p m (limit @p limit bytes). */
+void util_meter_begin(util_meter *m, size_t limit);
+/* Stops counting against @p m (the innermost meter); its live bytes stay with the outer one. */
+void util_meter_end(util_meter *m);
+/* Accounts @p bytes allocated outside util (e.g. by cJSON) to the active meters.
+ * @return 0, or UTIL_ETOOLARGE (nothing charged, `exceeded` set). No-op without a meter. */
+int util_meter_charge(size_t bytes);
+/* Gives back what util_meter_charge() took. */
+void util_meter_release(size_t bytes);
+
 /* ----- Bounded growable buffer --------------------------------------------------------------
  * Always NUL-terminated once it holds data. Growing beyond cap is an error (UTIL_ETOOLARGE);
  * after any failure the buffer is released, stays empty and remembers the error, so a sequence

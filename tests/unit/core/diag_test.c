@@ -1,4 +1,5 @@
 /* Diagnostics and attribute paths. */
+#include "core.h"
 #include "test_helpers.h"
 
 static void test_paths(void **state)
@@ -86,11 +87,46 @@ static void test_diags(void **state)
     tfp_diags_free(NULL);
 }
 
+/* A diagnostic quoting a huge value keeps at most TFP__DIAG_TEXT_MAX bytes, cut on a UTF-8
+ * boundary and marked; formatting it never builds the whole text. */
+static void test_long_texts(void **state)
+{
+    tfp_diags *d = NULL;
+    size_t big = 1u << 20;
+    char *s = malloc(big + 1);
+    size_t i;
+    (void)state;
+    assert_non_null(s);
+    for (i = 0; i + 1 < big; i += 2) {
+        memcpy(s + i, "\xc3\xa9", 2); /* U+00E9 */
+    }
+    s[big] = '\0';
+    assert_int_equal(tfp_diags_new(&d), 0);
+    assert_int_equal(
+        tfp_diags_add(d, TFP_SEVERITY_ERROR, NULL, "Invalid entry", "\"%s\" is bad.", s), 0);
+    assert_int_equal(tfp__diags_add_text(d, TFP_SEVERITY_WARNING, NULL, s, s), 0);
+    assert_int_equal(tfp_diags_count(d), 2);
+    for (i = 0; i < 2; i++) {
+        const char *detail = tfp_diags_detail(d, i);
+        const char *summary = tfp_diags_summary(d, i);
+        assert_true(strlen(detail) <= TFP__DIAG_TEXT_MAX);
+        assert_true(util_utf8_valid(detail, strlen(detail)));
+        assert_true(strlen(summary) <= TFP__DIAG_TEXT_MAX);
+        assert_true(util_utf8_valid(summary, strlen(summary)));
+    }
+    assert_non_null(strstr(tfp_diags_detail(d, 0), "[...]"));
+    assert_non_null(strstr(tfp_diags_detail(d, 1), "more bytes]"));
+    assert_string_equal(tfp_diags_summary(d, 0), "Invalid entry");
+    tfp_diags_free(d);
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_paths),
         cmocka_unit_test(test_diags),
+        cmocka_unit_test(test_long_texts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

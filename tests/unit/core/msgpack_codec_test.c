@@ -457,6 +457,121 @@ static void test_depth_limit(void **state)
     tfp_type_free(t);
 }
 
+/* ----- memory bound ----- */
+
+#define BIG (16u << 20)
+
+/* Decodes @p len bytes as @p t under a measuring meter. Either it decodes, or it is refused
+ * as too large with a message; both within 4 x the input (or the floor, TFP__DECODE_FLOOR, for
+ * small inputs). @return 1 if it decoded. */
+static int decode_bounded(const tfp_type *t, const uint8_t *data, size_t len, const char *what)
+{
+    util_meter m;
+    tfp_value *v = NULL;
+    char *err = NULL;
+    int rc;
+    util_meter_begin(&m, SIZE_MAX);
+    rc = tfp_value_from_msgpack(&v, t, data, len, &err);
+    util_meter_end(&m);
+    print_message("%s: %zu bytes of msgpack: %s, peak %zu bytes (%.2f x)\n", what, len,
+                  rc == 0 ? "decoded" : "refused", m.peak, (double)m.peak / (double)len);
+    /* small inputs may use the floor whatever their shape */
+    if (m.peak > 4 * (size_t)len && m.peak > TFP__DECODE_FLOOR) {
+        fail_msg("%s: decoding %zu bytes took %zu bytes", what, len, m.peak);
+    }
+    if (rc != 0) {
+        assert_int_equal(rc, TFP_ETOOLARGE);
+        assert_non_null(strstr(err, "too many elements"));
+        assert_null(v);
+    }
+    tfp_value_free(v);
+    tfp_free(err);
+    return rc == 0;
+}
+
+/* An array32 header of @p n elements, then @p n copies of @p elem. */
+static uint8_t *array_of(size_t n, const uint8_t *elem, size_t elem_len, size_t *len_out)
+{
+    uint8_t *b = malloc(5 + n * elem_len);
+    size_t i;
+    assert_non_null(b);
+    b[0] = 0xdd;
+    b[1] = (uint8_t)(n >> 24);
+    b[2] = (uint8_t)(n >> 16);
+    b[3] = (uint8_t)(n >> 8);
+    b[4] = (uint8_t)n;
+    for (i = 0; i < n; i++) {
+        memcpy(b + 5 + i * elem_len, elem, elem_len);
+    }
+    *len_out = 5 + n * elem_len;
+    return b;
+}
+
+/* Decoding a message never needs more than a small multiple of its size: the 16 MiB shapes that
+ * cost the most per byte (one-byte nulls in a list: a tree node each; short strings; map
+ * entries; distinct set elements with their hash table) are refused as too large within the
+ * bound, a 16 MiB string decodes within it, and an ordinary value (10000 IDs) decodes. */
+static void test_memory_bound(void **state)
+{
+    tfp_type *ls = NULL, *ss = NULL, *ms = NULL;
+    uint8_t *b;
+    size_t len, i;
+    (void)state;
+    assert_int_equal(tfp_type_list_new(&ls, tfp_type_string()), 0);
+    assert_int_equal(tfp_type_set_new(&ss, tfp_type_string()), 0);
+    assert_int_equal(tfp_type_map_new(&ms, tfp_type_string()), 0);
+
+    b = array_of(BIG, (const uint8_t *)"\xc0", 1, &len);
+    assert_false(decode_bounded(ls, b, len, "list of nulls"));
+    free(b);
+    b = array_of(BIG / 5,
+                 (const uint8_t *)"\xa4"
+                                  "abcd",
+                 5, &len);
+    assert_false(decode_bounded(ls, b, len, "list of short strings"));
+    for (i = 0; i < BIG / 5; i++) { /* distinct: base-26 digits */
+        size_t k = i, d;
+        for (d = 0; d < 4; d++, k /= 26) {
+            b[5 + i * 5 + 1 + d] = (uint8_t)('a' + k % 26);
+        }
+    }
+    assert_false(decode_bounded(ss, b, len, "set of distinct short strings"));
+    b[0] = 0xdf; /* the same bytes as a map of BIG/10 entries "abcd": "abcd" */
+    len = 5 + (BIG / 10) * 10;
+    b[1] = (uint8_t)((BIG / 10) >> 24);
+    b[2] = (uint8_t)((BIG / 10) >> 16);
+    b[3] = (uint8_t)((BIG / 10) >> 8);
+    b[4] = (uint8_t)(BIG / 10);
+    assert_false(decode_bounded(ms, b, len, "map of short entries"));
+    free(b);
+
+    /* one big string: decodes */
+    b = malloc(BIG + 5);
+    assert_non_null(b);
+    b[0] = 0xdb;
+    b[1] = (uint8_t)(BIG >> 24);
+    b[2] = (uint8_t)(BIG >> 16);
+    b[3] = (uint8_t)(BIG >> 8);
+    b[4] = (uint8_t)BIG;
+    memset(b + 5, 'x', BIG);
+    assert_true(decode_bounded(tfp_type_string(), b, BIG + 5, "one 16 MiB string"));
+    free(b);
+
+    /* a list of 10000 UUID-sized strings (an ordinary large value): decodes */
+    {
+        uint8_t id[38];
+        id[0] = 0xd9; /* str8 */
+        id[1] = 36;
+        memset(id + 2, 'f', 36);
+        b = array_of(10000, id, sizeof(id), &len);
+        assert_true(decode_bounded(ls, b, len, "10000 IDs"));
+        free(b);
+    }
+    tfp_type_free(ls);
+    tfp_type_free(ss);
+    tfp_type_free(ms);
+}
+
 /* Packs @p len bytes as a msgpack str into @p buf (len < 32). */
 static size_t fixstr(uint8_t *buf, const char *bytes, size_t len)
 {
@@ -653,6 +768,7 @@ int main(void)
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_depth_limit),
         cmocka_unit_test(test_codecs_agree_on_strings),
+        cmocka_unit_test(test_memory_bound),
         cmocka_unit_test(test_random_input_never_crashes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

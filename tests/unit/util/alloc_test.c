@@ -61,12 +61,67 @@ static void test_fail_injection(void **state)
     assert_true(util_alloc_count() > 0);
 }
 
+/* The meter counts live bytes of this thread's allocations, refuses past its limit (with
+ * `exceeded` set, and a refused realloc leaves the old block intact), nests, and is inert on
+ * other threads and after it ends. */
+static void test_meter(void **state)
+{
+    util_meter outer, inner;
+    char *a, *b, *c;
+    (void)state;
+    util_meter_begin(&outer, 10000);
+    a = util_malloc(1000);
+    assert_non_null(a);
+    assert_true(outer.used >= 1000 && outer.used < 1100);
+    b = util_calloc(10, 100);
+    assert_non_null(b);
+    assert_true(outer.used >= 2000);
+    util_free(a);
+    assert_true(outer.used >= 1000 && outer.used < 1100);
+    /* over the limit: refused, flagged, nothing counted */
+    assert_null(util_malloc(20000));
+    assert_true(outer.exceeded);
+    assert_true(outer.used < 1100);
+    /* a refused realloc keeps the block and its contents */
+    memset(b, 'x', 1000);
+    assert_null(util_realloc(b, 20000));
+    assert_int_equal(b[999], 'x');
+    b = util_realloc(b, 3000);
+    assert_non_null(b);
+    assert_int_equal(b[999], 'x');
+    assert_true(outer.used >= 3000 && outer.used < 3200);
+    /* nested: inner bytes count against the outer meter too */
+    util_meter_begin(&inner, 100000);
+    c = util_malloc(6000);
+    assert_non_null(c);
+    assert_true(inner.used >= 6000);
+    assert_true(outer.used >= 9000);
+    assert_null(util_malloc(5000)); /* room in the inner meter, none in the outer */
+    assert_true(outer.exceeded);
+    util_meter_end(&inner);
+    util_free(c);
+    assert_true(outer.used < 3200);
+    assert_true(outer.peak >= 9000);
+    /* charges for memory allocated elsewhere */
+    assert_int_equal(util_meter_charge(4000), 0);
+    assert_int_equal(util_meter_charge(4000), UTIL_ETOOLARGE);
+    util_meter_release(4000);
+    util_free(b);
+    util_meter_end(&outer);
+    /* no meter: nothing is refused */
+    a = util_malloc(20000);
+    assert_non_null(a);
+    util_free(a);
+    assert_int_equal(util_meter_charge(1u << 30), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strdup_memdup),
         cmocka_unit_test(test_overflow),
         cmocka_unit_test(test_fail_injection),
+        cmocka_unit_test(test_meter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
