@@ -30,6 +30,23 @@ void tfp__srv_reply_status(tfp__srv_reply *r, int status, const char *message)
     r->message = message ? strdup(message) : NULL;
 }
 
+static _Thread_local void (*release_fn)(void *);
+static _Thread_local void *release_arg;
+
+void tfp__srv_set_release_hook(void (*fn)(void *), void *arg)
+{
+    release_fn = fn;
+    release_arg = arg;
+}
+
+void tfp__srv_request_unpacked(void)
+{
+    void (*fn)(void *) = release_fn;
+    release_fn = NULL;
+    if (fn != NULL)
+        fn(release_arg);
+}
+
 void *tfp__srv_arena_alloc(tfp__srv_arena *a, size_t size)
 {
     void *p;

@@ -29,6 +29,16 @@ typedef void (*tfp__srv_handler)(tfp_provider *p,
                                  size_t len,
                                  tfp__srv_reply *out);
 
+/**
+ * Releasing the request early. A handler needs the request bytes only until it has unpacked
+ * them (protobuf-c copies the fields it keeps); the transport sets a hook around each handler
+ * call on the calling thread, and the handler calls tfp__srv_request_unpacked() right after
+ * unpacking, so that a large message is not held twice while its values are decoded. Without
+ * a hook (tests, tfp__srv_handle) it does nothing. The hook runs at most once.
+ */
+void tfp__srv_set_release_hook(void (*fn)(void *), void *arg);
+void tfp__srv_request_unpacked(void);
+
 /** Kinds of method, for the transport: what to do before calling a handler. */
 enum tfp__srv_method_kind {
     TFP__SRV_UNIMPLEMENTED = 0, /**< answer UNIMPLEMENTED without reading the request */

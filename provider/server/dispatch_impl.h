@@ -266,6 +266,7 @@ static ProtobufCMessage *
 req_unpack(const ProtobufCMessageDescriptor *d, const uint8_t *in, size_t len, tfp__srv_reply *out)
 {
     ProtobufCMessage *m = protobuf_c_message_unpack(d, NULL, len, in);
+    tfp__srv_request_unpacked(); /* @p in is not used again: the transport may free it */
     if (m == NULL)
         tfp__srv_reply_status(out, GRPC_STATUS_INVALID_ARGUMENT, "malformed request message");
     return m;

@@ -24,6 +24,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#if defined(__GLIBC__)
+#    include <malloc.h>
+#endif
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -36,7 +39,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SRV_MAX_MESSAGE (256 * 1024 * 1024)
+/* The largest message received or sent. Terraform sends one resource instance per call (state,
+ * config, plan); this provider's largest (a service with a 10000-entry whitelist) is below 1 MiB.
+ * Decoding holds at most a small multiple of a message (provider/core), and Terraform runs up
+ * to 10 calls at once, so the cap bounds the plugin's memory: 64 MiB (terraform-plugin-go
+ * accepts 256 MiB; gRPC's default is 4 MiB). A larger message is refused with
+ * RESOURCE_EXHAUSTED before any of it is decoded. */
+#define SRV_MAX_MESSAGE (64 * 1024 * 1024)
+/* A request at least this large is followed by malloc_trim() once unpacked (srv_release_msg). */
+#define SRV_TRIM_AFTER (4 * 1024 * 1024)
 #define SRV_PENDING_REQUESTS 4
 #define SRV_MAX_STREAMS 64
 /* After Shutdown: how long open connections get to close before they are dropped. */
@@ -162,17 +173,17 @@ static int srv_batch(srv_call *sc, const grpc_op *ops, size_t n)
     return ev.type == GRPC_OP_COMPLETE && ev.success;
 }
 
-/* Reads the one request message. @return 1 and a new buffer (free) or 0 if the call died. */
-static int srv_recv(srv_call *sc, uint8_t **data, size_t *len, int *got)
+/* Reads the one request message into @p msg (a new slice: grpc_slice_unref; empty when the
+ * client sent none, *got = 0). The received buffer is released at once, so the message is
+ * held once. @return 1, or 0 if the call died. */
+static int srv_recv(srv_call *sc, grpc_slice *msg, int *got)
 {
     grpc_byte_buffer *bb = NULL;
     grpc_op op;
     grpc_byte_buffer_reader rdr;
-    grpc_slice s;
     int ok = 0;
 
-    *data = NULL;
-    *len = 0;
+    *msg = grpc_empty_slice();
     *got = 0;
     memset(&op, 0, sizeof(op));
     op.op = GRPC_OP_RECV_MESSAGE;
@@ -186,23 +197,35 @@ static int srv_recv(srv_call *sc, uint8_t **data, size_t *len, int *got)
         ok = 0;
         goto done;
     }
-    s = grpc_byte_buffer_reader_readall(&rdr);
+    *msg = grpc_byte_buffer_reader_readall(&rdr);
     grpc_byte_buffer_reader_destroy(&rdr);
-    *len = GRPC_SLICE_LENGTH(s);
-    *data = malloc(*len > 0 ? *len : 1);
-    if (*data == NULL)
-        ok = 0;
-    else
-        memcpy(*data, GRPC_SLICE_START_PTR(s), *len);
-    grpc_slice_unref(s);
-    *got = ok;
+    *got = 1;
 done:
     if (bb != NULL)
         grpc_byte_buffer_destroy(bb);
     return ok;
 }
 
-static int srv_send(srv_call *sc, const tfp__srv_reply *r)
+/* The release hook of a request (tfp__srv_set_release_hook): drops the received message. After a
+ * large one, the allocator also gives back the pages that held it and the transport's receive
+ * buffers (freed into malloc's arenas, where they would stay resident while the values are
+ * decoded into new, mostly larger blocks). */
+static void srv_release_msg(void *arg)
+{
+    grpc_slice *msg = arg;
+    size_t len = GRPC_SLICE_LENGTH(*msg);
+
+    grpc_slice_unref(*msg);
+    *msg = grpc_empty_slice();
+#if defined(__GLIBC__)
+    if (len >= SRV_TRIM_AFTER)
+        (void)malloc_trim(0);
+#else
+    (void)len;
+#endif
+}
+
+static int srv_send(srv_call *sc, tfp__srv_reply *r)
 {
     grpc_op ops[4];
     grpc_byte_buffer *bb = NULL;
@@ -216,7 +239,11 @@ static int srv_send(srv_call *sc, const tfp__srv_reply *r)
     ops[n].data.send_initial_metadata.count = 0;
     n++;
     if (r->status == GRPC_STATUS_OK) {
-        grpc_slice payload = grpc_slice_from_copied_buffer((const char *)r->data, r->len);
+        /* the packed reply is handed over, not copied: a large response is not held twice */
+        grpc_slice payload =
+            r->data != NULL ? grpc_slice_new(r->data, r->len, free) : grpc_empty_slice();
+        r->data = NULL;
+        r->len = 0;
         bb = grpc_raw_byte_buffer_create(&payload, 1);
         grpc_slice_unref(payload);
         ops[n].op = GRPC_OP_SEND_MESSAGE;
@@ -244,8 +271,7 @@ static void srv_serve_call(srv_call *sc)
     tfp__srv_handler handler = NULL;
     tfp__srv_reply reply = {0};
     char method[160];
-    uint8_t *in = NULL;
-    size_t in_len = 0;
+    grpc_slice in = grpc_empty_slice();
     size_t mlen = GRPC_SLICE_LENGTH(sc->details.method);
     double t0 = now_ms();
     int kind, got = 0;
@@ -261,12 +287,15 @@ static void srv_serve_call(srv_call *sc)
         kind = tfp__srv_lookup(st->proto, method, &handler);
     }
     if (kind == TFP__SRV_UNARY) {
-        if (!srv_recv(sc, &in, &in_len, &got))
+        if (!srv_recv(sc, &in, &got))
             goto done; /* the client went away */
-        if (!got)
+        if (!got) {
             tfp__srv_reply_status(&reply, GRPC_STATUS_INVALID_ARGUMENT, "missing request message");
-        else
-            handler(st->provider, in, in_len, &reply);
+        } else {
+            tfp__srv_set_release_hook(srv_release_msg, &in);
+            handler(st->provider, GRPC_SLICE_START_PTR(in), GRPC_SLICE_LENGTH(in), &reply);
+            tfp__srv_set_release_hook(NULL, NULL);
+        }
     } else if (kind == TFP__SRV_SHUTDOWN) {
         reply.status = GRPC_STATUS_OK; /* plugin.Empty: a zero-length message */
     } else {
@@ -279,7 +308,7 @@ static void srv_serve_call(srv_call *sc)
     if (kind == TFP__SRV_SHUTDOWN)
         srv_begin_shutdown(st);
 done:
-    free(in);
+    grpc_slice_unref(in);
     tfp__srv_reply_dispose(&reply);
 }
 

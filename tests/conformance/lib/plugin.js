@@ -263,6 +263,7 @@ async function launch(bin, opts = {}) {
 
 /**
  * Connects to a launched plugin. Options:
+ *   maxMessageBytes: largest message sent or received (default 64 MiB)
  *   tls: 'auto' (default: use the launch cert when the handshake has a cert),
  *        'nocert' (TLS trusting the server but presenting no client cert),
  *        {certPem,keyPem} (present this cert), or false (plaintext)
@@ -272,8 +273,8 @@ function connect(p, opts = {}) {
   const target = hs.network === 'unix' ? `unix:${hs.addr}` : hs.addr;
   let creds;
   const chanOpts = {
-    'grpc.max_receive_message_length': 64 << 20,
-    'grpc.max_send_message_length': 64 << 20,
+    'grpc.max_receive_message_length': opts.maxMessageBytes || 64 << 20,
+    'grpc.max_send_message_length': opts.maxMessageBytes || 64 << 20,
     // One channel per connect(): no sharing with other tests' connections.
     'grpc.use_local_subchannel_pool': 1,
     'grpc.enable_retries': 0,
