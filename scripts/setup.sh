@@ -8,7 +8,7 @@ PKGS=(build-essential cmake pkg-config git
       libgrpc-dev libprotobuf-dev libprotobuf-c-dev protobuf-c-compiler
       libcurl4-openssl-dev libcjson-dev libmsgpack-dev libssl-dev
       libmicrohttpd-dev libcmocka-dev abigail-tools
-      clang clang-format valgrind openssl unzip zip nodejs npm
+      clang libclang-rt-14-dev clang-format valgrind openssl unzip zip nodejs npm
       curl jq)
 
 missing=()

@@ -1,9 +1,6 @@
 /*
  * Fuzz target of the protobuf <-> core mapping (tfp__srv_handle): byte 0 picks the method
  * (v5 or v6), the rest is the request payload. Bad input must never crash or leak.
- * Built two ways: a replay of corpus/dispatch/ for ctest (any compiler, label unit), and with
- * -DTFPV_FUZZ=ON and clang the libFuzzer binary server_dispatch_fuzzer
- * (run: server_dispatch_fuzzer tests/unit/server/corpus/dispatch).
  */
 #include "dispatch.h"
 
@@ -106,66 +103,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     tfp__srv_reply_dispose(&reply);
     return 0;
 }
-
-#ifndef TFPV_LIBFUZZER
-/* Replay driver: feeds every file of the directories (or files) named on the command line. */
-#    include <dirent.h>
-#    include <stdio.h>
-#    include <stdlib.h>
-#    include <string.h>
-
-#    define FZ_MAX_INPUT (1u << 20)
-
-static int fz_run_file(const char *path, uint8_t *buf)
-{
-    FILE *f = fopen(path, "rb");
-    size_t n;
-
-    if (f == NULL) {
-        fprintf(stderr, "cannot open %s\n", path);
-        return -1;
-    }
-    n = fread(buf, 1, FZ_MAX_INPUT, f);
-    fclose(f);
-    (void)LLVMFuzzerTestOneInput(buf, n);
-    return 0;
-}
-
-int main(int argc, char **argv)
-{
-    uint8_t *buf = malloc(FZ_MAX_INPUT);
-    int i, files = 0, rc = 1;
-
-    if (buf == NULL)
-        goto done;
-    for (i = 1; i < argc; i++) {
-        DIR *d = opendir(argv[i]);
-        struct dirent *e;
-
-        if (d == NULL) {
-            if (fz_run_file(argv[i], buf) != 0)
-                goto done;
-            files++;
-            continue;
-        }
-        while ((e = readdir(d)) != NULL) {
-            char path[4096];
-            if (e->d_name[0] == '.')
-                continue;
-            snprintf(path, sizeof(path), "%s/%s", argv[i], e->d_name);
-            if (fz_run_file(path, buf) != 0) {
-                closedir(d);
-                goto done;
-            }
-            files++;
-        }
-        closedir(d);
-    }
-    printf("replayed %d inputs\n", files);
-    rc = files > 0 ? 0 : 1;
-done:
-    free(buf);
-    tfp_provider_free(fz_provider);
-    return rc;
-}
-#endif
