@@ -41,6 +41,12 @@ extern "C" {
 
 /**
  * Return codes. Values are stable: never renumbered, never reused.
+ *
+ * libtfp owns the codes -1 .. -99. Libraries meant to be used beside it share this space
+ * instead of overlapping it: libvpcep's codes from -1 to -9 have the same names, values and
+ * meanings as the ones below (VPCEP_ENOTFOUND == TFP_ENOTFOUND), and its own start at -100.
+ * So a provider may return a code it got from such a library; libtfp treats any code it does
+ * not know as a generic failure.
  */
 typedef enum tfp_error_code {
     TFP_OK = 0,

@@ -40,12 +40,13 @@ TFP_EXTERN int tfp_path_push_index(tfp_path *p, int64_t index);
 /** Removes the last step (no-op on an empty path). */
 TFP_EXTERN void tfp_path_pop(tfp_path *p);
 TFP_EXTERN size_t tfp_path_length(const tfp_path *p);
-/** Step @p i: its kind, and its name/key (borrowed) or index. @return 0, TFP_EINVALID. */
-TFP_EXTERN int tfp_path_step(const tfp_path *p,
-                             size_t i,
-                             tfp_path_step_kind *kind_out,
+/** Step @p i: its kind, and its name/key (borrowed) or index; any out pointer may be NULL.
+ *  @return 0, TFP_EINVALID (out of range). */
+TFP_EXTERN int tfp_path_step(tfp_path_step_kind *kind_out,
                              const char **name_out,
-                             int64_t *index_out);
+                             int64_t *index_out,
+                             const tfp_path *p,
+                             size_t i);
 /** Renders a path as HCL-like text (`port[0].client_port`, `tags["env"]`); new (tfp_free). */
 TFP_EXTERN int tfp_path_to_string(char **out, const tfp_path *p);
 

@@ -118,14 +118,25 @@ TFP_EXTERN const tfp_value *tfp_call_prior_state(const tfp_call *call);
 TFP_EXTERN const tfp_value *tfp_call_proposed_state(const tfp_call *call);
 /** APPLY: the planned state (null = destroy). Borrowed. */
 TFP_EXTERN const tfp_value *tfp_call_planned_state(const tfp_call *call);
-/** READ: private; PLAN: prior private; APPLY: planned private. Borrowed; NULL when empty. */
-TFP_EXTERN const void *tfp_call_private(const tfp_call *call, size_t *len_out);
+/**
+ * READ: private; PLAN: prior private; APPLY: planned private.
+ * @param[out] out      the bytes, borrowed from the call; NULL when there are none
+ * @param[out] len_out  their length (may be NULL); 0 when there are none
+ * @return 0, TFP_EINVALID (NULL @p out or @p call: *out NULL, *len_out 0).
+ */
+TFP_EXTERN int tfp_call_private(const void **out, size_t *len_out, const tfp_call *call);
 /** IMPORT: the id the user gave. Borrowed. */
 TFP_EXTERN const char *tfp_call_import_id(const tfp_call *call);
 /** UPGRADE: schema version recorded in state. */
 TFP_EXTERN int64_t tfp_call_state_version(const tfp_call *call);
-/** UPGRADE: the stored state JSON (not NUL-terminated). Borrowed. */
-TFP_EXTERN const char *tfp_call_raw_state(const tfp_call *call, size_t *len_out);
+/**
+ * UPGRADE: the stored state JSON.
+ * @param[out] out      the JSON text (not NUL-terminated), borrowed from the call; NULL when the
+ *                      call has none
+ * @param[out] len_out  its length (may be NULL)
+ * @return 0, TFP_EINVALID (NULL @p out or @p call: *out NULL, *len_out 0).
+ */
+TFP_EXTERN int tfp_call_raw_state(const char **out, size_t *len_out, const tfp_call *call);
 /** CONFIGURE: Terraform's version string. Borrowed; may be empty. */
 TFP_EXTERN const char *tfp_call_terraform_version(const tfp_call *call);
 

@@ -75,20 +75,20 @@ TFP_EXTERN const char *tfp_block_description(const tfp_block *b);
 /* Read access, in declaration order. Borrowed pointers. */
 TFP_EXTERN size_t tfp_block_attribute_count(const tfp_block *b);
 /** @return 0 or TFP_EINVALID (out of range). Any out pointer may be NULL. */
-TFP_EXTERN int tfp_block_attribute_at(const tfp_block *b,
-                                      size_t i,
-                                      const char **name_out,
+TFP_EXTERN int tfp_block_attribute_at(const char **name_out,
                                       const tfp_type **type_out,
                                       unsigned int *flags_out,
-                                      const char **description_out);
+                                      const char **description_out,
+                                      const tfp_block *b,
+                                      size_t i);
 TFP_EXTERN size_t tfp_block_block_count(const tfp_block *b);
-TFP_EXTERN int tfp_block_block_at(const tfp_block *b,
-                                  size_t i,
-                                  const char **type_name_out,
+TFP_EXTERN int tfp_block_block_at(const char **type_name_out,
                                   tfp_nesting *nesting_out,
                                   int64_t *min_items_out,
                                   int64_t *max_items_out,
-                                  const tfp_block **child_out);
+                                  const tfp_block **child_out,
+                                  const tfp_block *b,
+                                  size_t i);
 /** The implied object type of a block, borrowed. */
 TFP_EXTERN const tfp_type *tfp_block_type(const tfp_block *b);
 

@@ -162,11 +162,11 @@ TFP_EXTERN int tfp_value_is_wholly_known(const tfp_value *v);
  *  handler runs). */
 TFP_EXTERN const char *tfp_value_string(const tfp_value *v);
 /** @return 0, TFP_EINVALID if @p v is not a known, non-null bool. */
-TFP_EXTERN int tfp_value_bool(const tfp_value *v, int *out);
+TFP_EXTERN int tfp_value_bool(int *out, const tfp_value *v);
 /** @return 0, TFP_EINVALID (not a known number, not integral), TFP_ETOOLARGE (out of range). */
-TFP_EXTERN int tfp_value_int64(const tfp_value *v, int64_t *out);
+TFP_EXTERN int tfp_value_int64(int64_t *out, const tfp_value *v);
 /** Nearest double. @return 0, TFP_EINVALID. */
-TFP_EXTERN int tfp_value_double(const tfp_value *v, double *out);
+TFP_EXTERN int tfp_value_double(double *out, const tfp_value *v);
 /** The number's exact decimal text (borrowed); NULL if not a known number. */
 TFP_EXTERN const char *tfp_value_number_text(const tfp_value *v);
 

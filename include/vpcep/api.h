@@ -3,7 +3,7 @@
  * @brief Every operation of the VPCEP API v1 (vpcep-api.md section 1).
  *
  * Conventions of every function below:
- *  - out-parameters come first after the client; objects returned through them are owned by
+ *  - out-parameters come first, then the client; objects returned through them are owned by
  *    the caller (free with the _free function of vpcep/model.h); on failure *out is NULL;
  *  - the last argument is an optional ::vpcep_error filled on failure;
  *  - return 0 or a negative ::vpcep_error_code: VPCEP_EINVALID (bad argument, checked before any
@@ -43,7 +43,7 @@ typedef struct vpcep_port_param {
 
 /** GET / : the API versions. */
 VPCEP_EXTERN int
-vpcep_versions_list(vpcep_client *client, vpcep_api_version_list **out, vpcep_error *err);
+vpcep_versions_list(vpcep_api_version_list **out, vpcep_client *client, vpcep_error *err);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Endpoint services                                                                           */
@@ -79,14 +79,14 @@ typedef struct vpcep_service_create_opts {
  * forbids two such services (EndPoint.3044) - before it would re-send the POST.
  * Required fields missing, or n_ports == 0: VPCEP_EINVALID before any request.
  */
-VPCEP_EXTERN int vpcep_service_create(vpcep_client *client,
-                                      vpcep_service **out,
+VPCEP_EXTERN int vpcep_service_create(vpcep_service **out,
+                                      vpcep_client *client,
                                       const vpcep_service_create_opts *opts,
                                       vpcep_error *err);
 
 /** GET /vpc-endpoint-services/{id}. 404 -> VPCEP_ENOTFOUND. */
 VPCEP_EXTERN int
-vpcep_service_get(vpcep_client *client, vpcep_service **out, const char *id, vpcep_error *err);
+vpcep_service_get(vpcep_service **out, vpcep_client *client, const char *id, vpcep_error *err);
 
 #define VPCEP_SERVICE_LIST_OPTS_VERSION 1
 typedef struct vpcep_service_list_opts {
@@ -101,8 +101,8 @@ typedef struct vpcep_service_list_opts {
 #define VPCEP_SERVICE_LIST_OPTS_INIT VPCEP_INIT_VERSIONED(VPCEP_SERVICE_LIST_OPTS_VERSION)
 
 /** GET /vpc-endpoint-services (all pages). @p opts may be NULL (no filter). */
-VPCEP_EXTERN int vpcep_services_list(vpcep_client *client,
-                                     vpcep_service_list **out,
+VPCEP_EXTERN int vpcep_services_list(vpcep_service_list **out,
+                                     vpcep_client *client,
                                      const vpcep_service_list_opts *opts,
                                      vpcep_error *err);
 
@@ -126,8 +126,8 @@ typedef struct vpcep_service_update_opts {
  * PUT /vpc-endpoint-services/{id}. An update without any field is VPCEP_EINVALID before any
  * request. @p out may be NULL when the answer is not needed.
  */
-VPCEP_EXTERN int vpcep_service_update(vpcep_client *client,
-                                      vpcep_service **out,
+VPCEP_EXTERN int vpcep_service_update(vpcep_service **out,
+                                      vpcep_client *client,
                                       const char *id,
                                       const vpcep_service_update_opts *opts,
                                       vpcep_error *err);
@@ -154,8 +154,8 @@ typedef struct vpcep_public_service_list_opts {
     VPCEP_INIT_VERSIONED(VPCEP_PUBLIC_SERVICE_LIST_OPTS_VERSION)
 
 /** GET /vpc-endpoint-services/public (all pages). @p opts may be NULL. */
-VPCEP_EXTERN int vpcep_public_services_list(vpcep_client *client,
-                                            vpcep_service_info_list **out,
+VPCEP_EXTERN int vpcep_public_services_list(vpcep_service_info_list **out,
+                                            vpcep_client *client,
                                             const vpcep_public_service_list_opts *opts,
                                             vpcep_error *err);
 
@@ -164,8 +164,8 @@ VPCEP_EXTERN int vpcep_public_services_list(vpcep_client *client,
  * @p name non-NULL, else VPCEP_EINVALID). Works for services of other accounts. Unknown ->
  * VPCEP_ENOTFOUND (also when the API answers 200 with an empty body or without an id).
  */
-VPCEP_EXTERN int vpcep_service_describe(vpcep_client *client,
-                                        vpcep_service_info **out,
+VPCEP_EXTERN int vpcep_service_describe(vpcep_service_info **out,
+                                        vpcep_client *client,
                                         const char *id,
                                         const char *name,
                                         vpcep_error *err);
@@ -187,8 +187,8 @@ typedef struct vpcep_connection_list_opts {
 #define VPCEP_CONNECTION_LIST_OPTS_INIT VPCEP_INIT_VERSIONED(VPCEP_CONNECTION_LIST_OPTS_VERSION)
 
 /** GET /vpc-endpoint-services/{id}/connections (all pages). @p opts may be NULL. */
-VPCEP_EXTERN int vpcep_connections_list(vpcep_client *client,
-                                        vpcep_connection_list **out,
+VPCEP_EXTERN int vpcep_connections_list(vpcep_connection_list **out,
+                                        vpcep_client *client,
                                         const char *service_id,
                                         const vpcep_connection_list_opts *opts,
                                         vpcep_error *err);
@@ -204,8 +204,8 @@ typedef enum vpcep_connection_action_kind {
  * e.g. EndPoint.2013 -> VPCEP_EINVALID). @p out (may be NULL) receives the connections the API
  * returned, already carrying the new status. @p n_endpoints must be >= 1.
  */
-VPCEP_EXTERN int vpcep_connection_action(vpcep_client *client,
-                                         vpcep_connection_list **out,
+VPCEP_EXTERN int vpcep_connection_action(vpcep_connection_list **out,
+                                         vpcep_client *client,
                                          const char *service_id,
                                          vpcep_connection_action_kind action,
                                          const char *const *endpoint_ids,
@@ -226,8 +226,8 @@ typedef struct vpcep_permission_list_opts {
 #define VPCEP_PERMISSION_LIST_OPTS_INIT VPCEP_INIT_VERSIONED(VPCEP_PERMISSION_LIST_OPTS_VERSION)
 
 /** GET /vpc-endpoint-services/{id}/permissions (all pages). @p opts may be NULL. */
-VPCEP_EXTERN int vpcep_permissions_list(vpcep_client *client,
-                                        vpcep_permission_list **out,
+VPCEP_EXTERN int vpcep_permissions_list(vpcep_permission_list **out,
+                                        vpcep_client *client,
                                         const char *service_id,
                                         const vpcep_permission_list_opts *opts,
                                         vpcep_error *err);
@@ -251,10 +251,11 @@ VPCEP_EXTERN int vpcep_permission_action(vpcep_client *client,
 
 /**
  * Builds the API form of a whitelist record: "iam:domain::<domain_id>" ("*" stays "*", an
- * already prefixed value is copied). Returns a new string (free with vpcep_free()) or NULL on
- * NULL/empty input or allocation failure.
+ * already prefixed value is copied).
+ * @param[out] out  a new string, caller frees with vpcep_free(); untouched on failure
+ * @return 0, VPCEP_EINVALID (NULL @p out, NULL or empty @p domain_id), VPCEP_ENOMEM.
  */
-VPCEP_EXTERN char *vpcep_permission_from_domain_id(const char *domain_id);
+VPCEP_EXTERN int vpcep_permission_from_domain_id(char **out, const char *domain_id);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Endpoints                                                                                   */
@@ -305,14 +306,14 @@ typedef struct vpcep_endpoint_create_opts {
  * Missing required fields: VPCEP_EINVALID before any request. Consumer account not whitelisted
  * by the service owner: VPCEP_EAUTH with the API's EndPoint.2012 in err.
  */
-VPCEP_EXTERN int vpcep_endpoint_create(vpcep_client *client,
-                                       vpcep_endpoint **out,
+VPCEP_EXTERN int vpcep_endpoint_create(vpcep_endpoint **out,
+                                       vpcep_client *client,
                                        const vpcep_endpoint_create_opts *opts,
                                        vpcep_error *err);
 
 /** GET /vpc-endpoints/{id}. 404 -> VPCEP_ENOTFOUND. */
 VPCEP_EXTERN int
-vpcep_endpoint_get(vpcep_client *client, vpcep_endpoint **out, const char *id, vpcep_error *err);
+vpcep_endpoint_get(vpcep_endpoint **out, vpcep_client *client, const char *id, vpcep_error *err);
 
 #define VPCEP_ENDPOINT_LIST_OPTS_VERSION 1
 typedef struct vpcep_endpoint_list_opts {
@@ -327,8 +328,8 @@ typedef struct vpcep_endpoint_list_opts {
 #define VPCEP_ENDPOINT_LIST_OPTS_INIT VPCEP_INIT_VERSIONED(VPCEP_ENDPOINT_LIST_OPTS_VERSION)
 
 /** GET /vpc-endpoints (all pages). @p opts may be NULL. */
-VPCEP_EXTERN int vpcep_endpoints_list(vpcep_client *client,
-                                      vpcep_endpoint_list **out,
+VPCEP_EXTERN int vpcep_endpoints_list(vpcep_endpoint_list **out,
+                                      vpcep_client *client,
                                       const vpcep_endpoint_list_opts *opts,
                                       vpcep_error *err);
 
@@ -341,7 +342,7 @@ VPCEP_EXTERN int vpcep_endpoint_delete(vpcep_client *client, const char *id, vpc
 
 /** GET /quotas[?type=...]. @p type: NULL (all), "endpoint_service" or "endpoint". */
 VPCEP_EXTERN int
-vpcep_quota_get(vpcep_client *client, vpcep_quota_list **out, const char *type, vpcep_error *err);
+vpcep_quota_get(vpcep_quota_list **out, vpcep_client *client, const char *type, vpcep_error *err);
 
 typedef enum vpcep_resource_type {
     VPCEP_RESOURCE_SERVICE = 1, /**< "endpoint_service" */
@@ -366,8 +367,8 @@ VPCEP_EXTERN int vpcep_tags_action(vpcep_client *client,
                                    vpcep_error *err);
 
 /** GET /{resource_type}/tags: every tag key and its values used in the project. */
-VPCEP_EXTERN int vpcep_project_tags_list(vpcep_client *client,
-                                         vpcep_project_tag_list **out,
+VPCEP_EXTERN int vpcep_project_tags_list(vpcep_project_tag_list **out,
+                                         vpcep_client *client,
                                          vpcep_resource_type type,
                                          vpcep_error *err);
 
@@ -399,15 +400,15 @@ typedef struct vpcep_resource_query_opts {
  * POST /{resource_type}/resource_instances/action with action "filter", through all pages
  * (string `limit`/`offset` in the body). @p opts may be NULL (every resource of the type).
  */
-VPCEP_EXTERN int vpcep_resources_filter(vpcep_client *client,
-                                        vpcep_tagged_resource_list **out,
+VPCEP_EXTERN int vpcep_resources_filter(vpcep_tagged_resource_list **out,
+                                        vpcep_client *client,
                                         vpcep_resource_type type,
                                         const vpcep_resource_query_opts *opts,
                                         vpcep_error *err);
 
-/** The same query with action "count": the number of matching resources in @p count. */
-VPCEP_EXTERN int vpcep_resources_count(vpcep_client *client,
-                                       int64_t *count,
+/** The same query with action "count": the number of matching resources in @p count_out. */
+VPCEP_EXTERN int vpcep_resources_count(int64_t *count_out,
+                                       vpcep_client *client,
                                        vpcep_resource_type type,
                                        const vpcep_resource_query_opts *opts,
                                        vpcep_error *err);

@@ -134,7 +134,7 @@ VPCEP_EXTERN void vpcep_client_free(vpcep_client *client);
  * @param[out] out  borrowed pointer, valid until vpcep_client_free()
  * @return 0, or the error of the token request.
  */
-VPCEP_EXTERN int vpcep_client_project_id(vpcep_client *client, const char **out, vpcep_error *err);
+VPCEP_EXTERN int vpcep_client_project_id(const char **out, vpcep_client *client, vpcep_error *err);
 
 /** The resolved endpoint base URL (borrowed, never NULL for a valid client). */
 VPCEP_EXTERN const char *vpcep_client_endpoint(const vpcep_client *client);
@@ -147,7 +147,7 @@ typedef struct vpcep_client_stats {
 } vpcep_client_stats;
 
 /** Copies the client's counters into @p out. */
-VPCEP_EXTERN void vpcep_client_get_stats(const vpcep_client *client, vpcep_client_stats *out);
+VPCEP_EXTERN void vpcep_client_get_stats(vpcep_client_stats *out, const vpcep_client *client);
 
 /**
  * The backoff delay before retry number @p attempt (1-based) for the given base and cap,
@@ -158,23 +158,23 @@ VPCEP_EXTERN long vpcep_backoff_delay_ms(int attempt, long base_ms, long cap_ms)
 /**
  * Signs a request with SDK-HMAC-SHA256 (`Access=` form). Exposed for tests and tools.
  *
+ * @param[out] out    the Authorization header value, caller frees with vpcep_free()
  * @param method      "GET", "POST", ...
  * @param url         absolute URL including the query string
  * @param headers     @p n_headers "Name: value" strings to sign (must include X-Sdk-Date and
  *                    Host; Content-Type may be included)
  * @param body        bytes sent (may be NULL when @p body_len is 0)
- * @param[out] authorization  the Authorization header value, caller frees with vpcep_free()
  * @return 0, VPCEP_EINVALID (missing X-Sdk-Date, bad URL), VPCEP_ENOMEM.
  */
-VPCEP_EXTERN int vpcep_sign_request(const char *access_key,
+VPCEP_EXTERN int vpcep_sign_request(char **out,
+                                    const char *access_key,
                                     const char *secret_key,
                                     const char *method,
                                     const char *url,
                                     const char *const *headers,
                                     size_t n_headers,
                                     const void *body,
-                                    size_t body_len,
-                                    char **authorization);
+                                    size_t body_len);
 
 #ifdef __cplusplus
 }

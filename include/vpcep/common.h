@@ -53,22 +53,29 @@ extern "C" {
 /**
  * Return codes. Values are stable: never renumbered, never reused.
  * The same value is stored in vpcep_error::kind.
+ *
+ * One code space with libtfp (tfp/common.h): a code from -1 to -99 has the same name, value and
+ * meaning in both libraries (VPCEP_ENOTFOUND == TFP_ENOTFOUND, VPCEP_ECONFLICT ==
+ * TFP_ECONFLICT, ...), and libvpcep's own codes are -100 and below, a range libtfp never uses.
+ * A code is therefore never ambiguous, whichever library it came from: a provider may hand a
+ * libvpcep code on as its handler's result.
  */
 typedef enum vpcep_error_code {
     VPCEP_OK = 0,
-    VPCEP_ERROR = -1,      /**< generic / internal failure */
-    VPCEP_ENOMEM = -2,     /**< allocation failed */
-    VPCEP_EINVALID = -3,   /**< invalid argument or request rejected as invalid (HTTP 400) */
-    VPCEP_ENOTFOUND = -4,  /**< no such object (HTTP 404, EndPoint.0005, 2006-2008, ...) */
-    VPCEP_EAUTH = -5,      /**< authentication or authorisation failed (HTTP 401/403) */
-    VPCEP_ECONFLICT = -6,  /**< in use or wrong state (EndPoint.3006, 2014, 2018, 2019, 3045 ...) */
-    VPCEP_EQUOTA = -7,     /**< quota exceeded (Endpoint.1018) */
-    VPCEP_ETHROTTLED = -8, /**< throttled (HTTP 429, EndPoint.0022) after all retries */
-    VPCEP_ETRANSPORT = -9, /**< connection, TLS or protocol failure; no usable answer */
-    VPCEP_ETIMEOUT = -10,  /**< a request or a wait deadline passed */
-    VPCEP_ECANCELED = -11, /**< the cancellation hook asked to stop */
-    VPCEP_EAPI = -12,      /**< another API error, or a waiter reached a failure state */
-    VPCEP_ETOOLARGE = -13  /**< a response body exceeded max_body_bytes */
+    VPCEP_ERROR = -1,     /**< generic / internal failure */
+    VPCEP_ENOMEM = -2,    /**< allocation failed */
+    VPCEP_EINVALID = -3,  /**< invalid argument or request rejected as invalid (HTTP 400) */
+    VPCEP_ENOTFOUND = -4, /**< no such object (HTTP 404, EndPoint.0005, 2006-2008, ...) */
+    VPCEP_ECONFLICT = -5, /**< in use or wrong state (EndPoint.3006, 2014, 2018, 2019, 3045 ...) */
+    VPCEP_EAUTH = -6,     /**< authentication or authorisation failed (HTTP 401/403) */
+    VPCEP_ETIMEOUT = -7,  /**< a request or a wait deadline passed */
+    VPCEP_ETOOLARGE = -8, /**< a response body exceeded max_body_bytes */
+    VPCEP_ECANCELED = -9, /**< the cancellation hook asked to stop */
+    /* -10 .. -99 belong to libtfp (TFP_EUNSUPPORTED, TFP_EUSER): never returned here. */
+    VPCEP_EQUOTA = -100,     /**< quota exceeded (Endpoint.1018) */
+    VPCEP_ETHROTTLED = -101, /**< throttled (HTTP 429, EndPoint.0022) after all retries */
+    VPCEP_ETRANSPORT = -102, /**< connection, TLS or protocol failure; no usable answer */
+    VPCEP_EAPI = -103        /**< another API error, or a waiter reached a failure state */
 } vpcep_error_code;
 
 #define VPCEP_ERROR_VERSION 1

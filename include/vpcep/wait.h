@@ -96,36 +96,36 @@ VPCEP_EXTERN long vpcep_wait_interval_ms(const vpcep_wait_spec *spec, unsigned i
 /**
  * Waits on GET /vpc-endpoint-services/{id}.
  * @param[out] out    optional: the last object read (NULL when it ended missing), caller frees
- * @param[out] stats  optional counters
+ * @param[out] stats_out  optional counters
  * @return 0 (target reached), VPCEP_EAPI (failure state), VPCEP_ENOTFOUND (missing with
  *         VPCEP_WAIT_MISSING_FAIL), VPCEP_ETIMEOUT, VPCEP_ECANCELED, or a non-retryable
  *         request error (e.g. VPCEP_EAUTH).
  */
-VPCEP_EXTERN int vpcep_wait_service(vpcep_client *client,
-                                    vpcep_service **out,
+VPCEP_EXTERN int vpcep_wait_service(vpcep_service **out,
+                                    vpcep_wait_stats *stats_out,
+                                    vpcep_client *client,
                                     const char *id,
                                     const vpcep_wait_spec *spec,
-                                    vpcep_wait_stats *stats,
                                     vpcep_error *err);
 
 /** Waits on GET /vpc-endpoints/{id}; as vpcep_wait_service(). */
-VPCEP_EXTERN int vpcep_wait_endpoint(vpcep_client *client,
-                                     vpcep_endpoint **out,
+VPCEP_EXTERN int vpcep_wait_endpoint(vpcep_endpoint **out,
+                                     vpcep_wait_stats *stats_out,
+                                     vpcep_client *client,
                                      const char *id,
                                      const vpcep_wait_spec *spec,
-                                     vpcep_wait_stats *stats,
                                      vpcep_error *err);
 
 /**
  * Waits on the connection @p endpoint_id of service @p service_id as its owner sees it
  * (GET .../connections?id=...; works across accounts). As vpcep_wait_service().
  */
-VPCEP_EXTERN int vpcep_wait_connection(vpcep_client *client,
-                                       vpcep_connection **out,
+VPCEP_EXTERN int vpcep_wait_connection(vpcep_connection **out,
+                                       vpcep_wait_stats *stats_out,
+                                       vpcep_client *client,
                                        const char *service_id,
                                        const char *endpoint_id,
                                        const vpcep_wait_spec *spec,
-                                       vpcep_wait_stats *stats,
                                        vpcep_error *err);
 
 #ifdef __cplusplus

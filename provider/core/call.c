@@ -86,15 +86,18 @@ const tfp_value *tfp_call_planned_state(const tfp_call *call)
     return call != NULL ? call->planned : NULL;
 }
 
-const void *tfp_call_private(const tfp_call *call, size_t *len_out)
+int tfp_call_private(const void **out, size_t *len_out, const tfp_call *call)
 {
+    int ok = out != NULL && call != NULL;
+    size_t len = ok ? call->priv_len : 0;
+
+    if (out != NULL) {
+        *out = len > 0 ? call->priv : NULL;
+    }
     if (len_out != NULL) {
-        *len_out = (call != NULL && call->priv_len > 0) ? call->priv_len : 0;
+        *len_out = len;
     }
-    if (call == NULL || call->priv_len == 0) {
-        return NULL;
-    }
-    return call->priv;
+    return ok ? 0 : TFP_EINVALID;
 }
 
 const char *tfp_call_import_id(const tfp_call *call)
@@ -107,12 +110,17 @@ int64_t tfp_call_state_version(const tfp_call *call)
     return call != NULL ? call->state_version : 0;
 }
 
-const char *tfp_call_raw_state(const tfp_call *call, size_t *len_out)
+int tfp_call_raw_state(const char **out, size_t *len_out, const tfp_call *call)
 {
-    if (len_out != NULL) {
-        *len_out = call != NULL ? call->raw_state_len : 0;
+    int ok = out != NULL && call != NULL;
+
+    if (out != NULL) {
+        *out = ok ? call->raw_state : NULL;
     }
-    return call != NULL ? call->raw_state : NULL;
+    if (len_out != NULL) {
+        *len_out = ok ? call->raw_state_len : 0;
+    }
+    return ok ? 0 : TFP_EINVALID;
 }
 
 const char *tfp_call_terraform_version(const tfp_call *call)

@@ -137,11 +137,11 @@ size_t tfp_path_length(const tfp_path *p)
     return p != NULL ? p->n : 0;
 }
 
-int tfp_path_step(const tfp_path *p,
-                  size_t i,
-                  tfp_path_step_kind *kind_out,
+int tfp_path_step(tfp_path_step_kind *kind_out,
                   const char **name_out,
-                  int64_t *index_out)
+                  int64_t *index_out,
+                  const tfp_path *p,
+                  size_t i)
 {
     if (p == NULL || i >= p->n) {
         return TFP_EINVALID;

@@ -306,12 +306,12 @@ size_t tfp_block_attribute_count(const tfp_block *b)
     return b != NULL ? b->nattrs : 0;
 }
 
-int tfp_block_attribute_at(const tfp_block *b,
-                           size_t i,
-                           const char **name_out,
+int tfp_block_attribute_at(const char **name_out,
                            const tfp_type **type_out,
                            unsigned int *flags_out,
-                           const char **description_out)
+                           const char **description_out,
+                           const tfp_block *b,
+                           size_t i)
 {
     if (b == NULL || i >= b->nattrs) {
         return TFP_EINVALID;
@@ -336,13 +336,13 @@ size_t tfp_block_block_count(const tfp_block *b)
     return b != NULL ? b->nblocks : 0;
 }
 
-int tfp_block_block_at(const tfp_block *b,
-                       size_t i,
-                       const char **type_name_out,
+int tfp_block_block_at(const char **type_name_out,
                        tfp_nesting *nesting_out,
                        int64_t *min_items_out,
                        int64_t *max_items_out,
-                       const tfp_block **child_out)
+                       const tfp_block **child_out,
+                       const tfp_block *b,
+                       size_t i)
 {
     if (b == NULL || i >= b->nblocks) {
         return TFP_EINVALID;

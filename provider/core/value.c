@@ -569,7 +569,7 @@ const char *tfp_value_string(const tfp_value *v)
     return v->str;
 }
 
-int tfp_value_bool(const tfp_value *v, int *out)
+int tfp_value_bool(int *out, const tfp_value *v)
 {
     if (v == NULL || out == NULL || v->state != TFP__KNOWN || v->type->kind != TFP_KIND_BOOL) {
         return TFP_EINVALID;
@@ -578,7 +578,7 @@ int tfp_value_bool(const tfp_value *v, int *out)
     return 0;
 }
 
-int tfp_value_int64(const tfp_value *v, int64_t *out)
+int tfp_value_int64(int64_t *out, const tfp_value *v)
 {
     tfp__decimal d;
     int error;
@@ -594,7 +594,7 @@ int tfp_value_int64(const tfp_value *v, int64_t *out)
     return error;
 }
 
-int tfp_value_double(const tfp_value *v, double *out)
+int tfp_value_double(double *out, const tfp_value *v)
 {
     tfp__decimal d;
     char *plain;

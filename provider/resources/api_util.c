@@ -7,6 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The resources hand libvpcep codes on as handler results: that is only sound because both
+ * libraries share one code space (vpcep/common.h, tfp/common.h). */
+#define SAME_CODE(name) ((int)VPCEP_##name == (int)TFP_##name)
+_Static_assert(SAME_CODE(ERROR) && SAME_CODE(ENOMEM) && SAME_CODE(EINVALID) &&
+                   SAME_CODE(ENOTFOUND) && SAME_CODE(ECONFLICT) && SAME_CODE(EAUTH) &&
+                   SAME_CODE(ETIMEOUT) && SAME_CODE(ETOOLARGE) && SAME_CODE(ECANCELED),
+               "libvpcep and libtfp codes of the same name must have the same value");
+_Static_assert(VPCEP_EQUOTA <= -100 && VPCEP_ETHROTTLED <= -100 && VPCEP_ETRANSPORT <= -100 &&
+                   VPCEP_EAPI <= -100,
+               "libvpcep's own codes stay out of libtfp's range (-1..-99)");
+#undef SAME_CODE
+
 void tfpv_api_error(
     tfp_diags *d, const char *attr, const char *summary, int rc, const vpcep_error *err)
 {

@@ -202,7 +202,7 @@ static int list_conns(tfp_call *call,
                       int *gone)
 {
     vpcep_error err = VPCEP_ERROR_INIT;
-    int rc = vpcep_connections_list(client, out, service_id, NULL, &err);
+    int rc = vpcep_connections_list(out, client, service_id, NULL, &err);
     *gone = 0;
     if (rc == VPCEP_ENOTFOUND) {
         *gone = 1;
@@ -287,7 +287,7 @@ static int accept_one(tfp_call *call,
     spec.failure[1] = "deleting";
     spec.missing = VPCEP_WAIT_MISSING_PENDING;
     tfpv_log_wait("connection of endpoint", endpoint_id, timeout_ms);
-    rc = vpcep_wait_connection(client, &conn, service_id, endpoint_id, &spec, &stats, &err);
+    rc = vpcep_wait_connection(&conn, &stats, client, service_id, endpoint_id, &spec, &err);
     tfpv_log_wait_done("connection of endpoint", endpoint_id, rc, &stats);
     if (rc == VPCEP_ETIMEOUT && (err.state[0] == '\0' || err.state[0] == '(')) {
         tfp_diags_error(d, "endpoints", "Endpoint not connected to the service",
@@ -305,7 +305,7 @@ static int accept_one(tfp_call *call,
     }
     /* 2. Accept. */
     tfp_log(TFP_LOG_DEBUG, "vpcep", "accepting endpoint %s on service %s", endpoint_id, service_id);
-    rc = vpcep_connection_action(client, NULL, service_id, VPCEP_CONNECTION_ACCEPT, &endpoint_id, 1,
+    rc = vpcep_connection_action(NULL, client, service_id, VPCEP_CONNECTION_ACCEPT, &endpoint_id, 1,
                                  &err);
     if (rc != 0) {
         tfpv_api_error(d, "endpoints", "Cannot accept the endpoint", rc, &err);
@@ -321,7 +321,7 @@ static int accept_one(tfp_call *call,
     spec.failure[1] = "deleting";
     spec.missing = VPCEP_WAIT_MISSING_FAIL;
     memset(&stats, 0, sizeof stats);
-    rc = vpcep_wait_connection(client, NULL, service_id, endpoint_id, &spec, &stats, &err);
+    rc = vpcep_wait_connection(NULL, &stats, client, service_id, endpoint_id, &spec, &err);
     tfpv_log_wait_done("acceptance of endpoint", endpoint_id, rc, &stats);
     if (rc != 0) {
         tfpv_api_error(d, "endpoints", "The endpoint was not accepted", rc, &err);
@@ -350,7 +350,7 @@ static int reject_one(tfp_call *call,
         return 0;
     }
     tfp_log(TFP_LOG_DEBUG, "vpcep", "rejecting endpoint %s on service %s", endpoint_id, service_id);
-    rc = vpcep_connection_action(client, NULL, service_id, VPCEP_CONNECTION_REJECT, &endpoint_id, 1,
+    rc = vpcep_connection_action(NULL, client, service_id, VPCEP_CONNECTION_REJECT, &endpoint_id, 1,
                                  &err);
     if (rc == VPCEP_ENOTFOUND) {
         return 0;
@@ -361,7 +361,7 @@ static int reject_one(tfp_call *call,
     }
     vpcep_wait_spec_connection_rejected(&spec, (long)timeout_ms);
     tfpv_log_wait("rejection of endpoint", endpoint_id, timeout_ms);
-    rc = vpcep_wait_connection(client, NULL, service_id, endpoint_id, &spec, &stats, &err);
+    rc = vpcep_wait_connection(NULL, &stats, client, service_id, endpoint_id, &spec, &err);
     tfpv_log_wait_done("rejection of endpoint", endpoint_id, rc, &stats);
     if (rc == VPCEP_ENOTFOUND) {
         return 0;
@@ -418,7 +418,7 @@ wait_service(tfp_call *call, vpcep_client *client, const char *service_id, int64
     vpcep_error err = VPCEP_ERROR_INIT;
     int rc;
     vpcep_wait_spec_service_available(&spec, (long)timeout_ms);
-    rc = vpcep_wait_service(client, NULL, service_id, &spec, &stats, &err);
+    rc = vpcep_wait_service(NULL, &stats, client, service_id, &spec, &err);
     tfpv_log_wait_done("service", service_id, rc, &stats);
     if (rc == VPCEP_ENOTFOUND) {
         tfp_diags_error(tfp_call_diags(call), "service_id", "Endpoint service not found",

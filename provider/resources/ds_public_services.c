@@ -138,7 +138,7 @@ static int ds_read(tfp_call *call)
     memset(&opts, 0, sizeof opts);
     opts.version = VPCEP_PUBLIC_SERVICE_LIST_OPTS_VERSION;
     opts.name = (name != NULL && name[0] != '\0') ? name : NULL;
-    rc = vpcep_public_services_list(client, &list, &opts, &err);
+    rc = vpcep_public_services_list(&list, client, &opts, &err);
     if (rc != 0) {
         tfpv_api_error(d, NULL, "Cannot list the public endpoint services", rc, &err);
         return 0;

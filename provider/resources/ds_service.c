@@ -119,7 +119,7 @@ static int ds_read(tfp_call *call)
     if (id != NULL && id[0] == '\0') {
         id = NULL;
     }
-    rc = vpcep_service_describe(client, &info, id, id != NULL ? NULL : name, &err);
+    rc = vpcep_service_describe(&info, client, id, id != NULL ? NULL : name, &err);
     if (rc == VPCEP_ENOTFOUND) {
         tfp_diags_error(d, id != NULL ? "id" : "name",
                         id != NULL ? "service not found"

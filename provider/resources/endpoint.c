@@ -296,7 +296,7 @@ static int lookup_service(tfp_call *call,
     vpcep_error err = VPCEP_ERROR_INIT;
     int rc;
     tfp_log(TFP_LOG_DEBUG, "vpcep", "looking up endpoint service %s", id != NULL ? id : name);
-    rc = vpcep_service_describe(client, out, id, id != NULL ? NULL : name, &err);
+    rc = vpcep_service_describe(out, client, id, id != NULL ? NULL : name, &err);
     if (rc == VPCEP_ENOTFOUND) {
         if (id != NULL) {
             tfp_diags_error(d, "service_id", "service not found",
@@ -488,7 +488,7 @@ static int read_state(
     vpcep_error err = VPCEP_ERROR_INIT;
     int rc;
     *out = NULL;
-    rc = vpcep_endpoint_get(client, &ep, id, &err);
+    rc = vpcep_endpoint_get(&ep, client, id, &err);
     if (rc == VPCEP_ENOTFOUND) {
         tfp_log(TFP_LOG_DEBUG, "vpcep", "endpoint %s is gone", id);
         return 0;
@@ -563,7 +563,7 @@ static int auto_accept(tfp_call *call,
     vpcep_error err = VPCEP_ERROR_INIT;
     vpcep_wait_spec spec;
     vpcep_wait_stats stats = {0};
-    int rc = vpcep_service_get(client, &svc, service_id, &err);
+    int rc = vpcep_service_get(&svc, client, service_id, &err);
     vpcep_service_free(svc);
     if (rc == VPCEP_ENOTFOUND || rc == VPCEP_EAUTH) {
         tfp_diags_add(d, TFP_SEVERITY_WARNING, NULL, "auto_accept: not the service owner",
@@ -580,7 +580,7 @@ static int auto_accept(tfp_call *call,
     }
     tfp_log(TFP_LOG_DEBUG, "vpcep", "auto_accept: accepting endpoint %s on service %s", endpoint_id,
             service_id);
-    rc = vpcep_connection_action(client, NULL, service_id, VPCEP_CONNECTION_ACCEPT, &endpoint_id, 1,
+    rc = vpcep_connection_action(NULL, client, service_id, VPCEP_CONNECTION_ACCEPT, &endpoint_id, 1,
                                  &err);
     if (rc != 0) {
         tfpv_api_error(d, "auto_accept", "Cannot accept the endpoint connection", rc, &err);
@@ -588,7 +588,7 @@ static int auto_accept(tfp_call *call,
     }
     vpcep_wait_spec_connection_accepted(&spec, (long)timeout_ms);
     tfpv_log_wait("connection acceptance", endpoint_id, timeout_ms);
-    rc = vpcep_wait_connection(client, NULL, service_id, endpoint_id, &spec, &stats, &err);
+    rc = vpcep_wait_connection(NULL, &stats, client, service_id, endpoint_id, &spec, &err);
     tfpv_log_wait_done("connection acceptance", endpoint_id, rc, &stats);
     if (rc != 0) {
         tfpv_api_error(d, "auto_accept", "The endpoint connection was not accepted", rc, &err);
@@ -609,7 +609,7 @@ static int wait_acceptance(tfp_call *call,
     int rc;
     vpcep_wait_spec_endpoint_accepted(&spec, (long)timeout_ms);
     tfpv_log_wait("the service owner to accept endpoint", id, timeout_ms);
-    rc = vpcep_wait_endpoint(client, NULL, id, &spec, &stats, &err);
+    rc = vpcep_wait_endpoint(NULL, &stats, client, id, &spec, &err);
     tfpv_log_wait_done("acceptance of endpoint", id, rc, &stats);
     if (rc == VPCEP_ETIMEOUT) {
         tfp_diags_error(d, "wait_for_acceptance", "Timed out waiting for acceptance",
@@ -702,7 +702,7 @@ static int endpoint_create(tfp_call *call, vpcep_client *client, const tfp_value
 
     tfp_log(TFP_LOG_DEBUG, "vpcep", "creating endpoint for service %s in vpc %s", service_id,
             opts.vpc_id != NULL ? opts.vpc_id : "");
-    rc = vpcep_endpoint_create(client, &ep, &opts, &err);
+    rc = vpcep_endpoint_create(&ep, client, &opts, &err);
     if (rc != 0) {
         tfpv_api_error(d, NULL, "Cannot create the endpoint", rc, &err);
         rc = 0;
@@ -719,7 +719,7 @@ static int endpoint_create(tfp_call *call, vpcep_client *client, const tfp_value
 
     vpcep_wait_spec_endpoint_created(&spec, (long)tfpv_remaining_ms(deadline));
     tfpv_log_wait("endpoint creation", id, tfpv_remaining_ms(deadline));
-    rc = vpcep_wait_endpoint(client, &ep, id, &spec, &stats, &err);
+    rc = vpcep_wait_endpoint(&ep, &stats, client, id, &spec, &err);
     tfpv_log_wait_done("endpoint creation", id, rc, &stats);
     if (rc != 0) {
         if (rc == VPCEP_ETIMEOUT) {
@@ -820,7 +820,7 @@ static int endpoint_delete(tfp_call *call, vpcep_client *client, const tfp_value
     }
     vpcep_wait_spec_endpoint_deleted(&spec, (long)timeout);
     tfpv_log_wait("endpoint deletion", id, timeout);
-    rc = vpcep_wait_endpoint(client, NULL, id, &spec, &stats, &err);
+    rc = vpcep_wait_endpoint(NULL, &stats, client, id, &spec, &err);
     tfpv_log_wait_done("endpoint deletion", id, rc, &stats);
     if (rc == VPCEP_ETIMEOUT) {
         tfp_diags_error(d, NULL, "Timed out waiting for the endpoint deletion",

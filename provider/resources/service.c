@@ -583,7 +583,7 @@ static int read_state(
     vpcep_error err = VPCEP_ERROR_INIT;
     int rc;
     *out = NULL;
-    rc = vpcep_service_get(client, &svc, id, &err);
+    rc = vpcep_service_get(&svc, client, id, &err);
     if (rc == VPCEP_ENOTFOUND) {
         tfp_log(TFP_LOG_DEBUG, "vpcep", "service %s is gone", id);
         rc = 0;
@@ -593,7 +593,7 @@ static int read_state(
         tfpv_api_error(d, NULL, "Cannot read the endpoint service", rc, &err);
         goto done;
     }
-    rc = vpcep_permissions_list(client, &perms, id, NULL, &err);
+    rc = vpcep_permissions_list(&perms, client, id, NULL, &err);
     if (rc == VPCEP_ENOTFOUND) {
         rc = 0;
         goto done;
@@ -603,7 +603,7 @@ static int read_state(
                        &err);
         goto done;
     }
-    rc = vpcep_connections_list(client, &conns, id, NULL, &err);
+    rc = vpcep_connections_list(&conns, client, id, NULL, &err);
     if (rc == VPCEP_ENOTFOUND) {
         rc = 0;
         goto done;
@@ -778,7 +778,7 @@ static int wait_available(
     int rc;
     vpcep_wait_spec_service_available(&spec, (long)timeout_ms);
     tfpv_log_wait("service to become available", id, timeout_ms);
-    rc = vpcep_wait_service(client, NULL, id, &spec, &stats, &err);
+    rc = vpcep_wait_service(NULL, &stats, client, id, &spec, &err);
     tfpv_log_wait_done("service", id, rc, &stats);
     if (rc == VPCEP_ETIMEOUT) {
         tfp_diags_error(d, NULL, "Timed out waiting for the endpoint service",
@@ -831,7 +831,7 @@ static int service_create(tfp_call *call, vpcep_client *client, const tfp_value 
 
     tfp_log(TFP_LOG_DEBUG, "vpcep", "creating endpoint service (vpc %s, %zu port(s))",
             opts.vpc_id != NULL ? opts.vpc_id : "", ports.n);
-    rc = vpcep_service_create(client, &svc, &opts, &err);
+    rc = vpcep_service_create(&svc, client, &opts, &err);
     if (rc != 0) {
         tfpv_api_error(d, NULL, "Cannot create the endpoint service", rc, &err);
         rc = 0;
@@ -951,7 +951,7 @@ static int service_update(tfp_call *call,
     }
     if (fields > 0) {
         tfp_log(TFP_LOG_DEBUG, "vpcep", "updating %d field(s) of endpoint service %s", fields, id);
-        rc = vpcep_service_update(client, NULL, id, &opts, &err);
+        rc = vpcep_service_update(NULL, client, id, &opts, &err);
         if (rc != 0) {
             tfpv_api_error(d, NULL, "Cannot update the endpoint service", rc, &err);
         } else {
@@ -1020,7 +1020,7 @@ static int service_delete(tfp_call *call, vpcep_client *client, const tfp_value 
     }
     vpcep_wait_spec_service_deleted(&spec, (long)timeout);
     tfpv_log_wait("service deletion", id, timeout);
-    rc = vpcep_wait_service(client, NULL, id, &spec, &stats, &err);
+    rc = vpcep_wait_service(NULL, &stats, client, id, &spec, &err);
     tfpv_log_wait_done("service deletion", id, rc, &stats);
     if (rc != 0) {
         if (rc == VPCEP_ETIMEOUT) {

@@ -9,11 +9,14 @@ int tfpv_upgrade_v0(tfp_call *call)
     const tfp_schema *schema = tfp_call_schema(call);
     int64_t version = tfp_call_state_version(call);
     size_t len = 0;
-    const char *raw = tfp_call_raw_state(call, &len);
+    const char *raw = NULL;
     tfp_value *v = NULL;
     char *err = NULL;
-    int rc = 0;
+    int rc = tfp_call_raw_state(&raw, &len, call);
 
+    if (rc != 0) {
+        return rc;
+    }
     switch (version) {
     case 0:
         /* Version 0 is the current schema: decode as is. A later schema version adds a case

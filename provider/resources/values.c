@@ -89,7 +89,7 @@ int tfpv_bool(const tfp_value *obj, const char *name, int *out)
 {
     const tfp_value *v = tfpv_get(obj, name);
     int b = 0;
-    if (!tfpv_is_set(v) || tfp_value_bool(v, &b) != 0) {
+    if (!tfpv_is_set(v) || tfp_value_bool(&b, v) != 0) {
         return 0;
     }
     *out = b;
@@ -100,7 +100,7 @@ int tfpv_int(const tfp_value *obj, const char *name, int64_t *out)
 {
     const tfp_value *v = tfpv_get(obj, name);
     int64_t i = 0;
-    if (!tfpv_is_set(v) || tfp_value_int64(v, &i) != 0) {
+    if (!tfpv_is_set(v) || tfp_value_int64(&i, v) != 0) {
         return 0;
     }
     *out = i;

@@ -94,31 +94,31 @@ static int decode_result(
 
 static int dec_service_v(const char *j, size_t n, void **o)
 {
-    return vpcep_decode_service(j, n, (vpcep_service **)o);
+    return vpcep_decode_service((vpcep_service **)o, j, n);
 }
 static int dec_endpoint_v(const char *j, size_t n, void **o)
 {
-    return vpcep_decode_endpoint(j, n, (vpcep_endpoint **)o);
+    return vpcep_decode_endpoint((vpcep_endpoint **)o, j, n);
 }
 static int dec_info_v(const char *j, size_t n, void **o)
 {
-    return vpcep_decode_service_info(j, n, (vpcep_service_info **)o);
+    return vpcep_decode_service_info((vpcep_service_info **)o, j, n);
 }
 static int dec_quota_v(const char *j, size_t n, void **o)
 {
-    return vpcep_decode_quota_list(j, n, (vpcep_quota_list **)o);
+    return vpcep_decode_quota_list((vpcep_quota_list **)o, j, n);
 }
 static int dec_versions_v(const char *j, size_t n, void **o)
 {
-    return vpcep_decode_api_version_list(j, n, (vpcep_api_version_list **)o);
+    return vpcep_decode_api_version_list((vpcep_api_version_list **)o, j, n);
 }
 static int dec_ptags_v(const char *j, size_t n, void **o)
 {
-    return vpcep_decode_project_tag_list(j, n, (vpcep_project_tag_list **)o);
+    return vpcep_decode_project_tag_list((vpcep_project_tag_list **)o, j, n);
 }
 static int dec_conns_v(const char *j, size_t n, void **o)
 {
-    return vpcep_decode_connection_list(j, n, (vpcep_connection_list **)o);
+    return vpcep_decode_connection_list((vpcep_connection_list **)o, j, n);
 }
 
 /* ---- GET helpers ------------------------------------------------------------------------- */
@@ -425,7 +425,7 @@ create_object(vpcep_client *c, const create_op *op, const char *body, void **out
 }
 
 /* ---- versions ---------------------------------------------------------------------------- */
-int vpcep_versions_list(vpcep_client *client, vpcep_api_version_list **out, vpcep_error *err)
+int vpcep_versions_list(vpcep_api_version_list **out, vpcep_client *client, vpcep_error *err)
 {
     rest_request rq;
     rest_result res;
@@ -480,7 +480,7 @@ static int service_lookup(vpcep_client *c,
     *found = NULL;
     lo.name = o->service_name;
     lo.page_size = 1000;
-    rc = vpcep_services_list(c, &l, &lo, err);
+    rc = vpcep_services_list(&l, c, &lo, err);
     if (rc != 0)
         return rc;
     for (i = 0; i < l->count; i++) {
@@ -505,8 +505,8 @@ static const char *service_id_of(const void *obj)
     return s->id != NULL ? s->id : "?";
 }
 
-int vpcep_service_create(vpcep_client *client,
-                         vpcep_service **out,
+int vpcep_service_create(vpcep_service **out,
+                         vpcep_client *client,
                          const vpcep_service_create_opts *opts,
                          vpcep_error *err)
 {
@@ -559,13 +559,13 @@ int rest_service_get(
                      err);
 }
 
-int vpcep_service_get(vpcep_client *client, vpcep_service **out, const char *id, vpcep_error *err)
+int vpcep_service_get(vpcep_service **out, vpcep_client *client, const char *id, vpcep_error *err)
 {
     return rest_service_get(client, out, id, NULL, err);
 }
 
-int vpcep_services_list(vpcep_client *client,
-                        vpcep_service_list **out,
+int vpcep_services_list(vpcep_service_list **out,
+                        vpcep_client *client,
                         const vpcep_service_list_opts *opts,
                         vpcep_error *err)
 {
@@ -598,8 +598,8 @@ int vpcep_services_list(vpcep_client *client,
     return rc;
 }
 
-int vpcep_service_update(vpcep_client *client,
-                         vpcep_service **out,
+int vpcep_service_update(vpcep_service **out,
+                         vpcep_client *client,
                          const char *id,
                          const vpcep_service_update_opts *opts,
                          vpcep_error *err)
@@ -708,8 +708,8 @@ int vpcep_service_delete(vpcep_client *client, const char *id, vpcep_error *err)
     return simple_delete(client, "/vpc-endpoint-services", id, err);
 }
 
-int vpcep_public_services_list(vpcep_client *client,
-                               vpcep_service_info_list **out,
+int vpcep_public_services_list(vpcep_service_info_list **out,
+                               vpcep_client *client,
                                const vpcep_public_service_list_opts *opts,
                                vpcep_error *err)
 {
@@ -741,8 +741,8 @@ int vpcep_public_services_list(vpcep_client *client,
     return rc;
 }
 
-int vpcep_service_describe(vpcep_client *client,
-                           vpcep_service_info **out,
+int vpcep_service_describe(vpcep_service_info **out,
+                           vpcep_client *client,
                            const char *id,
                            const char *name,
                            vpcep_error *err)
@@ -827,8 +827,8 @@ static int connections_list(vpcep_client *client,
     return rc;
 }
 
-int vpcep_connections_list(vpcep_client *client,
-                           vpcep_connection_list **out,
+int vpcep_connections_list(vpcep_connection_list **out,
+                           vpcep_client *client,
                            const char *service_id,
                            const vpcep_connection_list_opts *opts,
                            vpcep_error *err)
@@ -868,8 +868,8 @@ int rest_connection_find(vpcep_client *c,
     return rc;
 }
 
-int vpcep_connection_action(vpcep_client *client,
-                            vpcep_connection_list **out,
+int vpcep_connection_action(vpcep_connection_list **out,
+                            vpcep_client *client,
                             const char *service_id,
                             vpcep_connection_action_kind action,
                             const char *const *endpoint_ids,
@@ -956,25 +956,30 @@ done:
 }
 
 /* ---- permissions ------------------------------------------------------------------------- */
-char *vpcep_permission_from_domain_id(const char *domain_id)
+int vpcep_permission_from_domain_id(char **out, const char *domain_id)
 {
     static const char prefix[] = "iam:domain::";
     size_t n;
-    char *out;
+    char *s;
 
-    if (domain_id == NULL || domain_id[0] == '\0')
-        return NULL;
-    if (strcmp(domain_id, "*") == 0 || strncasecmp(domain_id, prefix, sizeof(prefix) - 1) == 0)
-        return rest_strdup(domain_id);
-    n = sizeof(prefix) + strlen(domain_id);
-    out = malloc(n);
-    if (out != NULL)
-        snprintf(out, n, "%s%s", prefix, domain_id);
-    return out;
+    if (out == NULL || domain_id == NULL || domain_id[0] == '\0')
+        return VPCEP_EINVALID;
+    if (strcmp(domain_id, "*") == 0 || strncasecmp(domain_id, prefix, sizeof(prefix) - 1) == 0) {
+        s = rest_strdup(domain_id);
+    } else {
+        n = sizeof(prefix) + strlen(domain_id);
+        s = malloc(n);
+        if (s != NULL)
+            snprintf(s, n, "%s%s", prefix, domain_id);
+    }
+    if (s == NULL)
+        return VPCEP_ENOMEM;
+    *out = s;
+    return 0;
 }
 
-int vpcep_permissions_list(vpcep_client *client,
-                           vpcep_permission_list **out,
+int vpcep_permissions_list(vpcep_permission_list **out,
+                           vpcep_client *client,
                            const char *service_id,
                            const vpcep_permission_list_opts *opts,
                            vpcep_error *err)
@@ -1043,14 +1048,13 @@ int vpcep_permission_action(vpcep_client *client,
         goto done;
     }
     for (i = 0; i < n_domain_ids; i++) {
-        char *p;
+        char *p = NULL;
         cJSON *s;
         if (!nonempty(domain_ids[i]) || strlen(domain_ids[i]) > 80) {
             rc = rest_fail(err, VPCEP_EINVALID, "domain_ids[%zu]: invalid", i);
             goto done;
         }
-        p = vpcep_permission_from_domain_id(domain_ids[i]);
-        s = p ? cJSON_CreateString(p) : NULL;
+        s = vpcep_permission_from_domain_id(&p, domain_ids[i]) == 0 ? cJSON_CreateString(p) : NULL;
         free(p);
         if (s == NULL) {
             rc = json_oom(err);
@@ -1113,7 +1117,7 @@ static int endpoint_candidates(vpcep_client *c,
 
     lo.vpc_id = o->vpc_id;
     lo.page_size = 1000;
-    return vpcep_endpoints_list(c, out, &lo, err);
+    return vpcep_endpoints_list(out, c, &lo, err);
 }
 
 static int endpoint_matches(const vpcep_endpoint *e, const vpcep_endpoint_create_opts *o)
@@ -1218,8 +1222,8 @@ static int add_policies(cJSON *o, const vpcep_policy_param *p, size_t n)
     return 0;
 }
 
-int vpcep_endpoint_create(vpcep_client *client,
-                          vpcep_endpoint **out,
+int vpcep_endpoint_create(vpcep_endpoint **out,
+                          vpcep_client *client,
                           const vpcep_endpoint_create_opts *opts,
                           vpcep_error *err)
 {
@@ -1284,13 +1288,13 @@ int rest_endpoint_get(
     return get_by_id(c, "/vpc-endpoints", id, dec_endpoint_v, (void **)out, "endpoint", calls, err);
 }
 
-int vpcep_endpoint_get(vpcep_client *client, vpcep_endpoint **out, const char *id, vpcep_error *err)
+int vpcep_endpoint_get(vpcep_endpoint **out, vpcep_client *client, const char *id, vpcep_error *err)
 {
     return rest_endpoint_get(client, out, id, NULL, err);
 }
 
-int vpcep_endpoints_list(vpcep_client *client,
-                         vpcep_endpoint_list **out,
+int vpcep_endpoints_list(vpcep_endpoint_list **out,
+                         vpcep_client *client,
                          const vpcep_endpoint_list_opts *opts,
                          vpcep_error *err)
 {
@@ -1329,8 +1333,8 @@ int vpcep_endpoint_delete(vpcep_client *client, const char *id, vpcep_error *err
 }
 
 /* ---- quotas and tags --------------------------------------------------------------------- */
-int vpcep_quota_get(vpcep_client *client,
-                    vpcep_quota_list **out,
+int vpcep_quota_get(vpcep_quota_list **out,
+                    vpcep_client *client,
                     const char *type,
                     vpcep_error *err)
 {
@@ -1412,8 +1416,8 @@ done:
     return rc;
 }
 
-int vpcep_project_tags_list(vpcep_client *client,
-                            vpcep_project_tag_list **out,
+int vpcep_project_tags_list(vpcep_project_tag_list **out,
+                            vpcep_client *client,
                             vpcep_resource_type type,
                             vpcep_error *err)
 {
@@ -1527,8 +1531,8 @@ static int resource_query_check(vpcep_client *client,
     return 0;
 }
 
-int vpcep_resources_filter(vpcep_client *client,
-                           vpcep_tagged_resource_list **out,
+int vpcep_resources_filter(vpcep_tagged_resource_list **out,
+                           vpcep_client *client,
                            vpcep_resource_type type,
                            const vpcep_resource_query_opts *opts,
                            vpcep_error *err)
@@ -1569,7 +1573,7 @@ int vpcep_resources_filter(vpcep_client *client,
         rc = rest_call(client, &rq, &res, err);
         cJSON_free(body);
         if (rc == 0)
-            rc = vpcep_decode_tagged_resource_list(res.body ? res.body : "", res.body_len, &page);
+            rc = vpcep_decode_tagged_resource_list(&page, res.body ? res.body : "", res.body_len);
         rest_result_dispose(&res);
         if (rc != 0) {
             if (rc != VPCEP_ENOMEM && (err == NULL || err->kind == 0))
@@ -1605,8 +1609,8 @@ done:
     return rc;
 }
 
-int vpcep_resources_count(vpcep_client *client,
-                          int64_t *count,
+int vpcep_resources_count(int64_t *count,
+                          vpcep_client *client,
                           vpcep_resource_type type,
                           const vpcep_resource_query_opts *opts,
                           vpcep_error *err)
@@ -1621,7 +1625,7 @@ int vpcep_resources_count(vpcep_client *client,
     rest_error_clear(err);
     memset(&res, 0, sizeof(res));
     if (count == NULL)
-        return rest_fail(err, VPCEP_EINVALID, "count must not be NULL");
+        return rest_fail(err, VPCEP_EINVALID, "count_out must not be NULL");
     *count = 0;
     if ((rc = resource_query_check(client, type, opts, err)) != 0)
         return rc;

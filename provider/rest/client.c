@@ -249,7 +249,7 @@ const char *vpcep_client_endpoint(const vpcep_client *client)
     return client != NULL ? client->endpoint : NULL;
 }
 
-void vpcep_client_get_stats(const vpcep_client *client, vpcep_client_stats *out)
+void vpcep_client_get_stats(vpcep_client_stats *out, const vpcep_client *client)
 {
     if (client == NULL || out == NULL)
         return;

@@ -173,7 +173,7 @@ static int scan_datetime(const char *text, char sep, struct tm *tmv, int *n)
     return got == 6 && *n >= 19;
 }
 
-int vpcep_parse_time(const char *text, int64_t *out)
+int vpcep_parse_time(int64_t *out, const char *text)
 {
     struct tm tmv;
     const char *p;
@@ -225,7 +225,7 @@ static void time_field(const cJSON *o, const char *key, char **str, int64_t *epo
 {
     *str = rest_json_str(o, key);
     *epoch = 0;
-    if (*str != NULL && vpcep_parse_time(*str, epoch) != 0)
+    if (*str != NULL && vpcep_parse_time(epoch, *str) != 0)
         *epoch = 0;
 }
 
@@ -588,12 +588,12 @@ static void disp_service(void *item)
 const rest_item_kind rest_service_kind = {"endpoint_services", sizeof(vpcep_service), dec_service,
                                           disp_service};
 
-int vpcep_decode_service(const char *json, size_t len, vpcep_service **out)
+int vpcep_decode_service(vpcep_service **out, const char *json, size_t len)
 {
     return decode_one(json, len, &rest_service_kind, (void **)out);
 }
 
-int vpcep_decode_service_list(const char *json, size_t len, vpcep_service_list **out)
+int vpcep_decode_service_list(vpcep_service_list **out, const char *json, size_t len)
 {
     rest_items parts;
     int rc = decode_list_new(json, len, &rest_service_kind, (void **)out, sizeof(**out), &parts);
@@ -652,12 +652,12 @@ void vpcep_service_info_list_free(vpcep_service_info_list *list)
     free(list);
 }
 
-int vpcep_decode_service_info(const char *json, size_t len, vpcep_service_info **out)
+int vpcep_decode_service_info(vpcep_service_info **out, const char *json, size_t len)
 {
     return decode_one(json, len, &rest_service_info_kind, (void **)out);
 }
 
-int vpcep_decode_service_info_list(const char *json, size_t len, vpcep_service_info_list **out)
+int vpcep_decode_service_info_list(vpcep_service_info_list **out, const char *json, size_t len)
 {
     rest_items parts;
     int rc =
@@ -724,7 +724,7 @@ void vpcep_connection_list_free(vpcep_connection_list *list)
     free(list);
 }
 
-int vpcep_decode_connection_list(const char *json, size_t len, vpcep_connection_list **out)
+int vpcep_decode_connection_list(vpcep_connection_list **out, const char *json, size_t len)
 {
     rest_items parts;
     int rc = decode_list_new(json, len, &rest_connection_kind, (void **)out, sizeof(**out), &parts);
@@ -782,7 +782,7 @@ void vpcep_permission_list_free(vpcep_permission_list *list)
     free(list);
 }
 
-int vpcep_decode_permission_list(const char *json, size_t len, vpcep_permission_list **out)
+int vpcep_decode_permission_list(vpcep_permission_list **out, const char *json, size_t len)
 {
     rest_items parts;
     int rc = decode_list_new(json, len, &rest_permission_kind, (void **)out, sizeof(**out), &parts);
@@ -932,12 +932,12 @@ void vpcep_endpoint_list_free(vpcep_endpoint_list *list)
     free(list);
 }
 
-int vpcep_decode_endpoint(const char *json, size_t len, vpcep_endpoint **out)
+int vpcep_decode_endpoint(vpcep_endpoint **out, const char *json, size_t len)
 {
     return decode_one(json, len, &rest_endpoint_kind, (void **)out);
 }
 
-int vpcep_decode_endpoint_list(const char *json, size_t len, vpcep_endpoint_list **out)
+int vpcep_decode_endpoint_list(vpcep_endpoint_list **out, const char *json, size_t len)
 {
     rest_items parts;
     int rc = decode_list_new(json, len, &rest_endpoint_kind, (void **)out, sizeof(**out), &parts);
@@ -977,7 +977,7 @@ void vpcep_quota_list_free(vpcep_quota_list *list)
     free(list);
 }
 
-int vpcep_decode_quota_list(const char *json, size_t len, vpcep_quota_list **out)
+int vpcep_decode_quota_list(vpcep_quota_list **out, const char *json, size_t len)
 {
     cJSON *root = rest_json_parse(json, len);
     const cJSON *q = cJSON_GetObjectItemCaseSensitive(root, "quotas");
@@ -1035,7 +1035,7 @@ void vpcep_api_version_list_free(vpcep_api_version_list *list)
 }
 
 /* The answer lists "versions", or holds a single "version" object. */
-int vpcep_decode_api_version_list(const char *json, size_t len, vpcep_api_version_list **out)
+int vpcep_decode_api_version_list(vpcep_api_version_list **out, const char *json, size_t len)
 {
     cJSON *root = rest_json_parse(json, len);
     const cJSON *one = cJSON_GetObjectItemCaseSensitive(root, "version");
@@ -1096,7 +1096,7 @@ void vpcep_project_tag_list_free(vpcep_project_tag_list *list)
     free(list);
 }
 
-int vpcep_decode_project_tag_list(const char *json, size_t len, vpcep_project_tag_list **out)
+int vpcep_decode_project_tag_list(vpcep_project_tag_list **out, const char *json, size_t len)
 {
     rest_items parts;
     int rc = decode_list_new(json, len, &project_tag_kind, (void **)out, sizeof(**out), &parts);
@@ -1149,9 +1149,9 @@ void vpcep_tagged_resource_list_free(vpcep_tagged_resource_list *list)
     free(list);
 }
 
-int vpcep_decode_tagged_resource_list(const char *json,
-                                      size_t len,
-                                      vpcep_tagged_resource_list **out)
+int vpcep_decode_tagged_resource_list(vpcep_tagged_resource_list **out,
+                                      const char *json,
+                                      size_t len)
 {
     rest_items parts;
     int rc = decode_list_new(json, len, &tagged_resource_kind, (void **)out, sizeof(**out), &parts);

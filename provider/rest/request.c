@@ -149,8 +149,8 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
             }
             snprintf(date_hdr, sizeof(date_hdr), "X-Sdk-Date: %s", date);
             headers[n++] = date_hdr;
-            rc = vpcep_sign_request(c->access_key, c->secret_key, rq->method, url.data, headers,
-                                    (size_t)n, rq->body, rq->body ? strlen(rq->body) : 0, &authz);
+            rc = vpcep_sign_request(&authz, c->access_key, c->secret_key, rq->method, url.data,
+                                    headers, (size_t)n, rq->body, rq->body ? strlen(rq->body) : 0);
             if (rc != 0) {
                 rc = rest_fail(err, rc, "cannot sign the request");
                 goto done;

@@ -271,15 +271,15 @@ done:
     return rc;
 }
 
-int vpcep_sign_request(const char *access_key,
+int vpcep_sign_request(char **authorization,
+                       const char *access_key,
                        const char *secret_key,
                        const char *method,
                        const char *url,
                        const char *const *headers,
                        size_t n_headers,
                        const void *body,
-                       size_t body_len,
-                       char **authorization)
+                       size_t body_len)
 {
     char *canonical = NULL, *signed_headers = NULL;
     const char *date = NULL;

@@ -173,7 +173,7 @@ int rest_ensure_project(vpcep_client *c, unsigned int *calls, vpcep_error *err)
     return 0;
 }
 
-int vpcep_client_project_id(vpcep_client *client, const char **out, vpcep_error *err)
+int vpcep_client_project_id(const char **out, vpcep_client *client, vpcep_error *err)
 {
     int rc;
 

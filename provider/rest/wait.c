@@ -352,11 +352,11 @@ static void free_connection(void *o)
     vpcep_connection_free(o);
 }
 
-int vpcep_wait_service(vpcep_client *client,
-                       vpcep_service **out,
+int vpcep_wait_service(vpcep_service **out,
+                       vpcep_wait_stats *stats,
+                       vpcep_client *client,
                        const char *id,
                        const vpcep_wait_spec *spec,
-                       vpcep_wait_stats *stats,
                        vpcep_error *err)
 {
     wait_target t = {"service",      id,           read_service, state_service,
@@ -367,11 +367,11 @@ int vpcep_wait_service(vpcep_client *client,
     return wait_generic(client, &t, spec, (void **)out, stats, err);
 }
 
-int vpcep_wait_endpoint(vpcep_client *client,
-                        vpcep_endpoint **out,
+int vpcep_wait_endpoint(vpcep_endpoint **out,
+                        vpcep_wait_stats *stats,
+                        vpcep_client *client,
                         const char *id,
                         const vpcep_wait_spec *spec,
-                        vpcep_wait_stats *stats,
                         vpcep_error *err)
 {
     wait_target t = {"endpoint",    id,  read_endpoint, state_endpoint, errors_endpoint,
@@ -382,12 +382,12 @@ int vpcep_wait_endpoint(vpcep_client *client,
     return wait_generic(client, &t, spec, (void **)out, stats, err);
 }
 
-int vpcep_wait_connection(vpcep_client *client,
-                          vpcep_connection **out,
+int vpcep_wait_connection(vpcep_connection **out,
+                          vpcep_wait_stats *stats,
+                          vpcep_client *client,
                           const char *service_id,
                           const char *endpoint_id,
                           const vpcep_wait_spec *spec,
-                          vpcep_wait_stats *stats,
                           vpcep_error *err)
 {
     wait_target t = {"connection",      endpoint_id,     read_connection, state_connection,

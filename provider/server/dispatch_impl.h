@@ -179,7 +179,7 @@ static PT(Schema__Block) * block_out(tfp__srv_arena *a, const tfp_block *b, int6
         size_t jlen;
         PT(Schema__Attribute) * pa;
 
-        if (tfp_block_attribute_at(b, i, &name, &type, &flags, &desc) != 0 || type == NULL)
+        if (tfp_block_attribute_at(&name, &type, &flags, &desc, b, i) != 0 || type == NULL)
             return NULL;
         pa = tfp__srv_arena_alloc(a, sizeof(*pa));
         if (pa == NULL)
@@ -216,7 +216,7 @@ static PT(Schema__Block) * block_out(tfp__srv_arena *a, const tfp_block *b, int6
         const tfp_block *child = NULL;
         PT(Schema__NestedBlock) * pn;
 
-        if (tfp_block_block_at(b, i, &tname, &nesting, &min_items, &max_items, &child) != 0 ||
+        if (tfp_block_block_at(&tname, &nesting, &min_items, &max_items, &child, b, i) != 0 ||
             child == NULL)
             return NULL;
         pn = tfp__srv_arena_alloc(a, sizeof(*pn));

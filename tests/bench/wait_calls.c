@@ -258,14 +258,14 @@ static int bench_delay(const char *emu, const bench_seed *seed, long delay)
     so.service_name = "bench";
     so.approval_enabled_set = 1; /* false: the endpoint is accepted without approval */
     t0 = now_ms();
-    rc = vpcep_service_create(c, &svc, &so, &err);
+    rc = vpcep_service_create(&svc, c, &so, &err);
     if (rc != 0) {
         ret = fail("service create", rc, &err);
         goto done;
     }
     memset(&st, 0, sizeof(st));
     vpcep_wait_spec_service_available(&spec, WAIT_TIMEOUT_MS);
-    rc = vpcep_wait_service(c, NULL, svc->id, &spec, &st, &err);
+    rc = vpcep_wait_service(NULL, &st, c, svc->id, &spec, &err);
     report(delay, "service_available", rc, &st);
     if (rc != 0) {
         ret = fail("wait service_available", rc, &err);
@@ -277,14 +277,14 @@ static int bench_delay(const char *emu, const bench_seed *seed, long delay)
     eo.vpc_id = seed->vpc_id;
     eo.subnet_id = seed->subnet_id;
     t0 = now_ms();
-    rc = vpcep_endpoint_create(c, &ep, &eo, &err);
+    rc = vpcep_endpoint_create(&ep, c, &eo, &err);
     if (rc != 0) {
         ret = fail("endpoint create", rc, &err);
         goto done;
     }
     memset(&st, 0, sizeof(st));
     vpcep_wait_spec_endpoint_created(&spec, WAIT_TIMEOUT_MS);
-    rc = vpcep_wait_endpoint(c, NULL, ep->id, &spec, &st, &err);
+    rc = vpcep_wait_endpoint(NULL, &st, c, ep->id, &spec, &err);
     report(delay, "endpoint_created", rc, &st);
     if (rc != 0) {
         ret = fail("wait endpoint_created", rc, &err);
@@ -299,7 +299,7 @@ static int bench_delay(const char *emu, const bench_seed *seed, long delay)
     }
     memset(&st, 0, sizeof(st));
     vpcep_wait_spec_endpoint_deleted(&spec, WAIT_TIMEOUT_MS);
-    rc = vpcep_wait_endpoint(c, NULL, ep->id, &spec, &st, &err);
+    rc = vpcep_wait_endpoint(NULL, &st, c, ep->id, &spec, &err);
     report(delay, "endpoint_deleted", rc, &st);
     if (rc != 0) {
         ret = fail("wait endpoint_deleted", rc, &err);
@@ -313,14 +313,14 @@ static int bench_delay(const char *emu, const bench_seed *seed, long delay)
     }
     memset(&st, 0, sizeof(st));
     vpcep_wait_spec_service_deleted(&spec, WAIT_TIMEOUT_MS);
-    rc = vpcep_wait_service(c, NULL, svc->id, &spec, &st, &err);
+    rc = vpcep_wait_service(NULL, &st, c, svc->id, &spec, &err);
     report(delay, "service_deleted", rc, &st);
     if (rc != 0) {
         ret = fail("wait service_deleted", rc, &err);
         goto done;
     }
 
-    vpcep_client_get_stats(c, &cs);
+    vpcep_client_get_stats(&cs, c);
     printf("%8ld  %-20s %15llu (retries %llu)\n", delay, "  client requests",
            (unsigned long long)cs.requests, (unsigned long long)cs.retries);
     ret = 0;

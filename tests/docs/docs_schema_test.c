@@ -131,7 +131,7 @@ static int walk_block(check *c, const char *prefix, const tfp_block *b)
         unsigned int flags = 0;
         char path[DOC_MAX_NAME];
 
-        if (tfp_block_attribute_at(b, i, &name, &type, &flags, NULL) != 0 ||
+        if (tfp_block_attribute_at(&name, &type, &flags, NULL, b, i) != 0 ||
             sch_add(c, prefix, name, flags) != 0 || join(path, sizeof(path), prefix, name) != 0 ||
             walk_type(c, path, type) != 0) {
             return -1;
@@ -144,7 +144,7 @@ static int walk_block(check *c, const char *prefix, const tfp_block *b)
         char path[DOC_MAX_NAME];
         unsigned int flags = TFP_ATTR_OPTIONAL;
 
-        if (tfp_block_block_at(b, i, &name, NULL, &min_items, NULL, &child) != 0) {
+        if (tfp_block_block_at(&name, NULL, &min_items, NULL, &child, b, i) != 0) {
             return -1;
         }
         if (min_items >= 1) {

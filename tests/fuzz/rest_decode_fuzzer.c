@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     switch (data[0] % 14) {
     case 0: {
         vpcep_service *s = NULL;
-        if (vpcep_decode_service(json, len, &s) == 0) {
+        if (vpcep_decode_service(&s, json, len) == 0) {
             for (i = 0; i < s->n_ports; i++)
                 sum += walk_str(s->ports[i].protocol);
             for (i = 0; i < s->n_tags; i++)
@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     case 1: {
         vpcep_service_list *l = NULL;
-        if (vpcep_decode_service_list(json, len, &l) == 0)
+        if (vpcep_decode_service_list(&l, json, len) == 0)
             for (i = 0; i < l->count; i++)
                 sum += walk_str(l->items[i].id);
         vpcep_service_list_free(l);
@@ -50,14 +50,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     case 2: {
         vpcep_service_info *s = NULL;
-        if (vpcep_decode_service_info(json, len, &s) == 0)
+        if (vpcep_decode_service_info(&s, json, len) == 0)
             sum += walk_str(s->service_name);
         vpcep_service_info_free(s);
         break;
     }
     case 3: {
         vpcep_service_info_list *l = NULL;
-        if (vpcep_decode_service_info_list(json, len, &l) == 0)
+        if (vpcep_decode_service_info_list(&l, json, len) == 0)
             for (i = 0; i < l->count; i++)
                 sum += walk_str(l->items[i].owner);
         vpcep_service_info_list_free(l);
@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     case 4: {
         vpcep_connection_list *l = NULL;
-        if (vpcep_decode_connection_list(json, len, &l) == 0)
+        if (vpcep_decode_connection_list(&l, json, len) == 0)
             for (i = 0; i < l->count; i++)
                 sum += walk_str(l->items[i].status) + (size_t)l->items[i].n_errors;
         vpcep_connection_list_free(l);
@@ -73,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     case 5: {
         vpcep_permission_list *l = NULL;
-        if (vpcep_decode_permission_list(json, len, &l) == 0)
+        if (vpcep_decode_permission_list(&l, json, len) == 0)
             for (i = 0; i < l->count; i++)
                 sum += walk_str(l->items[i].domain_id);
         vpcep_permission_list_free(l);
@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     case 6: {
         vpcep_endpoint *e = NULL;
-        if (vpcep_decode_endpoint(json, len, &e) == 0) {
+        if (vpcep_decode_endpoint(&e, json, len) == 0) {
             for (i = 0; i < e->n_policy_statements; i++)
                 sum += e->policy_statements[i].n_actions + e->policy_statements[i].n_resources;
             for (i = 0; i < e->n_dns_names; i++)
@@ -92,7 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     case 7: {
         vpcep_endpoint_list *l = NULL;
-        if (vpcep_decode_endpoint_list(json, len, &l) == 0)
+        if (vpcep_decode_endpoint_list(&l, json, len) == 0)
             for (i = 0; i < l->count; i++)
                 sum += walk_str(l->items[i].ip);
         vpcep_endpoint_list_free(l);
@@ -100,7 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     case 8: {
         vpcep_quota_list *l = NULL;
-        if (vpcep_decode_quota_list(json, len, &l) == 0)
+        if (vpcep_decode_quota_list(&l, json, len) == 0)
             for (i = 0; i < l->count; i++)
                 sum += walk_str(l->items[i].type);
         vpcep_quota_list_free(l);
@@ -108,7 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     case 9: {
         vpcep_api_version_list *l = NULL;
-        if (vpcep_decode_api_version_list(json, len, &l) == 0)
+        if (vpcep_decode_api_version_list(&l, json, len) == 0)
             for (i = 0; i < l->count; i++)
                 sum += walk_str(l->items[i].id);
         vpcep_api_version_list_free(l);
@@ -116,7 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     case 10: {
         vpcep_project_tag_list *l = NULL;
-        if (vpcep_decode_project_tag_list(json, len, &l) == 0)
+        if (vpcep_decode_project_tag_list(&l, json, len) == 0)
             for (i = 0; i < l->count; i++)
                 sum += l->items[i].n_values;
         vpcep_project_tag_list_free(l);
@@ -131,7 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     case 13: {
         vpcep_tagged_resource_list *l = NULL;
-        if (vpcep_decode_tagged_resource_list(json, len, &l) == 0)
+        if (vpcep_decode_tagged_resource_list(&l, json, len) == 0)
             for (i = 0; i < l->count; i++)
                 sum += walk_str(l->items[i].resource_detail_json) + l->items[i].n_tags;
         vpcep_tagged_resource_list_free(l);
@@ -143,7 +143,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             return 0;
         memcpy(s, json, len);
         s[len] = '\0';
-        (void)vpcep_parse_time(s, &t);
+        (void)vpcep_parse_time(&t, s);
         free(s);
         break;
     }

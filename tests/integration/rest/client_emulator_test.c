@@ -123,10 +123,10 @@ create_service(vpcep_client *c, int port_idx, int server_port, const char *name,
     o.description = "integration test";
     o.tags = tags;
     o.n_tags = 1;
-    check(vpcep_service_create(c, &s, &o, &err), &err, "service create");
+    check(vpcep_service_create(&s, c, &o, &err), &err, "service create");
     assert_non_null(s->id);
     vpcep_wait_spec_service_available(&spec, WAIT_MS);
-    check(vpcep_wait_service(c, &done, s->id, &spec, NULL, &err), &err, "wait available");
+    check(vpcep_wait_service(&done, NULL, c, s->id, &spec, &err), &err, "wait available");
     assert_string_equal(done->status, "available");
     vpcep_service_free(s);
     return done;
@@ -144,7 +144,7 @@ static vpcep_endpoint *create_endpoint(vpcep_client *c, const char *service_id, 
     o.enable_dns = dns;
     o.enable_dns_set = 1;
     o.description = "it";
-    check(vpcep_endpoint_create(c, &e, &o, &err), &err, "endpoint create");
+    check(vpcep_endpoint_create(&e, c, &o, &err), &err, "endpoint create");
     assert_non_null(e->id);
     return e;
 }
@@ -158,7 +158,7 @@ static void delete_endpoint_and_wait(vpcep_client *c, const char *id)
     if (rc != VPCEP_ENOTFOUND)
         check(rc, &err, "endpoint delete");
     vpcep_wait_spec_endpoint_deleted(&spec, WAIT_MS);
-    check(vpcep_wait_endpoint(c, NULL, id, &spec, NULL, &err), &err, "wait endpoint deleted");
+    check(vpcep_wait_endpoint(NULL, NULL, c, id, &spec, &err), &err, "wait endpoint deleted");
 }
 
 static void delete_service_and_wait(vpcep_client *c, const char *id)
@@ -170,7 +170,7 @@ static void delete_service_and_wait(vpcep_client *c, const char *id)
     if (rc != VPCEP_ENOTFOUND)
         check(rc, &err, "service delete");
     vpcep_wait_spec_service_deleted(&spec, WAIT_MS);
-    check(vpcep_wait_service(c, NULL, id, &spec, NULL, &err), &err, "wait service deleted");
+    check(vpcep_wait_service(NULL, NULL, c, id, &spec, &err), &err, "wait service deleted");
 }
 
 /* Every operation, owner and consumer, in one auth mode. */
@@ -204,30 +204,30 @@ static void lifecycle(const char *mode)
 
     assert_non_null(own);
     assert_non_null(con);
-    check(vpcep_client_project_id(own, &pid, &err), &err, "project id");
+    check(vpcep_client_project_id(&pid, own, &err), &err, "project id");
     assert_string_equal(pid, E.owner.project_id);
 
-    check(vpcep_versions_list(own, &vl, &err), &err, "versions");
+    check(vpcep_versions_list(&vl, own, &err), &err, "versions");
     assert_true(vl->count >= 1);
     assert_string_equal(vl->items[0].id, "v1");
     vpcep_api_version_list_free(vl);
 
-    check(vpcep_quota_get(own, &ql, NULL, &err), &err, "quotas");
+    check(vpcep_quota_get(&ql, own, NULL, &err), &err, "quotas");
     assert_int_equal(ql->count, 2);
     vpcep_quota_list_free(ql);
-    check(vpcep_quota_get(own, &ql, "endpoint_service", &err), &err, "quota by type");
+    check(vpcep_quota_get(&ql, own, "endpoint_service", &err), &err, "quota by type");
     assert_int_equal(ql->count, 1);
     assert_string_equal(ql->items[0].type, "endpoint_service");
     assert_true(ql->items[0].quota >= 20);
     vpcep_quota_list_free(ql);
 
-    check(vpcep_public_services_list(own, &pub, NULL, &err), &err, "public services");
+    check(vpcep_public_services_list(&pub, own, NULL, &err), &err, "public services");
     found = 0;
     for (i = 0; i < pub->count; i++)
         found |= strcmp(pub->items[i].service_name, "com.t-systems.otc.eu-de.dns") == 0;
     assert_true(found);
     vpcep_service_info_list_free(pub);
-    check(vpcep_service_describe(con, &info, NULL, "com.t-systems.otc.eu-de.dns", &err), &err,
+    check(vpcep_service_describe(&info, con, NULL, "com.t-systems.otc.eu-de.dns", &err), &err,
           "describe public by name");
     assert_string_equal(info->service_type, "interface");
     vpcep_service_info_free(info);
@@ -235,7 +235,7 @@ static void lifecycle(const char *mode)
     snprintf(name, sizeof(name), "it-%s", mode);
     svc = create_service(own, 0, 80, name, 1);
     assert_non_null(strstr(svc->service_name, name));
-    check(vpcep_service_get(own, &got, svc->id, &err), &err, "service get");
+    check(vpcep_service_get(&got, own, svc->id, &err), &err, "service get");
     assert_true(got->approval_enabled_set && got->approval_enabled);
     assert_int_equal(got->n_tags, 1);
     assert_int_equal(got->n_ports, 1);
@@ -243,7 +243,7 @@ static void lifecycle(const char *mode)
     vpcep_service_free(got);
 
     slo.name = name;
-    check(vpcep_services_list(own, &sl, &slo, &err), &err, "service list");
+    check(vpcep_services_list(&sl, own, &slo, &err), &err, "service list");
     assert_int_equal(sl->count, 1);
     assert_string_equal(sl->items[0].id, svc->id);
     vpcep_service_list_free(sl);
@@ -251,7 +251,7 @@ static void lifecycle(const char *mode)
     uo.description = "updated";
     uo.approval_enabled = 1;
     uo.approval_enabled_set = 1;
-    check(vpcep_service_update(own, &upd, svc->id, &uo, &err), &err, "service update");
+    check(vpcep_service_update(&upd, own, svc->id, &uo, &err), &err, "service update");
     assert_string_equal(upd->description, "updated");
     vpcep_service_free(upd);
 
@@ -259,7 +259,7 @@ static void lifecycle(const char *mode)
           &err, "tags create");
     check(vpcep_tags_action(own, VPCEP_RESOURCE_SERVICE, svc->id, VPCEP_TAGS_DELETE, t1, 1, &err),
           &err, "tags delete");
-    check(vpcep_service_get(own, &got, svc->id, &err), &err, "service get after tags");
+    check(vpcep_service_get(&got, own, svc->id, &err), &err, "service get after tags");
     assert_int_equal(got->n_tags, 1);
     assert_string_equal(got->tags[0].key, "k2");
     vpcep_service_free(got);
@@ -271,16 +271,16 @@ static void lifecycle(const char *mode)
         int64_t cnt = -1;
         rq.tags = tf;
         rq.n_tags = 1;
-        check(vpcep_resources_filter(own, &trl, VPCEP_RESOURCE_SERVICE, &rq, &err), &err,
+        check(vpcep_resources_filter(&trl, own, VPCEP_RESOURCE_SERVICE, &rq, &err), &err,
               "resources by tag");
         assert_int_equal(trl->count, 1);
         assert_string_equal(trl->items[0].resource_id, svc->id);
         vpcep_tagged_resource_list_free(trl);
-        check(vpcep_resources_count(own, &cnt, VPCEP_RESOURCE_SERVICE, &rq, &err), &err,
+        check(vpcep_resources_count(&cnt, own, VPCEP_RESOURCE_SERVICE, &rq, &err), &err,
               "count by tag");
         assert_int_equal(cnt, 1);
     }
-    check(vpcep_project_tags_list(own, &ptl, VPCEP_RESOURCE_SERVICE, &err), &err, "project tags");
+    check(vpcep_project_tags_list(&ptl, own, VPCEP_RESOURCE_SERVICE, &err), &err, "project tags");
     assert_true(ptl->count >= 1);
     vpcep_project_tag_list_free(ptl);
 
@@ -291,32 +291,32 @@ static void lifecycle(const char *mode)
         o.endpoint_service_id = svc->id;
         o.vpc_id = E.consumer.vpc_id;
         o.subnet_id = E.consumer.subnet_id;
-        assert_int_equal(vpcep_endpoint_create(con, &none, &o, &err), VPCEP_EAUTH);
+        assert_int_equal(vpcep_endpoint_create(&none, con, &o, &err), VPCEP_EAUTH);
         assert_true(vpcep_error_code_equal(err.error_code, "EndPoint.2012"));
         assert_null(none);
     }
     dom[0] = E.consumer.domain_id;
     check(vpcep_permission_action(own, svc->id, VPCEP_PERMISSION_ADD, dom, 1, &err), &err,
           "permission add");
-    check(vpcep_permissions_list(own, &pl, svc->id, NULL, &err), &err, "permission list");
+    check(vpcep_permissions_list(&pl, own, svc->id, NULL, &err), &err, "permission list");
     found = 0;
     for (i = 0; i < pl->count; i++)
         found |= pl->items[i].domain_id && strcmp(pl->items[i].domain_id, dom[0]) == 0;
     assert_true(found);
     vpcep_permission_list_free(pl);
 
-    check(vpcep_service_describe(con, &info, NULL, svc->service_name, &err), &err,
+    check(vpcep_service_describe(&info, con, NULL, svc->service_name, &err), &err,
           "describe other tenant's service by name");
     assert_string_equal(info->id, svc->id);
     vpcep_service_info_free(info);
 
     ep = create_endpoint(con, svc->id, 1);
     vpcep_wait_spec_endpoint_created(&spec, WAIT_MS);
-    check(vpcep_wait_endpoint(con, &eg, ep->id, &spec, NULL, &err), &err, "wait created");
+    check(vpcep_wait_endpoint(&eg, NULL, con, ep->id, &spec, &err), &err, "wait created");
     assert_string_equal(eg->status, "pendingAcceptance");
     vpcep_endpoint_free(eg);
 
-    check(vpcep_connections_list(own, &cl, svc->id, NULL, &err), &err, "connections");
+    check(vpcep_connections_list(&cl, own, svc->id, NULL, &err), &err, "connections");
     assert_int_equal(cl->count, 1);
     assert_string_equal(cl->items[0].id, ep->id);
     assert_string_equal(cl->items[0].domain_id, E.consumer.domain_id);
@@ -324,17 +324,17 @@ static void lifecycle(const char *mode)
     vpcep_connection_list_free(cl);
 
     ids[0] = ep->id;
-    check(vpcep_connection_action(own, &cl, svc->id, VPCEP_CONNECTION_ACCEPT, ids, 1, &err), &err,
+    check(vpcep_connection_action(&cl, own, svc->id, VPCEP_CONNECTION_ACCEPT, ids, 1, &err), &err,
           "accept");
     assert_int_equal(cl->count, 1);
     assert_string_equal(cl->items[0].status, "accepted");
     vpcep_connection_list_free(cl);
     vpcep_wait_spec_connection_accepted(&spec, WAIT_MS);
-    check(vpcep_wait_connection(own, &conn, svc->id, ep->id, &spec, NULL, &err), &err,
+    check(vpcep_wait_connection(&conn, NULL, own, svc->id, ep->id, &spec, &err), &err,
           "wait connection accepted");
     vpcep_connection_free(conn);
     vpcep_wait_spec_endpoint_accepted(&spec, WAIT_MS);
-    check(vpcep_wait_endpoint(con, &eg, ep->id, &spec, NULL, &err), &err, "wait accepted");
+    check(vpcep_wait_endpoint(&eg, NULL, con, ep->id, &spec, &err), &err, "wait accepted");
     assert_non_null(eg->ip);
     assert_true(eg->n_dns_names >= 1);
     vpcep_endpoint_free(eg);
@@ -343,17 +343,17 @@ static void lifecycle(const char *mode)
     assert_int_equal(vpcep_service_delete(own, svc->id, &err), VPCEP_ECONFLICT);
     assert_true(vpcep_error_code_equal(err.error_code, "EndPoint.3006"));
 
-    check(vpcep_connection_action(own, NULL, svc->id, VPCEP_CONNECTION_REJECT, ids, 1, &err), &err,
+    check(vpcep_connection_action(NULL, own, svc->id, VPCEP_CONNECTION_REJECT, ids, 1, &err), &err,
           "reject");
     vpcep_wait_spec_connection_rejected(&spec, WAIT_MS);
-    check(vpcep_wait_connection(own, NULL, svc->id, ep->id, &spec, NULL, &err), &err,
+    check(vpcep_wait_connection(NULL, NULL, own, svc->id, ep->id, &spec, &err), &err,
           "wait connection rejected");
-    check(vpcep_endpoint_get(con, &eg, ep->id, &err), &err, "endpoint get");
+    check(vpcep_endpoint_get(&eg, con, ep->id, &err), &err, "endpoint get");
     assert_string_equal(eg->status, "rejected");
     vpcep_endpoint_free(eg);
 
     elo.vpc_id = E.consumer.vpc_id;
-    check(vpcep_endpoints_list(con, &el, &elo, &err), &err, "endpoint list");
+    check(vpcep_endpoints_list(&el, con, &elo, &err), &err, "endpoint list");
     assert_int_equal(el->count, 1);
     vpcep_endpoint_list_free(el);
     check(vpcep_tags_action(con, VPCEP_RESOURCE_ENDPOINT, ep->id, VPCEP_TAGS_CREATE, t2, 1, &err),
@@ -362,11 +362,11 @@ static void lifecycle(const char *mode)
     check(vpcep_permission_action(own, svc->id, VPCEP_PERMISSION_REMOVE, dom, 1, &err), &err,
           "permission remove");
     delete_endpoint_and_wait(con, ep->id);
-    assert_int_equal(vpcep_endpoint_get(con, &eg, ep->id, &err), VPCEP_ENOTFOUND);
+    assert_int_equal(vpcep_endpoint_get(&eg, con, ep->id, &err), VPCEP_ENOTFOUND);
     assert_int_equal(err.http_status, 404);
     assert_int_equal(vpcep_endpoint_delete(con, ep->id, &err), VPCEP_ENOTFOUND);
     delete_service_and_wait(own, svc->id);
-    assert_int_equal(vpcep_service_get(own, &got, svc->id, &err), VPCEP_ENOTFOUND);
+    assert_int_equal(vpcep_service_get(&got, own, svc->id, &err), VPCEP_ENOTFOUND);
     assert_true(vpcep_error_code_equal(err.error_code, "EndPoint.0005"));
 
     assert_int_equal(it_counts(&E, &ns, &ne), 0);
@@ -405,12 +405,12 @@ static void test_token_renewal(void **state)
 
     (void)state;
     c = it_client(&E, "owner", "password");
-    check(vpcep_quota_get(c, &q, NULL, &err), &err, "first call");
+    check(vpcep_quota_get(&q, c, NULL, &err), &err, "first call");
     vpcep_quota_list_free(q);
     sleep(2); /* the token expires; the next call gets 401 and renews once */
-    check(vpcep_quota_get(c, &q, NULL, &err), &err, "after expiry");
+    check(vpcep_quota_get(&q, c, NULL, &err), &err, "after expiry");
     vpcep_quota_list_free(q);
-    vpcep_client_get_stats(c, &st);
+    vpcep_client_get_stats(&st, c);
     assert_int_equal(st.token_requests, 2);
     vpcep_client_free(c);
 }
@@ -426,20 +426,20 @@ static void test_bad_credentials(void **state)
     it_options(&E, "owner", "aksk", &o);
     o.secret_key = "WRONG";
     check(vpcep_client_new(&c, &o, &err), &err, "client");
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_EAUTH);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_EAUTH);
     assert_int_equal(err.http_status, 401);
     vpcep_client_free(c);
     it_options(&E, "owner", "password", &o);
     o.password = "nope";
     check(vpcep_client_new(&c, &o, &err), &err, "client");
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_EAUTH);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_EAUTH);
     assert_null(strstr(err.error_msg, "nope"));
     vpcep_client_free(c);
     /* the consumer's credentials against the owner's project */
     it_options(&E, "consumer", "aksk", &o);
     o.project_id = E.owner.project_id;
     check(vpcep_client_new(&c, &o, &err), &err, "client");
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_EAUTH);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_EAUTH);
     assert_int_equal(err.http_status, 403);
     vpcep_client_free(c);
 }
@@ -454,7 +454,7 @@ static void test_api_errors(void **state)
     const char *ids[] = {"00000000-0000-0000-0000-000000000000"};
 
     (void)state;
-    assert_int_equal(vpcep_service_get(own, &s, "00000000-0000-0000-0000-000000000000", &err),
+    assert_int_equal(vpcep_service_get(&s, own, "00000000-0000-0000-0000-000000000000", &err),
                      VPCEP_ENOTFOUND);
     assert_true(vpcep_error_code_equal(err.error_code, "EndPoint.0005"));
     o.port_id = E.owner.port_id[0];
@@ -463,18 +463,18 @@ static void test_api_errors(void **state)
     o.ports = ports;
     o.n_ports = 1;
     o.service_name = "bad name!";
-    assert_int_equal(vpcep_service_create(own, &s, &o, &err), VPCEP_EINVALID);
+    assert_int_equal(vpcep_service_create(&s, own, &o, &err), VPCEP_EINVALID);
     assert_true(vpcep_error_code_equal(err.error_code, "EndPoint.0002"));
     o.service_name = NULL;
     o.server_type = "XX";
-    assert_int_equal(vpcep_service_create(own, &s, &o, &err), VPCEP_EINVALID);
+    assert_int_equal(vpcep_service_create(&s, own, &o, &err), VPCEP_EINVALID);
     assert_true(vpcep_error_code_equal(err.error_code, "EndPoint.3021"));
     svc = create_service(own, 0, 80, "dup", 0);
     o.server_type = "VM";
-    assert_int_equal(vpcep_service_create(own, &s, &o, &err), VPCEP_ECONFLICT);
+    assert_int_equal(vpcep_service_create(&s, own, &o, &err), VPCEP_ECONFLICT);
     assert_true(vpcep_error_code_equal(err.error_code, "EndPoint.3044"));
     assert_int_not_equal(
-        vpcep_connection_action(own, NULL, svc->id, VPCEP_CONNECTION_ACCEPT, ids, 1, &err), 0);
+        vpcep_connection_action(NULL, own, svc->id, VPCEP_CONNECTION_ACCEPT, ids, 1, &err), 0);
     assert_true(err.error_code[0] != '\0');
     delete_service_and_wait(own, svc->id);
     vpcep_service_free(svc);
@@ -508,7 +508,7 @@ static void test_paging(void **state)
         svcs[i] = create_service(own, 0, 1001 + (int)i, name, 0);
     }
     slo.page_size = 5;
-    check(vpcep_services_list(own, &sl, &slo, &err), &err, "list 3 pages");
+    check(vpcep_services_list(&sl, own, &slo, &err), &err, "list 3 pages");
     assert_int_equal(sl->count, 12);
     assert_int_equal(sl->total_count, 12);
     for (i = 0; i < 12; i++) /* no item twice */
@@ -517,14 +517,14 @@ static void test_paging(void **state)
     vpcep_service_list_free(sl);
     slo.name = "page1"; /* fuzzy: page1, page10, page11 */
     slo.page_size = 1;
-    check(vpcep_services_list(own, &sl, &slo, &err), &err, "filtered pages");
+    check(vpcep_services_list(&sl, own, &slo, &err), &err, "filtered pages");
     assert_int_equal(sl->count, 3);
     vpcep_service_list_free(sl);
 
     check(vpcep_permission_action(own, svcs[0]->id, VPCEP_PERMISSION_ADD, doms, 6, &err), &err,
           "permissions add 6");
     plo.page_size = 4;
-    check(vpcep_permissions_list(own, &pl, svcs[0]->id, &plo, &err), &err, "permissions pages");
+    check(vpcep_permissions_list(&pl, own, svcs[0]->id, &plo, &err), &err, "permissions pages");
     assert_true(pl->count >= 6);
     assert_int_equal((int64_t)pl->count, pl->total_count);
     vpcep_permission_list_free(pl);
@@ -533,15 +533,15 @@ static void test_paging(void **state)
         eps[i] = create_endpoint(con, svcs[0]->id, 0);
     elo.page_size = 2;
     elo.vpc_id = E.consumer.vpc_id;
-    check(vpcep_endpoints_list(con, &el, &elo, &err), &err, "endpoint pages");
+    check(vpcep_endpoints_list(&el, con, &elo, &err), &err, "endpoint pages");
     assert_int_equal(el->count, 3);
     vpcep_endpoint_list_free(el);
     clo.page_size = 2;
-    check(vpcep_connections_list(own, &cl, svcs[0]->id, &clo, &err), &err, "connection pages");
+    check(vpcep_connections_list(&cl, own, svcs[0]->id, &clo, &err), &err, "connection pages");
     assert_int_equal(cl->count, 3);
     vpcep_connection_list_free(cl);
     puo.page_size = 1;
-    check(vpcep_public_services_list(con, &pub, &puo, &err), &err, "public pages");
+    check(vpcep_public_services_list(&pub, con, &puo, &err), &err, "public pages");
     assert_true(pub->count >= 2);
     vpcep_service_info_list_free(pub);
 
@@ -589,13 +589,13 @@ static void test_waiters(void **state)
     so.ports = ports;
     so.n_ports = 1;
     so.approval_enabled_set = 1; /* false: endpoints are accepted without approval */
-    check(vpcep_service_create(own, &s, &so, &err), &err, "create");
+    check(vpcep_service_create(&s, own, &so, &err), &err, "create");
     assert_string_equal(s->status, "creating");
 
     /* timeout: the deadline passes while the service is still creating */
     vpcep_wait_spec_service_available(&spec, 150);
     t0 = it_now_ms();
-    assert_int_equal(vpcep_wait_service(own, &done, s->id, &spec, &st, &err), VPCEP_ETIMEOUT);
+    assert_int_equal(vpcep_wait_service(&done, &st, own, s->id, &spec, &err), VPCEP_ETIMEOUT);
     assert_true(it_now_ms() - t0 < 600);
     assert_string_equal(err.state, "creating");
     assert_non_null(strstr(err.error_msg, "creating"));
@@ -607,14 +607,14 @@ static void test_waiters(void **state)
     check(vpcep_client_new(&cc, &o, &err), &err, "client");
     cancel_at = it_now_ms() + 150;
     vpcep_wait_spec_service_available(&spec, 0);
-    assert_int_equal(vpcep_wait_service(cc, &done, s->id, &spec, NULL, &err), VPCEP_ECANCELED);
+    assert_int_equal(vpcep_wait_service(&done, NULL, cc, s->id, &spec, &err), VPCEP_ECANCELED);
     assert_string_equal(err.state, "creating");
     cancel_at = 0;
     vpcep_client_free(cc);
 
     /* success, with the calls spent */
     vpcep_wait_spec_service_available(&spec, WAIT_MS);
-    check(vpcep_wait_service(own, &done, s->id, &spec, &st, &err), &err, "wait available");
+    check(vpcep_wait_service(&done, &st, own, s->id, &spec, &err), &err, "wait available");
     assert_string_equal(done->status, "available");
     assert_true(st.polls >= 2);
     assert_true(st.api_calls >= st.polls);
@@ -626,7 +626,7 @@ static void test_waiters(void **state)
     check(vpcep_permission_action(own, s->id, VPCEP_PERMISSION_ADD, dom, 1, &err), &err, "wl");
     ep = create_endpoint(con, s->id, 0);
     vpcep_wait_spec_endpoint_accepted(&spec, WAIT_MS);
-    check(vpcep_wait_endpoint(con, &eg, ep->id, &spec, &st, &err), &err, "wait accepted");
+    check(vpcep_wait_endpoint(&eg, &st, con, ep->id, &spec, &err), &err, "wait accepted");
     assert_string_equal(eg->status, "accepted");
     assert_non_null(eg->ip);
     vpcep_endpoint_free(eg);
@@ -634,12 +634,12 @@ static void test_waiters(void **state)
     /* deletes wait until 404 */
     check(vpcep_endpoint_delete(con, ep->id, &err), &err, "delete ep");
     vpcep_wait_spec_endpoint_deleted(&spec, WAIT_MS);
-    check(vpcep_wait_endpoint(con, &eg, ep->id, &spec, &st, &err), &err, "wait deleted");
+    check(vpcep_wait_endpoint(&eg, &st, con, ep->id, &spec, &err), &err, "wait deleted");
     assert_null(eg);
     assert_true(st.polls >= 2);
     /* waiting for a target on an object that is gone */
     vpcep_wait_spec_endpoint_accepted(&spec, WAIT_MS);
-    assert_int_equal(vpcep_wait_endpoint(con, &eg, ep->id, &spec, NULL, &err), VPCEP_ENOTFOUND);
+    assert_int_equal(vpcep_wait_endpoint(&eg, NULL, con, ep->id, &spec, &err), VPCEP_ENOTFOUND);
     delete_service_and_wait(own, s->id);
     vpcep_endpoint_free(ep);
     vpcep_service_free(s);
@@ -663,9 +663,9 @@ static void test_waiter_failure_state(void **state)
     so.server_type = "VM";
     so.ports = ports;
     so.n_ports = 1;
-    check(vpcep_service_create(own, &s, &so, &err), &err, "create");
+    check(vpcep_service_create(&s, own, &so, &err), &err, "create");
     vpcep_wait_spec_service_available(&spec, WAIT_MS);
-    assert_int_equal(vpcep_wait_service(own, &done, s->id, &spec, NULL, &err), VPCEP_EAPI);
+    assert_int_equal(vpcep_wait_service(&done, NULL, own, s->id, &spec, &err), VPCEP_EAPI);
     assert_string_equal(err.state, "failed");
     assert_true(err.error_code[0] != '\0'); /* the API's error[] detail */
     fprintf(stderr, "failure detail: %s %s\n", err.error_code, err.error_msg);
@@ -710,20 +710,20 @@ static void test_faults_no_duplicates(void **state)
         eps[i] = create_endpoint(con, svcs[i]->id, 0);
         vpcep_wait_spec_connection_accepted(&spec, WAIT_MS);
         vpcep_wait_spec_endpoint_created(&spec, WAIT_MS);
-        check(vpcep_wait_endpoint(con, NULL, eps[i]->id, &spec, NULL, &err), &err, "created");
+        check(vpcep_wait_endpoint(NULL, NULL, con, eps[i]->id, &spec, &err), &err, "created");
         ids[0] = eps[i]->id;
         check(
-            vpcep_connection_action(own, NULL, svcs[i]->id, VPCEP_CONNECTION_ACCEPT, ids, 1, &err),
+            vpcep_connection_action(NULL, own, svcs[i]->id, VPCEP_CONNECTION_ACCEPT, ids, 1, &err),
             &err, "accept");
         vpcep_wait_spec_connection_accepted(&spec, WAIT_MS);
-        check(vpcep_wait_connection(own, NULL, svcs[i]->id, eps[i]->id, &spec, NULL, &err), &err,
+        check(vpcep_wait_connection(NULL, NULL, own, svcs[i]->id, eps[i]->id, &spec, &err), &err,
               "accepted");
     }
     assert_int_equal(it_counts(&E, &ns, &ne), 0);
     assert_int_equal(ns, 6); /* no duplicate created by a retried POST */
     assert_int_equal(ne, 6);
-    vpcep_client_get_stats(own, &so);
-    vpcep_client_get_stats(con, &sc);
+    vpcep_client_get_stats(&so, own);
+    vpcep_client_get_stats(&sc, con);
     fprintf(stderr, "owner: %llu requests, %llu retries; consumer: %llu requests, %llu retries\n",
             (unsigned long long)so.requests, (unsigned long long)so.retries,
             (unsigned long long)sc.requests, (unsigned long long)sc.retries);
@@ -814,8 +814,8 @@ static void *hammer(void *ud)
     for (i = 0; i < 20; i++) {
         vpcep_quota_list *q = NULL;
         vpcep_service_info_list *pub = NULL;
-        fails += vpcep_quota_get(c, &q, NULL, &err) != 0;
-        fails += vpcep_public_services_list(c, &pub, NULL, &err) != 0;
+        fails += vpcep_quota_get(&q, c, NULL, &err) != 0;
+        fails += vpcep_public_services_list(&pub, c, NULL, &err) != 0;
         vpcep_quota_list_free(q);
         vpcep_service_info_list_free(pub);
     }

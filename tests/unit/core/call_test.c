@@ -3,6 +3,7 @@
  * Nothing here measures time: a handler sleeps for an hour, so only StopProvider can end its
  * sleep; if the wake-up were lost the test would hang and ctest's TIMEOUT (CMakeLists.txt)
  * fails it. How fast the wake-up is belongs to a benchmark, not to an assertion. */
+#include "core.h"
 #include "rpc.h"
 #include "test_helpers.h"
 
@@ -188,9 +189,46 @@ static void test_concurrent_calls(void **state)
     tfp_provider_free(p);
 }
 
+/* The private bytes and the raw state come back through out-parameters. */
+static void test_private_and_raw_state(void **state)
+{
+    tfp_provider *p = make_provider();
+    tfp_call call;
+    const void *priv = &call;
+    const char *raw = "x";
+    size_t len = 7;
+    (void)state;
+    tfp__call_init(&call, p, TFP_OP_READ);
+    assert_int_equal(tfp_call_private(&priv, &len, &call), 0);
+    assert_null(priv);
+    assert_int_equal(len, 0);
+    call.priv = "abc";
+    call.priv_len = 3;
+    call.raw_state = "{\"id\":1}";
+    call.raw_state_len = 8;
+    assert_int_equal(tfp_call_private(&priv, &len, &call), 0);
+    assert_ptr_equal(priv, call.priv);
+    assert_int_equal(len, 3);
+    assert_int_equal(tfp_call_private(&priv, NULL, &call), 0);
+    assert_ptr_equal(priv, call.priv);
+    assert_int_equal(tfp_call_raw_state(&raw, &len, &call), 0);
+    assert_ptr_equal(raw, call.raw_state);
+    assert_int_equal(len, 8);
+    assert_int_equal(tfp_call_private(NULL, &len, &call), TFP_EINVALID);
+    assert_int_equal(len, 0);
+    call.priv = NULL;
+    call.priv_len = 0;
+    call.raw_state = NULL;
+    call.raw_state_len = 0;
+    tfp__call_dispose(&call);
+    tfp_provider_free(p);
+}
+
 static void test_null_arguments(void **state)
 {
     size_t len = 1;
+    const void *priv = &len;
+    const char *raw = "x";
     (void)state;
     assert_int_equal(tfp_call_op(NULL), 0);
     assert_null(tfp_call_type_name(NULL));
@@ -202,11 +240,15 @@ static void test_null_arguments(void **state)
     assert_null(tfp_call_prior_state(NULL));
     assert_null(tfp_call_proposed_state(NULL));
     assert_null(tfp_call_planned_state(NULL));
-    assert_null(tfp_call_private(NULL, &len));
+    assert_int_equal(tfp_call_private(&priv, &len, NULL), TFP_EINVALID);
+    assert_null(priv);
     assert_int_equal(len, 0);
     assert_null(tfp_call_import_id(NULL));
     assert_int_equal(tfp_call_state_version(NULL), 0);
-    assert_null(tfp_call_raw_state(NULL, &len));
+    len = 1;
+    assert_int_equal(tfp_call_raw_state(&raw, &len, NULL), TFP_EINVALID);
+    assert_null(raw);
+    assert_int_equal(len, 0);
     assert_string_equal(tfp_call_terraform_version(NULL), "");
     assert_int_equal(tfp_call_set_result(NULL, NULL), TFP_EINVALID);
     assert_null(tfp_call_result(NULL));
@@ -223,6 +265,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_null_arguments),
+        cmocka_unit_test(test_private_and_raw_state),
         cmocka_unit_test(test_stop_wakes_all_sleepers),
         cmocka_unit_test(test_sleep_without_stop),
         cmocka_unit_test(test_concurrent_calls),

@@ -68,7 +68,7 @@ static void test_pretty_state(void **state)
     v = json_ok(t, pretty);
     assert_string_equal(tfp_value_attr_string(v, "id"), "svc-1");
     assert_string_equal(tfp_value_number_text(tfp_value_attr(v, "size")), "100000000000000000000");
-    assert_int_equal(tfp_value_bool(tfp_value_attr(v, "enabled"), &b), 0);
+    assert_int_equal(tfp_value_bool(&b, tfp_value_attr(v, "enabled")), 0);
     assert_int_equal(b, 0);
     assert_int_equal(tfp_value_length(tfp_value_attr(v, "port")), 1); /* set: merged */
     assert_string_equal(tfp_value_string(tfp_value_map_get(tfp_value_attr(v, "tags"), "a")),

@@ -47,12 +47,12 @@ static void test_flags(void **state)
     assert_int_equal(tfp_block_add_attribute(b, "x", NULL, TFP_ATTR_OPTIONAL, NULL), TFP_EINVALID);
 
     assert_int_equal(tfp_block_attribute_count(b), 4);
-    assert_int_equal(tfp_block_attribute_at(b, 0, &name, &t, &flags, &desc), 0);
+    assert_int_equal(tfp_block_attribute_at(&name, &t, &flags, &desc, b, 0), 0);
     assert_string_equal(name, "a");
     assert_ptr_equal(t, tfp_type_string());
     assert_int_equal(flags, TFP_ATTR_REQUIRED);
     assert_string_equal(desc, "A");
-    assert_int_equal(tfp_block_attribute_at(b, 4, NULL, NULL, NULL, NULL), TFP_EINVALID);
+    assert_int_equal(tfp_block_attribute_at(NULL, NULL, NULL, NULL, b, 4), TFP_EINVALID);
     tfp_schema_free(s);
 }
 
@@ -97,13 +97,13 @@ static void test_nesting_rules(void **state)
         int64_t min = -1;
         int64_t max = -1;
         const tfp_block *child = NULL;
-        assert_int_equal(tfp_block_block_at(b, 6, &name, &nesting, &min, &max, &child), 0);
+        assert_int_equal(tfp_block_block_at(&name, &nesting, &min, &max, &child, b, 6), 0);
         assert_string_equal(name, "port");
         assert_int_equal(nesting, TFP_NESTING_SET);
         assert_int_equal(min, 1);
         assert_int_equal(max, 200);
         assert_int_equal(tfp_block_attribute_count(child), 1);
-        assert_int_equal(tfp_block_block_at(b, 7, NULL, NULL, NULL, NULL, NULL), TFP_EINVALID);
+        assert_int_equal(tfp_block_block_at(NULL, NULL, NULL, NULL, NULL, b, 7), TFP_EINVALID);
     }
     assert_int_equal(tfp_block_set_description(b, "root"), 0);
     assert_string_equal(tfp_block_description(b), "root");

@@ -13,7 +13,7 @@ static void test_primitives(void **state)
     assert_string_equal(tfp_value_string(v), "h\xc3\xa9llo");
     assert_true(tfp_value_is_known(v));
     assert_false(tfp_value_is_null(v));
-    assert_int_equal(tfp_value_bool(v, &b), TFP_EINVALID);
+    assert_int_equal(tfp_value_bool(&b, v), TFP_EINVALID);
     tfp_value_free(v);
     assert_int_equal(tfp_value_new_string(&v, "\xff"), TFP_EINVALID);
     assert_int_equal(tfp_value_new_string(&v, NULL), TFP_EINVALID);
@@ -22,28 +22,28 @@ static void test_primitives(void **state)
     tfp_value_free(v);
 
     assert_int_equal(tfp_value_new_bool(&v, 7), 0);
-    assert_int_equal(tfp_value_bool(v, &b), 0);
+    assert_int_equal(tfp_value_bool(&b, v), 0);
     assert_int_equal(b, 1);
     tfp_value_free(v);
 
     assert_int_equal(tfp_value_new_int64(&v, INT64_MIN), 0);
     assert_string_equal(tfp_value_number_text(v), "-9223372036854775808");
-    assert_int_equal(tfp_value_int64(v, &i), 0);
+    assert_int_equal(tfp_value_int64(&i, v), 0);
     assert_true(i == INT64_MIN);
     tfp_value_free(v);
 
     assert_int_equal(tfp_value_new_number(&v, "100000000000000000000"), 0);
-    assert_int_equal(tfp_value_int64(v, &i), TFP_ETOOLARGE);
-    assert_int_equal(tfp_value_double(v, &d), 0);
+    assert_int_equal(tfp_value_int64(&i, v), TFP_ETOOLARGE);
+    assert_int_equal(tfp_value_double(&d, v), 0);
     assert_true(d == 1e20);
     tfp_value_free(v);
     assert_int_equal(tfp_value_new_number(&v, "12.5e1"), 0);
-    assert_int_equal(tfp_value_int64(v, &i), 0);
+    assert_int_equal(tfp_value_int64(&i, v), 0);
     assert_int_equal(i, 125);
     tfp_value_free(v);
     assert_int_equal(tfp_value_new_number(&v, "0.1"), 0);
-    assert_int_equal(tfp_value_int64(v, &i), TFP_EINVALID);
-    assert_int_equal(tfp_value_double(v, &d), 0);
+    assert_int_equal(tfp_value_int64(&i, v), TFP_EINVALID);
+    assert_int_equal(tfp_value_double(&d, v), 0);
     assert_true(d == 0.1);
     tfp_value_free(v);
     assert_int_equal(tfp_value_new_number(&v, "abc"), TFP_EINVALID);
@@ -61,9 +61,9 @@ static void test_primitives(void **state)
     assert_string_equal(tfp_value_number_text(v), "0.1");
     tfp_value_free(v);
     assert_int_equal(tfp_value_new_number(&v, "-Inf"), 0);
-    assert_int_equal(tfp_value_double(v, &d), 0);
+    assert_int_equal(tfp_value_double(&d, v), 0);
     assert_true(d < -1e308);
-    assert_int_equal(tfp_value_int64(v, &i), TFP_ETOOLARGE);
+    assert_int_equal(tfp_value_int64(&i, v), TFP_ETOOLARGE);
     tfp_value_free(v);
 }
 
@@ -382,9 +382,9 @@ static void test_null_arguments(void **state)
     assert_true(tfp_value_is_null(NULL));
     assert_false(tfp_value_is_known(NULL));
     assert_null(tfp_value_string(NULL));
-    assert_int_equal(tfp_value_bool(NULL, &b), TFP_EINVALID);
-    assert_int_equal(tfp_value_int64(NULL, &i), TFP_EINVALID);
-    assert_int_equal(tfp_value_double(NULL, &d), TFP_EINVALID);
+    assert_int_equal(tfp_value_bool(&b, NULL), TFP_EINVALID);
+    assert_int_equal(tfp_value_int64(&i, NULL), TFP_EINVALID);
+    assert_int_equal(tfp_value_double(&d, NULL), TFP_EINVALID);
     assert_null(tfp_value_number_text(NULL));
     assert_int_equal(tfp_value_length(NULL), 0);
     assert_null(tfp_value_at(NULL, 0));

@@ -17,7 +17,7 @@ static const char conns_json[] =
 static int setup(void **state)
 {
     (void)state;
-    if (vpcep_decode_connection_list(conns_json, strlen(conns_json), &conns) != 0) {
+    if (vpcep_decode_connection_list(&conns, conns_json, strlen(conns_json)) != 0) {
         return -1;
     }
     return tfpv_approval_schema(&schema);

@@ -32,7 +32,7 @@ static void test_ds_service(void **state)
     tfp_diags_free(d);
     tfp_value_free(cfg);
 
-    assert_int_equal(vpcep_decode_service_info(info_json, strlen(info_json), &info), 0);
+    assert_int_equal(vpcep_decode_service_info(&info, info_json, strlen(info_json)), 0);
     assert_int_equal(tfpv_ds_service_state(&st, tfp_schema_type(s), info), 0);
     assert_true(tfp_value_is_wholly_known(st));
     assert_string_equal(tfpv_str(st, "id"), "9d4c");
@@ -57,7 +57,7 @@ static void test_ds_public_services(void **state)
     const tfp_value *first;
     (void)state;
     assert_int_equal(tfpv_ds_public_services_schema(&s), 0);
-    assert_int_equal(vpcep_decode_service_info_list(list_json, strlen(list_json), &list), 0);
+    assert_int_equal(vpcep_decode_service_info_list(&list, list_json, strlen(list_json)), 0);
     assert_int_equal(tfpv_ds_public_services_state(&st, tfp_schema_type(s), "obs", list), 0);
     assert_int_equal(tfpv_ds_public_services_state(&st2, tfp_schema_type(s), "obs", list), 0);
     assert_true(tfp_value_is_wholly_known(st));

@@ -224,7 +224,7 @@ static void test_state_from_api(void **state)
     tfp_value *st = NULL;
     int64_t marker = 0;
     (void)state;
-    assert_int_equal(vpcep_decode_endpoint(ep_json, strlen(ep_json), &ep), 0);
+    assert_int_equal(vpcep_decode_endpoint(&ep, ep_json, strlen(ep_json)), 0);
     assert_int_equal(tfpv_endpoint_state(&st, tfp_schema_type(schema), prior, ep), 0);
     assert_true(tfp_value_is_wholly_known(st));
     assert_string_equal(tfpv_str(st, "service_id"), "sid");

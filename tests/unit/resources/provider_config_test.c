@@ -55,7 +55,7 @@ static void test_schema_flags(void **state)
         const char *name = NULL;
         unsigned flags = 0;
         int want = 0;
-        assert_int_equal(tfp_block_attribute_at(b, i, &name, NULL, &flags, NULL), 0);
+        assert_int_equal(tfp_block_attribute_at(&name, NULL, &flags, NULL, b, i), 0);
         for (size_t j = 0; j < 4; j++) {
             want |= strcmp(name, sensitive[j]) == 0;
         }

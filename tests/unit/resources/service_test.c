@@ -255,9 +255,9 @@ static void test_state_from_api(void **state)
     int b = 1;
     int64_t marker = 0;
     (void)state;
-    assert_int_equal(vpcep_decode_service(svc_json, strlen(svc_json), &svc), 0);
-    assert_int_equal(vpcep_decode_permission_list(perms_json, strlen(perms_json), &perms), 0);
-    assert_int_equal(vpcep_decode_connection_list(conns_json, strlen(conns_json), &conns), 0);
+    assert_int_equal(vpcep_decode_service(&svc, svc_json, strlen(svc_json)), 0);
+    assert_int_equal(vpcep_decode_permission_list(&perms, perms_json, strlen(perms_json)), 0);
+    assert_int_equal(vpcep_decode_connection_list(&conns, conns_json, strlen(conns_json)), 0);
     assert_int_equal(tfpv_service_state(&st, tfp_schema_type(schema), NULL, svc, perms, conns), 0);
     assert_true(tfp_value_is_wholly_known(st));
     assert_string_equal(tfpv_str(st, "id"), "4189d3c2");
@@ -303,7 +303,7 @@ static void test_state_keeps_user_spelling_and_empty_forms(void **state)
     tfp_value *st = NULL;
     const tfp_value *p0;
     (void)state;
-    assert_int_equal(vpcep_decode_service(bare, strlen(bare), &svc), 0);
+    assert_int_equal(vpcep_decode_service(&svc, bare, strlen(bare)), 0);
     assert_int_equal(tfpv_service_state(&st, tfp_schema_type(schema), prior, svc, NULL, NULL), 0);
     assert_string_equal(tfpv_str(st, "server_type"), "vm");
     assert_string_equal(tfpv_str(st, "tcp_proxy"), "CLOSE");

@@ -68,7 +68,7 @@ static void test_service_create_encoding(void **state)
     o.ports = ports;
     o.n_ports = 2;
     fake_push(&F, 200, SVC);
-    assert_int_equal(vpcep_service_create(C, &s, &o, &err), 0);
+    assert_int_equal(vpcep_service_create(&s, C, &o, &err), 0);
     assert_string_equal(F.requests[0].method, "POST");
     assert_string_equal(F.requests[0].url, "http://vpcep.test:8080/v1/p123/vpc-endpoint-services");
     assert_non_null(strstr(F.requests[0].headers, "Content-Type: application/json\n"));
@@ -87,16 +87,16 @@ static void test_service_create_checks(void **state)
     (void)state;
     o.port_id = "p";
     o.vpc_id = "v";
-    assert_int_equal(vpcep_service_create(C, &s, &o, &err), VPCEP_EINVALID);
+    assert_int_equal(vpcep_service_create(&s, C, &o, &err), VPCEP_EINVALID);
     o.server_type = "VM";
-    assert_int_equal(vpcep_service_create(C, &s, &o, &err), VPCEP_EINVALID);
+    assert_int_equal(vpcep_service_create(&s, C, &o, &err), VPCEP_EINVALID);
     assert_non_null(strstr(err.error_msg, "ports"));
     o.ports = bad;
     o.n_ports = 1;
-    assert_int_equal(vpcep_service_create(C, &s, &o, &err), VPCEP_EINVALID);
+    assert_int_equal(vpcep_service_create(&s, C, &o, &err), VPCEP_EINVALID);
     o.version = 42;
-    assert_int_equal(vpcep_service_create(C, &s, &o, &err), VPCEP_EINVALID);
-    assert_int_equal(vpcep_service_create(C, &s, NULL, &err), VPCEP_EINVALID);
+    assert_int_equal(vpcep_service_create(&s, C, &o, &err), VPCEP_EINVALID);
+    assert_int_equal(vpcep_service_create(&s, C, NULL, &err), VPCEP_EINVALID);
     assert_int_equal(F.n_requests, 0);
 }
 
@@ -109,10 +109,10 @@ static void test_service_update(void **state)
 
     (void)state;
     /* an empty update never reaches the API */
-    assert_int_equal(vpcep_service_update(C, &s, "s1", &u, &err), VPCEP_EINVALID);
+    assert_int_equal(vpcep_service_update(&s, C, "s1", &u, &err), VPCEP_EINVALID);
     assert_non_null(strstr(err.error_msg, "empty update"));
     assert_int_equal(F.n_requests, 0);
-    assert_int_equal(vpcep_service_update(C, &s, "a/b", &u, &err), VPCEP_EINVALID);
+    assert_int_equal(vpcep_service_update(&s, C, "a/b", &u, &err), VPCEP_EINVALID);
     u.approval_enabled_set = 1;
     u.approval_enabled = 1;
     u.service_name = "test";
@@ -120,7 +120,7 @@ static void test_service_update(void **state)
     u.n_ports = 2;
     u.ports_set = 1;
     fake_push(&F, 200, SVC);
-    assert_int_equal(vpcep_service_update(C, &s, "4189d3c2-8882-4871-a3c2-d380272eed83", &u, &err),
+    assert_int_equal(vpcep_service_update(&s, C, "4189d3c2-8882-4871-a3c2-d380272eed83", &u, &err),
                      0);
     assert_string_equal(F.requests[0].method, "PUT");
     assert_string_equal(F.requests[0].url, "http://vpcep.test:8080/v1/p123/vpc-endpoint-services/"
@@ -132,7 +132,7 @@ static void test_service_update(void **state)
     u.version = VPCEP_SERVICE_UPDATE_OPTS_VERSION;
     u.approval_enabled_set = 1;
     fake_push(&F, 200, SVC);
-    assert_int_equal(vpcep_service_update(C, NULL, "s1", &u, &err), 0);
+    assert_int_equal(vpcep_service_update(NULL, C, "s1", &u, &err), 0);
     assert_string_equal(F.requests[1].body, "{\"approval_enabled\":false}");
 }
 
@@ -169,7 +169,7 @@ static void test_paging_all_pages(void **state)
     lo.page_size = 3;
     lo.name = "my svc";
     lo.status = "available";
-    assert_int_equal(vpcep_services_list(C, &l, &lo, &err), 0);
+    assert_int_equal(vpcep_services_list(&l, C, &lo, &err), 0);
     assert_int_equal(l->count, 7);
     assert_int_equal(l->total_count, 7);
     for (i = 0; i < 7; i++) {
@@ -185,7 +185,7 @@ static void test_paging_all_pages(void **state)
     assert_non_null(strstr(F.requests[2].url, "&limit=3&offset=6"));
     vpcep_service_list_free(l);
     /* default page size, no filter */
-    assert_int_equal(vpcep_services_list(C, &l, NULL, &err), 0);
+    assert_int_equal(vpcep_services_list(&l, C, NULL, &err), 0);
     assert_int_equal(l->count, 7);
     assert_string_equal(F.requests[3].url,
                         "http://vpcep.test:8080/v1/p123/vpc-endpoint-services?limit=100");
@@ -197,7 +197,7 @@ static void test_paging_all_pages(void **state)
               "{\"endpoint_services\":[{\"id\":\"a\"},{\"id\":\"b\"},{\"id\":\"c\"}],"
               "\"total_count\":9}");
     fake_push(&F, 404, "");
-    assert_int_equal(vpcep_services_list(C, &l, &lo, &err), VPCEP_ENOTFOUND);
+    assert_int_equal(vpcep_services_list(&l, C, &lo, &err), VPCEP_ENOTFOUND);
     assert_null(l);
 }
 
@@ -219,7 +219,7 @@ static void test_other_lists(void **state)
     j = fixture("list_public_services_response.json", &len);
     fake_push(&F, 200, j);
     so.name = "OBS";
-    assert_int_equal(vpcep_public_services_list(C, &pub, &so, &err), 0);
+    assert_int_equal(vpcep_public_services_list(&pub, C, &so, &err), 0);
     assert_int_equal(pub->count, 2);
     assert_string_equal(F.requests[0].url, "http://vpcep.test:8080/v1/p123/vpc-endpoint-services/"
                                            "public?endpoint_service_name=OBS&limit=100");
@@ -231,7 +231,7 @@ static void test_other_lists(void **state)
     co.marker_id = INT64_C(422321321312321321);
     co.marker_id_set = 1;
     co.status = "accepted";
-    assert_int_equal(vpcep_connections_list(C, &cl, "svc", &co, &err), 0);
+    assert_int_equal(vpcep_connections_list(&cl, C, "svc", &co, &err), 0);
     assert_int_equal(cl->count, 2);
     assert_string_equal(F.requests[1].url, "http://vpcep.test:8080/v1/p123/vpc-endpoint-services/"
                                            "svc/connections?marker_id=422321321312321321&status="
@@ -242,7 +242,7 @@ static void test_other_lists(void **state)
     j = fixture("list_permissions_response.json", &len);
     fake_push(&F, 200, j);
     po.page_size = 1000; /* clamped to the API's 500 */
-    assert_int_equal(vpcep_permissions_list(C, &pl, "svc", &po, &err), 0);
+    assert_int_equal(vpcep_permissions_list(&pl, C, "svc", &po, &err), 0);
     assert_int_equal(pl->count, 1);
     assert_non_null(strstr(F.requests[2].url, "/permissions?limit=500"));
     vpcep_permission_list_free(pl);
@@ -251,12 +251,12 @@ static void test_other_lists(void **state)
     fake_push(&F, 200, "{\"endpoints\":[{\"id\":\"e1\"}],\"total_count\":1}");
     eo.vpc_id = "vpc1";
     eo.service_name = "eu-de.x";
-    assert_int_equal(vpcep_endpoints_list(C, &el, &eo, &err), 0);
+    assert_int_equal(vpcep_endpoints_list(&el, C, &eo, &err), 0);
     assert_int_equal(el->count, 1);
     assert_string_equal(F.requests[3].url, "http://vpcep.test:8080/v1/p123/vpc-endpoints?"
                                            "endpoint_service_name=eu-de.x&vpc_id=vpc1&limit=100");
     vpcep_endpoint_list_free(el);
-    assert_int_equal(vpcep_connections_list(C, &cl, "bad id", NULL, &err), VPCEP_EINVALID);
+    assert_int_equal(vpcep_connections_list(&cl, C, "bad id", NULL, &err), VPCEP_EINVALID);
 }
 
 static void test_describe(void **state)
@@ -267,23 +267,23 @@ static void test_describe(void **state)
     size_t len;
 
     (void)state;
-    assert_int_equal(vpcep_service_describe(C, &s, NULL, NULL, &err), VPCEP_EINVALID);
-    assert_int_equal(vpcep_service_describe(C, &s, "a", "b", &err), VPCEP_EINVALID);
+    assert_int_equal(vpcep_service_describe(&s, C, NULL, NULL, &err), VPCEP_EINVALID);
+    assert_int_equal(vpcep_service_describe(&s, C, "a", "b", &err), VPCEP_EINVALID);
     assert_int_equal(F.n_requests, 0);
     j = fixture("describe_endpoint_service_response.json", &len);
     fake_push(&F, 200, j);
-    assert_int_equal(vpcep_service_describe(C, &s, NULL, "eu-de.test123.9d4c", &err), 0);
+    assert_int_equal(vpcep_service_describe(&s, C, NULL, "eu-de.test123.9d4c", &err), 0);
     assert_string_equal(F.requests[0].url, "http://vpcep.test:8080/v1/p123/vpc-endpoint-services/"
                                            "describe?endpoint_service_name=eu-de.test123.9d4c");
     assert_string_equal(s->id, "9d4c1028-1336-4556-9881-b5d807c1b8a8");
     vpcep_service_info_free(s);
     free(j);
     fake_push(&F, 200, "");
-    assert_int_equal(vpcep_service_describe(C, &s, "x", NULL, &err), VPCEP_ENOTFOUND);
+    assert_int_equal(vpcep_service_describe(&s, C, "x", NULL, &err), VPCEP_ENOTFOUND);
     fake_push(&F, 200, "{}");
-    assert_int_equal(vpcep_service_describe(C, &s, "x", NULL, &err), VPCEP_ENOTFOUND);
+    assert_int_equal(vpcep_service_describe(&s, C, "x", NULL, &err), VPCEP_ENOTFOUND);
     fake_push(&F, 404, "{\"error_code\":\"EndPoint.0005\",\"error_msg\":\"gone\"}");
-    assert_int_equal(vpcep_service_describe(C, &s, "x", NULL, &err), VPCEP_ENOTFOUND);
+    assert_int_equal(vpcep_service_describe(&s, C, "x", NULL, &err), VPCEP_ENOTFOUND);
     assert_null(s);
 }
 
@@ -299,7 +299,7 @@ static void test_connection_action_one_per_call(void **state)
     j = fixture("connection_action_response.json", &len);
     fake_push(&F, 200, j);
     fake_push(&F, 200, "{\"connections\":[{\"id\":\"e2\",\"status\":\"accepted\"}]}");
-    assert_int_equal(vpcep_connection_action(C, &out, "svc", VPCEP_CONNECTION_ACCEPT, ids, 2, &err),
+    assert_int_equal(vpcep_connection_action(&out, C, "svc", VPCEP_CONNECTION_ACCEPT, ids, 2, &err),
                      0);
     assert_int_equal(F.n_requests, 2);
     assert_body_is_fixture(0, "connection_action_receive_request.json");
@@ -313,16 +313,16 @@ static void test_connection_action_one_per_call(void **state)
     /* the documented error: EndPoint.2013 stops at the first failure */
     j = fixture("connection_action_error_response.json", &len);
     fake_push(&F, 400, j);
-    assert_int_equal(vpcep_connection_action(C, &out, "svc", VPCEP_CONNECTION_REJECT, ids, 2, &err),
+    assert_int_equal(vpcep_connection_action(&out, C, "svc", VPCEP_CONNECTION_REJECT, ids, 2, &err),
                      VPCEP_EINVALID);
     assert_true(vpcep_error_code_equal(err.error_code, "EndPoint.2013"));
     assert_int_equal(F.n_requests, 3);
     assert_null(out);
     assert_non_null(strstr(F.requests[2].body, "\"reject\""));
     free(j);
-    assert_int_equal(vpcep_connection_action(C, NULL, "svc", VPCEP_CONNECTION_REJECT, ids, 0, &err),
+    assert_int_equal(vpcep_connection_action(NULL, C, "svc", VPCEP_CONNECTION_REJECT, ids, 0, &err),
                      VPCEP_EINVALID);
-    assert_int_equal(vpcep_connection_action(C, NULL, "svc", 7, ids, 1, &err), VPCEP_EINVALID);
+    assert_int_equal(vpcep_connection_action(NULL, C, "svc", 7, ids, 1, &err), VPCEP_EINVALID);
 }
 
 static void test_permissions_action(void **state)
@@ -347,10 +347,12 @@ static void test_permissions_action(void **state)
     assert_string_equal(F.requests[2].body, "{\"action\":\"add\",\"permissions\":[\"*\"]}");
     assert_int_equal(vpcep_permission_action(C, "svc", VPCEP_PERMISSION_ADD, add, 0, &err),
                      VPCEP_EINVALID);
-    p = vpcep_permission_from_domain_id("abc");
+    assert_int_equal(vpcep_permission_from_domain_id(&p, "abc"), 0);
     assert_string_equal(p, "iam:domain::abc");
     vpcep_free(p);
-    assert_null(vpcep_permission_from_domain_id(""));
+    p = NULL;
+    assert_int_equal(vpcep_permission_from_domain_id(&p, ""), VPCEP_EINVALID);
+    assert_null(p);
     free(resp);
 }
 
@@ -374,7 +376,7 @@ static void test_endpoint_create_encoding(void **state)
     j = fixture("create_endpoint_interface_response.json", &len);
     fake_push(&F, 200, "{\"endpoints\":[],\"total_count\":0}"); /* duplicate-safety snapshot */
     fake_push(&F, 200, j);
-    assert_int_equal(vpcep_endpoint_create(C, &e, &o, &err), 0);
+    assert_int_equal(vpcep_endpoint_create(&e, C, &o, &err), 0);
     assert_string_equal(F.requests[0].method, "GET");
     assert_string_equal(F.requests[1].method, "POST");
     assert_string_equal(F.requests[1].url, "http://vpcep.test:8080/v1/p123/vpc-endpoints");
@@ -396,12 +398,12 @@ static void test_endpoint_create_encoding(void **state)
     j = fixture("create_endpoint_gateway_response.json", &len);
     fake_push(&F, 200, "{\"endpoints\":[],\"total_count\":0}");
     fake_push(&F, 200, j);
-    assert_int_equal(vpcep_endpoint_create(C, &e, &o, &err), 0);
+    assert_int_equal(vpcep_endpoint_create(&e, C, &o, &err), 0);
     assert_body_is_fixture(3, "create_endpoint_gateway_request.json");
     vpcep_endpoint_free(e);
     free(j);
     o.vpc_id = NULL;
-    assert_int_equal(vpcep_endpoint_create(C, &e, &o, &err), VPCEP_EINVALID);
+    assert_int_equal(vpcep_endpoint_create(&e, C, &o, &err), VPCEP_EINVALID);
     assert_int_equal(F.n_requests, 4);
 }
 
@@ -439,7 +441,7 @@ static void test_tags(void **state)
                      VPCEP_EINVALID);
     j = fixture("list_project_tags_response.json", &len);
     fake_push(&F, 200, j);
-    assert_int_equal(vpcep_project_tags_list(C, &pt, VPCEP_RESOURCE_SERVICE, &err), 0);
+    assert_int_equal(vpcep_project_tags_list(&pt, C, VPCEP_RESOURCE_SERVICE, &err), 0);
     assert_string_equal(F.requests[3].url, "http://vpcep.test:8080/v1/p123/endpoint_service/tags");
     assert_int_equal(pt->count, 1);
     vpcep_project_tag_list_free(pt);
@@ -456,7 +458,7 @@ static void test_versions_and_deletes(void **state)
     (void)state;
     j = fixture("list_versions_response.json", &len);
     fake_push(&F, 200, j);
-    assert_int_equal(vpcep_versions_list(C, &v, &err), 0);
+    assert_int_equal(vpcep_versions_list(&v, C, &err), 0);
     assert_string_equal(F.requests[0].url, "http://vpcep.test:8080/");
     assert_int_equal(v->count, 2);
     vpcep_api_version_list_free(v);
@@ -506,7 +508,7 @@ static void test_service_create_lookup_adopts(void **state)
               "\"ports\":[{\"server_port\":91,\"protocol\":\"TCP\"}]},{\"id\":\"s1\",\"vpc_id\":"
               "\"v\",\"port_id\":\"p\",\"status\":\"creating\",\"ports\":[{\"client_port\":8080,"
               "\"server_port\":90,\"protocol\":\"TCP\"}]}],\"total_count\":2}");
-    assert_int_equal(vpcep_service_create(C, &s, &o, &err), 0);
+    assert_int_equal(vpcep_service_create(&s, C, &o, &err), 0);
     assert_string_equal(s->id, "s1");
     assert_int_equal(F.n_requests, 2); /* one POST, one lookup, no second POST */
     assert_string_equal(F.requests[1].method, "GET");
@@ -518,7 +520,7 @@ static void test_service_create_lookup_adopts(void **state)
     fake_push(&F, 502, "");
     fake_push(&F, 200, "{\"endpoint_services\":[],\"total_count\":0}");
     fake_push(&F, 200, SVC);
-    assert_int_equal(vpcep_service_create(C, &s, &o, &err), 0);
+    assert_int_equal(vpcep_service_create(&s, C, &o, &err), 0);
     assert_int_equal(F.n_requests, 5);
     assert_string_equal(F.requests[4].method, "POST");
     vpcep_service_free(s);
@@ -526,7 +528,7 @@ static void test_service_create_lookup_adopts(void **state)
     /* 429 is a definite "not processed": retried directly, no lookup */
     fake_push(&F, 429, "");
     fake_push(&F, 200, SVC);
-    assert_int_equal(vpcep_service_create(C, &s, &o, &err), 0);
+    assert_int_equal(vpcep_service_create(&s, C, &o, &err), 0);
     assert_int_equal(F.n_requests, 7);
     assert_string_equal(F.requests[6].method, "POST");
     vpcep_service_free(s);
@@ -551,7 +553,7 @@ static void test_endpoint_create_lookup_adopts(void **state)
               "{\"endpoints\":[{\"id\":\"old\",\"endpoint_service_id\":\"svc\",\"vpc_id\":\"vpc\","
               "\"subnet_id\":\"sub\"},{\"id\":\"new\",\"endpoint_service_id\":\"svc\",\"vpc_id\":"
               "\"vpc\",\"subnet_id\":\"sub\",\"status\":\"creating\"}],\"total_count\":2}");
-    assert_int_equal(vpcep_endpoint_create(C, &e, &o, &err), 0);
+    assert_int_equal(vpcep_endpoint_create(&e, C, &o, &err), 0);
     assert_string_equal(e->id, "new");
     assert_int_equal(F.n_requests, 3);
     vpcep_endpoint_free(e);
@@ -585,7 +587,7 @@ static void test_resource_instances(void **state)
     q.resource_name = "resource1";
     j = fixture("resource_instances_count_response.json", &len);
     fake_push(&F, 200, j);
-    assert_int_equal(vpcep_resources_count(C, &n, VPCEP_RESOURCE_ENDPOINT, &q, &err), 0);
+    assert_int_equal(vpcep_resources_count(&n, C, VPCEP_RESOURCE_ENDPOINT, &q, &err), 0);
     assert_int_equal(n, 1000);
     assert_string_equal(F.requests[0].url,
                         "http://vpcep.test:8080/v1/p123/endpoint/resource_instances/action");
@@ -612,7 +614,7 @@ static void test_resource_instances(void **state)
     /* the documented answer claims 1000 in total but the second page is short: stop there */
     fake_push(&F, 200, j);
     fake_push(&F, 200, "{\"resources\":[],\"total_count\":1000}");
-    assert_int_equal(vpcep_resources_filter(C, &l, VPCEP_RESOURCE_SERVICE, &q, &err), 0);
+    assert_int_equal(vpcep_resources_filter(&l, C, VPCEP_RESOURCE_SERVICE, &q, &err), 0);
     assert_int_equal(l->count, 2);
     assert_string_equal(l->items[0].resource_detail_json, "{\"x\":1}");
     assert_string_equal(l->items[1].resource_id, "cdfs_cefs_wesas_12_dsad");
@@ -640,9 +642,9 @@ static void test_resource_instances(void **state)
 
     /* checks before any request */
     tags[0].key = "";
-    assert_int_equal(vpcep_resources_filter(C, &l, VPCEP_RESOURCE_SERVICE, &q, &err),
+    assert_int_equal(vpcep_resources_filter(&l, C, VPCEP_RESOURCE_SERVICE, &q, &err),
                      VPCEP_EINVALID);
-    assert_int_equal(vpcep_resources_count(C, &n, 5, NULL, &err), VPCEP_EINVALID);
+    assert_int_equal(vpcep_resources_count(&n, C, 5, NULL, &err), VPCEP_EINVALID);
     assert_int_equal(F.n_requests, 4);
 }
 

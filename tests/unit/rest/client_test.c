@@ -107,7 +107,7 @@ static void test_defaults(void **state)
     assert_int_equal(c->timeout_ms, VPCEP_DEFAULT_TIMEOUT_MS);
     assert_true(c->max_body_bytes == VPCEP_DEFAULT_MAX_BODY_BYTES);
     assert_false(c->insecure);
-    assert_int_equal(vpcep_client_project_id(c, &pid, &err), 0);
+    assert_int_equal(vpcep_client_project_id(&pid, c, &err), 0);
     assert_string_equal(pid, "abc");
     vpcep_client_free(c);
     o.endpoint = "http://127.0.0.1:9/";

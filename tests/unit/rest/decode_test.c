@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEC(fn, lit, out) fn(lit, strlen(lit), out)
+#define DEC(fn, lit, out) fn(out, lit, strlen(lit))
 
 static void test_service_get(void **state)
 {
@@ -19,7 +19,7 @@ static void test_service_get(void **state)
     vpcep_service *s = NULL;
 
     (void)state;
-    assert_int_equal(vpcep_decode_service(j, len, &s), 0);
+    assert_int_equal(vpcep_decode_service(&s, j, len), 0);
     assert_string_equal(s->id, "4189d3c2-8882-4871-a3c2-d380272eed83");
     assert_string_equal(s->port_id, "4189d3c2-8882-4871-a3c2-d380272eed88");
     assert_string_equal(s->vpc_id, "4189d3c2-8882-4871-a3c2-d380272eed80");
@@ -56,7 +56,7 @@ static void test_service_create_update_responses(void **state)
         size_t len;
         char *j = fixture(files[i], &len);
         vpcep_service *s = NULL;
-        assert_int_equal(vpcep_decode_service(j, len, &s), 0);
+        assert_int_equal(vpcep_decode_service(&s, j, len), 0);
         assert_string_equal(s->id, "4189d3c2-8882-4871-a3c2-d380272eed83");
         assert_int_equal(s->n_ports, 2);
         assert_non_null(s->status);
@@ -72,7 +72,7 @@ static void test_service_list(void **state)
     vpcep_service_list *l = NULL;
 
     (void)state;
-    assert_int_equal(vpcep_decode_service_list(j, len, &l), 0);
+    assert_int_equal(vpcep_decode_service_list(&l, j, len), 0);
     assert_int_equal(l->count, 1);
     assert_int_equal(l->total_count, 1);
     assert_string_equal(l->items[0].domain_id, "5fc973eea581490997e82ea11a1df31f");
@@ -89,7 +89,7 @@ static void test_describe_is_charge_string(void **state)
     vpcep_service_info *s = NULL;
 
     (void)state;
-    assert_int_equal(vpcep_decode_service_info(j, len, &s), 0);
+    assert_int_equal(vpcep_decode_service_info(&s, j, len), 0);
     assert_string_equal(s->id, "9d4c1028-1336-4556-9881-b5d807c1b8a8");
     assert_string_equal(s->service_name, "test123");
     assert_string_equal(s->service_type, "interface");
@@ -112,7 +112,7 @@ static void test_public_services(void **state)
     vpcep_service_info_list *l = NULL;
 
     (void)state;
-    assert_int_equal(vpcep_decode_service_info_list(j, len, &l), 0);
+    assert_int_equal(vpcep_decode_service_info_list(&l, j, len), 0);
     assert_int_equal(l->count, 2);
     assert_int_equal(l->total_count, 2);
     assert_string_equal(l->items[0].owner, "example");
@@ -130,7 +130,7 @@ static void test_connections(void **state)
     vpcep_connection_list *l = NULL;
 
     (void)state;
-    assert_int_equal(vpcep_decode_connection_list(j, len, &l), 0);
+    assert_int_equal(vpcep_decode_connection_list(&l, j, len), 0);
     assert_int_equal(l->count, 2);
     assert_int_equal(l->total_count, 2);
     assert_string_equal(l->items[0].id, "adb7b229-bb11-4072-bcc0-3327cd784263");
@@ -142,7 +142,7 @@ static void test_connections(void **state)
 
     /* marker_id larger than 2^53 keeps every digit */
     j = fixture("connection_action_response.json", &len);
-    assert_int_equal(vpcep_decode_connection_list(j, len, &l), 0);
+    assert_int_equal(vpcep_decode_connection_list(&l, j, len), 0);
     assert_int_equal(l->count, 1);
     assert_true(l->items[0].marker_id == INT64_C(422321321312321321));
     assert_string_equal(l->items[0].domain_id, "6e9dfd51d1124e8d8498dce894923a0d");
@@ -157,7 +157,7 @@ static void test_permissions(void **state)
     vpcep_permission_list *l = NULL;
 
     (void)state;
-    assert_int_equal(vpcep_decode_permission_list(j, len, &l), 0);
+    assert_int_equal(vpcep_decode_permission_list(&l, j, len), 0);
     assert_int_equal(l->count, 1);
     assert_string_equal(l->items[0].permission, "*");
     assert_string_equal(l->items[0].domain_id, "*");
@@ -180,7 +180,7 @@ static void test_endpoint_interface(void **state)
     vpcep_endpoint *e = NULL;
 
     (void)state;
-    assert_int_equal(vpcep_decode_endpoint(j, len, &e), 0);
+    assert_int_equal(vpcep_decode_endpoint(&e, j, len), 0);
     assert_string_equal(e->id, "530d6f2f-d115-4df2-8c36-32d19f3c0bbc");
     assert_string_equal(e->status, "accepted");
     assert_string_equal(e->ip, "192.168.14.23");
@@ -219,7 +219,7 @@ static void test_endpoint_gateway(void **state)
         size_t len;
         char *j = fixture(files[i], &len);
         vpcep_endpoint *e = NULL;
-        assert_int_equal(vpcep_decode_endpoint(j, len, &e), 0);
+        assert_int_equal(vpcep_decode_endpoint(&e, j, len), 0);
         assert_string_equal(e->service_type, "gateway");
         assert_int_equal(e->n_routetables, 1);
         assert_int_equal(e->n_policy_statements, 1);
@@ -239,7 +239,7 @@ static void test_endpoint_create_interface(void **state)
     vpcep_endpoint *e = NULL;
 
     (void)state;
-    assert_int_equal(vpcep_decode_endpoint(j, len, &e), 0);
+    assert_int_equal(vpcep_decode_endpoint(&e, j, len), 0);
     assert_string_equal(e->status, "creating");
     assert_int_equal(e->marker_id, 201515772);
     assert_string_equal(e->project_id, "0df25bbc*****62f88c00c2959df9a");
@@ -255,7 +255,7 @@ static void test_endpoint_list_broken_example(void **state)
     vpcep_endpoint_list *l = NULL;
 
     (void)state;
-    assert_int_equal(vpcep_decode_endpoint_list(j, len, &l), 0);
+    assert_int_equal(vpcep_decode_endpoint_list(&l, j, len), 0);
     assert_int_equal(l->count, 0);
     vpcep_endpoint_list_free(l);
     free(j);
@@ -278,7 +278,7 @@ static void test_quotas_versions_tags(void **state)
     vpcep_project_tag_list *t = NULL;
 
     (void)state;
-    assert_int_equal(vpcep_decode_quota_list(j, len, &q), 0);
+    assert_int_equal(vpcep_decode_quota_list(&q, j, len), 0);
     assert_int_equal(q->count, 2);
     assert_string_equal(q->items[0].type, "endpoint");
     assert_int_equal(q->items[0].used, 4);
@@ -288,7 +288,7 @@ static void test_quotas_versions_tags(void **state)
     free(j);
 
     j = fixture("list_versions_response.json", &len);
-    assert_int_equal(vpcep_decode_api_version_list(j, len, &v), 0);
+    assert_int_equal(vpcep_decode_api_version_list(&v, j, len), 0);
     assert_int_equal(v->count, 2);
     assert_string_equal(v->items[0].id, "v1");
     assert_string_equal(v->items[1].id, "v2");
@@ -297,7 +297,7 @@ static void test_quotas_versions_tags(void **state)
     free(j);
 
     j = fixture("get_version_v1_response.json", &len);
-    assert_int_equal(vpcep_decode_api_version_list(j, len, &v), 0);
+    assert_int_equal(vpcep_decode_api_version_list(&v, j, len), 0);
     assert_int_equal(v->count, 1);
     assert_string_equal(v->items[0].version, "1");
     assert_string_equal(v->items[0].min_version, "");
@@ -305,7 +305,7 @@ static void test_quotas_versions_tags(void **state)
     free(j);
 
     j = fixture("list_project_tags_response.json", &len);
-    assert_int_equal(vpcep_decode_project_tag_list(j, len, &t), 0);
+    assert_int_equal(vpcep_decode_project_tag_list(&t, j, len), 0);
     assert_int_equal(t->count, 1);
     assert_string_equal(t->items[0].key, "key1");
     assert_int_equal(t->items[0].n_values, 2);
@@ -349,7 +349,7 @@ static void test_tagged_resources(void **state)
     vpcep_tagged_resource_list *l = NULL;
 
     (void)state;
-    assert_int_equal(vpcep_decode_tagged_resource_list(j, len, &l), 0);
+    assert_int_equal(vpcep_decode_tagged_resource_list(&l, j, len), 0);
     assert_int_equal(l->count, 1);
     assert_int_equal(l->total_count, 1000);
     assert_string_equal(l->items[0].resource_id, "cdfs_cefs_wesas_12_dsad");
@@ -360,7 +360,7 @@ static void test_tagged_resources(void **state)
     vpcep_tagged_resource_list_free(l);
     free(j);
     j = fixture("resource_instances_count_response.json", &len);
-    assert_int_equal(vpcep_decode_tagged_resource_list(j, len, &l), 0);
+    assert_int_equal(vpcep_decode_tagged_resource_list(&l, j, len), 0);
     assert_int_equal(l->count, 0);
     assert_int_equal(l->total_count, 1000);
     vpcep_tagged_resource_list_free(l);
@@ -372,20 +372,20 @@ static void test_timestamps(void **state)
     int64_t t = 0;
 
     (void)state;
-    assert_int_equal(vpcep_parse_time("2018-01-30T07:42:01Z", &t), 0);
+    assert_int_equal(vpcep_parse_time(&t, "2018-01-30T07:42:01Z"), 0);
     assert_int_equal(t, 1517298121);
-    assert_int_equal(vpcep_parse_time("2018-01-30T07:42:01", &t), 0);
+    assert_int_equal(vpcep_parse_time(&t, "2018-01-30T07:42:01"), 0);
     assert_int_equal(t, 1517298121);
-    assert_int_equal(vpcep_parse_time("2018-01-30T07:42:01.174", &t), 0);
+    assert_int_equal(vpcep_parse_time(&t, "2018-01-30T07:42:01.174"), 0);
     assert_int_equal(t, 1517298121);
-    assert_int_equal(vpcep_parse_time("2015-11-09T01:42:57.527363Z", &t), 0);
-    assert_int_equal(vpcep_parse_time("2018-01-30T08:42:01+01:00", &t), 0);
+    assert_int_equal(vpcep_parse_time(&t, "2015-11-09T01:42:57.527363Z"), 0);
+    assert_int_equal(vpcep_parse_time(&t, "2018-01-30T08:42:01+01:00"), 0);
     assert_int_equal(t, 1517298121);
-    assert_int_equal(vpcep_parse_time("2018-01-30 07:42:01", &t), 0);
-    assert_int_equal(vpcep_parse_time("2018-13-30T07:42:01Z", &t), VPCEP_EINVALID);
-    assert_int_equal(vpcep_parse_time("yesterday", &t), VPCEP_EINVALID);
-    assert_int_equal(vpcep_parse_time("2018-01-30T07:42:01Zjunk", &t), VPCEP_EINVALID);
-    assert_int_equal(vpcep_parse_time(NULL, &t), VPCEP_EINVALID);
+    assert_int_equal(vpcep_parse_time(&t, "2018-01-30 07:42:01"), 0);
+    assert_int_equal(vpcep_parse_time(&t, "2018-13-30T07:42:01Z"), VPCEP_EINVALID);
+    assert_int_equal(vpcep_parse_time(&t, "yesterday"), VPCEP_EINVALID);
+    assert_int_equal(vpcep_parse_time(&t, "2018-01-30T07:42:01Zjunk"), VPCEP_EINVALID);
+    assert_int_equal(vpcep_parse_time(&t, NULL), VPCEP_EINVALID);
 }
 
 static void test_lenient_and_malformed(void **state)
@@ -397,7 +397,7 @@ static void test_lenient_and_malformed(void **state)
                       "\"error\":[{\"error_code\":\"E.1\",\"error_message\":\"m\"}]}";
 
     (void)state;
-    assert_int_equal(vpcep_decode_service(odd, strlen(odd), &s), 0);
+    assert_int_equal(vpcep_decode_service(&s, odd, strlen(odd)), 0);
     assert_null(s->id); /* wrong type = absent */
     assert_true(s->approval_enabled_set);
     assert_int_equal(s->approval_enabled, 0);

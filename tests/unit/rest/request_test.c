@@ -42,7 +42,7 @@ static void test_retries_and_retry_after(void **state)
     fake_push(&f, 400, "{\"error_code\":\"EndPoint.0022\",\"error_msg\":\"limit\"}");
     fake_push_transport(&f, VPCEP_ETRANSPORT);
     fake_push(&f, 200, QUOTAS);
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), 0);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), 0);
     assert_int_equal(q->count, 1);
     assert_int_equal(f.n_requests, 5);
     assert_int_equal(f.n_sleeps, 4);
@@ -50,7 +50,7 @@ static void test_retries_and_retry_after(void **state)
     assert_int_equal(f.sleeps[1], 3000); /* Retry-After honoured */
     assert_true(f.sleeps[2] >= 200 && f.sleeps[2] <= 400);
     assert_true(f.sleeps[3] >= 400 && f.sleeps[3] <= 800);
-    vpcep_client_get_stats(c, &st);
+    vpcep_client_get_stats(&st, c);
     assert_int_equal(st.requests, 5);
     assert_int_equal(st.retries, 4);
     assert_non_null(strstr(f.log, "retry 1/5"));
@@ -78,7 +78,7 @@ static void test_retry_budget_and_cap(void **state)
         fake_push(&f, 500, "{\"error_code\":\"EndPoint.0001\",\"error_msg\":\"internal\"}");
     fake_push_retry_after(&f, 500, "{\"error_code\":\"EndPoint.0001\",\"error_msg\":\"internal\"}",
                           3600);
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_EAPI);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_EAPI);
     assert_null(q);
     assert_int_equal(f.n_requests, 7);
     assert_int_equal(err.retries, 6);
@@ -95,7 +95,7 @@ static void test_retry_budget_and_cap(void **state)
     o.max_retries = VPCEP_RETRIES_NONE;
     c = fake_client(&f, &o);
     fake_push(&f, 429, "");
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_ETHROTTLED);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_ETHROTTLED);
     assert_int_equal(f.n_requests, 1);
     vpcep_client_free(c);
 
@@ -105,7 +105,7 @@ static void test_retry_budget_and_cap(void **state)
     c = fake_client(&f, &o);
     fake_push_retry_after(&f, 429, "", 3600);
     fake_push(&f, 200, QUOTAS);
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), 0);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), 0);
     assert_int_equal(f.sleeps[0], 60000);
     vpcep_quota_list_free(q);
     vpcep_client_free(c);
@@ -124,19 +124,19 @@ static void test_not_retried(void **state)
     fake_options(&f, &o);
     c = fake_client(&f, &o);
     fake_push(&f, 400, "{\"error_code\":\"EndPoint.0002\",\"error_msg\":\"Parameter error.\"}");
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_EINVALID);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_EINVALID);
     assert_string_equal(err.error_msg, "Parameter error.");
     fake_push(&f, 404, "{\"error_code\":\"EndPoint.0005\",\"error_msg\":\"not found\"}");
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_ENOTFOUND);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_ENOTFOUND);
     fake_push(&f, 403, "");
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_EAUTH);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_EAUTH);
     fake_push_transport(&f, VPCEP_ETOOLARGE);
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_ETOOLARGE);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_ETOOLARGE);
     assert_int_equal(f.n_requests, 4);
     assert_int_equal(f.n_sleeps, 0);
     /* a 2xx body that is not JSON is an API error, not a crash */
     fake_push(&f, 200, "<html>");
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_EAPI);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_EAPI);
     vpcep_client_free(c);
 }
 
@@ -153,13 +153,13 @@ static void test_cancel(void **state)
     fake_options(&f, &o);
     c = fake_client(&f, &o);
     f.cancel_now = 1;
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_ECANCELED);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_ECANCELED);
     assert_int_equal(f.n_requests, 0);
     /* cancelled during backoff */
     f.cancel_now = 0;
     f.cancel_after_sleeps = 1;
     fake_push(&f, 503, "");
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_ECANCELED);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_ECANCELED);
     assert_int_equal(f.n_requests, 1);
     vpcep_client_free(c);
 }
@@ -179,7 +179,7 @@ static void test_static_token(void **state)
     o.token = "STATIC-TOKEN";
     c = fake_client(&f, &o);
     fake_push(&f, 401, "");
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_EAUTH);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_EAUTH);
     assert_int_equal(f.n_requests, 1); /* a static token cannot be renewed */
     assert_non_null(strstr(f.requests[0].headers, "X-Auth-Token: STATIC-TOKEN\n"));
     assert_null(strstr(f.requests[0].headers, "Authorization"));

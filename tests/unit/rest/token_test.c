@@ -49,7 +49,7 @@ static void test_password_auth_and_project_resolution(void **state)
     o.auth_url = "http://iam.test/v3/";
     c = fake_client(&f, &o);
     f.dynamic = token_or_quota;
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), 0);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), 0);
     assert_int_equal(f.n_requests, 2);
     assert_string_equal(f.requests[0].method, "POST");
     assert_string_equal(f.requests[0].url, "http://iam.test/v3/auth/tokens?nocatalog=true");
@@ -61,13 +61,13 @@ static void test_password_auth_and_project_resolution(void **state)
     assert_true(cJSON_Compare(want_j, got_j, 1));
     assert_string_equal(f.requests[1].url, "http://vpcep.test:8080/v1/resolvedpid/quotas");
     assert_non_null(strstr(f.requests[1].headers, "X-Auth-Token: TOKEN-ONE\n"));
-    assert_int_equal(vpcep_client_project_id(c, &pid, &err), 0);
+    assert_int_equal(vpcep_client_project_id(&pid, c, &err), 0);
     assert_string_equal(pid, "resolvedpid");
     /* token reused */
     vpcep_quota_list_free(q);
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), 0);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), 0);
     assert_int_equal(f.n_requests, 3);
-    vpcep_client_get_stats(c, &st);
+    vpcep_client_get_stats(&st, c);
     assert_int_equal(st.token_requests, 1);
     assert_null(strstr(f.log, "password"));
     assert_null(strstr(f.log, "TOKEN-ONE"));
@@ -100,7 +100,7 @@ static void test_token_renewed_once_on_401(void **state)
     fake_push(&f, 201, "{}");
     f.answers[f.n_answers - 1].subject_token = "T2";
     fake_push(&f, 200, QUOTAS);
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), 0);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), 0);
     assert_int_equal(f.n_requests, 4);
     assert_string_equal(f.requests[0].url, "https://iam.eu-de.otc.t-systems.com/v3/auth/tokens"
                                            "?nocatalog=true");
@@ -113,7 +113,7 @@ static void test_token_renewed_once_on_401(void **state)
     fake_push(&f, 201, "{}");
     f.answers[f.n_answers - 1].subject_token = "T3";
     fake_push(&f, 401, "{\"error_code\":\"APIG.0301\",\"error_msg\":\"still no\"}");
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_EAUTH);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_EAUTH);
     assert_int_equal(f.n_requests, 7);
     assert_string_equal(err.error_msg, "still no");
 
@@ -122,12 +122,12 @@ static void test_token_renewed_once_on_401(void **state)
     fake_init(&f);
     c = fake_client(&f, &o);
     fake_push(&f, 401, "{\"error\":{\"code\":\"401\",\"message\":\"bad credentials\"}}");
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_EAUTH);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_EAUTH);
     assert_non_null(strstr(err.error_msg, "user u"));
     assert_null(strstr(err.error_msg, "secret-pw"));
     /* IAM answer without X-Subject-Token */
     fake_push(&f, 201, "{}");
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_EAUTH);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_EAUTH);
     vpcep_client_free(c);
 }
 
@@ -153,7 +153,7 @@ static void test_token_without_project(void **state)
     fake_push(&f, 201, body);
     f.answers[0].subject_token = "T";
     /* the documented token answer is domain-scoped: no project to take */
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_EAUTH);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_EAUTH);
     assert_non_null(strstr(err.error_msg, "project"));
     vpcep_client_free(c);
     free(body);

@@ -126,13 +126,13 @@ static void test_ok_and_request_id(void **state)
     fake_init(&f);
     fake_options(&f, &o);
     c = client_for("", &f, &o);
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), 0);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), 0);
     assert_int_equal(q->count, 1);
     assert_non_null(strstr(f.log, "request id rid-42"));
     vpcep_quota_list_free(q);
     vpcep_client_free(c);
     c = client_for("/missing", &f, &o);
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_ENOTFOUND);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_ENOTFOUND);
     assert_string_equal(err.request_id, "rid-42");
     assert_string_equal(err.error_msg, "not here");
     vpcep_client_free(c);
@@ -151,14 +151,14 @@ static void test_body_cap(void **state)
     fake_options(&f, &o);
     o.max_body_bytes = 1u << 20;
     c = client_for("/big", &f, &o);
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_ETOOLARGE);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_ETOOLARGE);
     assert_null(q);
     assert_int_equal(f.n_sleeps, 0); /* not retried */
     vpcep_client_free(c);
     /* the default cap (8 MiB) lets the 2 MiB body through */
     o.max_body_bytes = 0;
     c = client_for("/big", &f, &o);
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), 0);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), 0);
     vpcep_quota_list_free(q);
     vpcep_client_free(c);
 }
@@ -176,7 +176,7 @@ static void test_retry_after_header(void **state)
     fake_options(&f, &o);
     hits_retry = 0;
     c = client_for("/retry", &f, &o);
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), 0);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), 0);
     assert_int_equal(f.n_sleeps, 1);
     assert_int_equal(f.sleeps[0], 2000);
     vpcep_quota_list_free(q);
@@ -204,8 +204,8 @@ static void test_subject_token(void **state)
     snprintf(auth, sizeof(auth), "http://127.0.0.1:%u/v3", PORT);
     o.auth_url = auth;
     c = client_for("", &f, &o);
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), 0);
-    assert_int_equal(vpcep_client_project_id(c, &pid, &err), 0);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), 0);
+    assert_int_equal(vpcep_client_project_id(&pid, c, &err), 0);
     assert_string_equal(pid, "fromtoken");
     assert_null(strstr(f.log, "SUBJECT-TOKEN"));
     vpcep_quota_list_free(q);
@@ -226,7 +226,7 @@ static void test_timeout(void **state)
     o.timeout_ms = 200;
     o.max_retries = VPCEP_RETRIES_NONE;
     c = client_for("/slow", &f, &o);
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_ETIMEOUT);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_ETIMEOUT);
     vpcep_client_free(c);
 }
 
@@ -259,7 +259,7 @@ static void test_cancel_during_transfer(void **state)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     cancel_deadline = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + 300;
     c = client_for("/slow", &f, &o);
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_ECANCELED);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_ECANCELED);
     clock_gettime(CLOCK_MONOTONIC, &ts);
     /* well before the 2 s answer */
     assert_true((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 - cancel_deadline < 1500);
@@ -280,7 +280,7 @@ static void test_refused(void **state)
     o.endpoint = "http://127.0.0.1:1";
     o.max_retries = 2;
     assert_int_equal(vpcep_client_new(&c, &o, &err), 0);
-    assert_int_equal(vpcep_quota_get(c, &q, NULL, &err), VPCEP_ETRANSPORT);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_ETRANSPORT);
     assert_int_equal(err.retries, 2);
     assert_int_equal(err.http_status, 0);
     assert_true(err.error_msg[0] != '\0');

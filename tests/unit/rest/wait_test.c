@@ -106,7 +106,7 @@ static void test_service_available(void **state)
     fake_push(&F, 200, "{\"id\":\"s1\",\"status\":\"creating\"}");
     fake_push(&F, 200, "{\"id\":\"s1\",\"status\":\"creating\"}");
     fake_push(&F, 200, "{\"id\":\"s1\",\"status\":\"available\",\"service_name\":\"eu-de.x.s1\"}");
-    assert_int_equal(vpcep_wait_service(C, &svc, "s1", &s, &st, &err), 0);
+    assert_int_equal(vpcep_wait_service(&svc, &st, C, "s1", &s, &err), 0);
     assert_string_equal(svc->status, "available");
     assert_string_equal(svc->service_name, "eu-de.x.s1");
     assert_int_equal(st.polls, 3);
@@ -132,7 +132,7 @@ static void test_failure_state_carries_api_error(void **state)
     fake_push(&F, 200,
               "{\"id\":\"e1\",\"status\":\"failed\",\"error\":[{\"error_code\":"
               "\"EndPoint.2039\",\"error_message\":\"No IP address available\"}]}");
-    assert_int_equal(vpcep_wait_endpoint(C, &e, "e1", &s, NULL, &err), VPCEP_EAPI);
+    assert_int_equal(vpcep_wait_endpoint(&e, NULL, C, "e1", &s, &err), VPCEP_EAPI);
     assert_null(e);
     assert_string_equal(err.error_code, "EndPoint.2039");
     assert_non_null(strstr(err.error_msg, "No IP address available"));
@@ -142,7 +142,7 @@ static void test_failure_state_carries_api_error(void **state)
     /* rejected without error[]: the message names the state */
     vpcep_wait_spec_endpoint_accepted(&s, 60000);
     fake_push(&F, 200, "{\"id\":\"e1\",\"status\":\"rejected\"}");
-    assert_int_equal(vpcep_wait_endpoint(C, &e, "e1", &s, NULL, &err), VPCEP_EAPI);
+    assert_int_equal(vpcep_wait_endpoint(&e, NULL, C, "e1", &s, &err), VPCEP_EAPI);
     assert_string_equal(err.state, "rejected");
     assert_non_null(strstr(err.error_msg, "endpoint e1 reached state rejected"));
 }
@@ -161,7 +161,7 @@ static void test_timeout_names_last_state(void **state)
     vpcep_wait_spec_endpoint_accepted(&s, 3000);
     for (i = 0; i < 30; i++)
         fake_push(&F, 200, "{\"id\":\"e1\",\"status\":\"pendingAcceptance\"}");
-    assert_int_equal(vpcep_wait_endpoint(C, &e, "e1", &s, &st, &err), VPCEP_ETIMEOUT);
+    assert_int_equal(vpcep_wait_endpoint(&e, &st, C, "e1", &s, &err), VPCEP_ETIMEOUT);
     assert_string_equal(err.state, "pendingAcceptance");
     assert_non_null(strstr(err.error_msg, "last state: pendingAcceptance"));
     assert_int_equal(F.now - t0, 3000); /* never sleeps past the deadline */
@@ -184,7 +184,7 @@ static void test_cancellation(void **state)
     for (i = 0; i < 10; i++)
         fake_push(&F, 200, "{\"id\":\"s1\",\"status\":\"creating\"}");
     F.cancel_after_sleeps = 2;
-    assert_int_equal(vpcep_wait_service(C, &svc, "s1", &s, NULL, &err), VPCEP_ECANCELED);
+    assert_int_equal(vpcep_wait_service(&svc, NULL, C, "s1", &s, &err), VPCEP_ECANCELED);
     assert_string_equal(err.state, "creating");
     assert_non_null(strstr(err.error_msg, "cancelled"));
     assert_int_equal(F.n_requests, 2);
@@ -202,14 +202,14 @@ static void test_delete_waits_for_404(void **state)
     fake_push(&F, 200, "{\"id\":\"s1\",\"status\":\"available\"}");
     fake_push(&F, 200, "{\"id\":\"s1\",\"status\":\"deleting\"}");
     fake_push(&F, 404, "{\"error_code\":\"EndPoint.0005\",\"error_msg\":\"not found\"}");
-    assert_int_equal(vpcep_wait_service(C, &svc, "s1", &s, &st, &err), 0);
+    assert_int_equal(vpcep_wait_service(&svc, &st, C, "s1", &s, &err), 0);
     assert_null(svc);
     assert_int_equal(st.polls, 3);
 
     /* an object that vanishes while we wait for a target state */
     vpcep_wait_spec_service_available(&s, 60000);
     fake_push(&F, 404, "{\"error_code\":\"EndPoint.0005\",\"error_msg\":\"not found\"}");
-    assert_int_equal(vpcep_wait_service(C, &svc, "s1", &s, NULL, &err), VPCEP_ENOTFOUND);
+    assert_int_equal(vpcep_wait_service(&svc, NULL, C, "s1", &s, &err), VPCEP_ENOTFOUND);
     assert_string_equal(err.state, "(gone)");
 }
 
@@ -224,13 +224,13 @@ static void test_transient_and_fatal_errors(void **state)
     fake_push(&F, 503, "");
     fake_push_transport(&F, VPCEP_ETRANSPORT);
     fake_push(&F, 200, "{\"id\":\"s1\",\"status\":\"available\"}");
-    assert_int_equal(vpcep_wait_service(C, &svc, "s1", &s, NULL, &err), 0);
+    assert_int_equal(vpcep_wait_service(&svc, NULL, C, "s1", &s, &err), 0);
     vpcep_service_free(svc);
     fake_push(&F, 403, "{\"error_code\":\"EndPoint.0004\",\"error_msg\":\"denied\"}");
-    assert_int_equal(vpcep_wait_service(C, &svc, "s1", &s, NULL, &err), VPCEP_EAUTH);
+    assert_int_equal(vpcep_wait_service(&svc, NULL, C, "s1", &s, &err), VPCEP_EAUTH);
     assert_string_equal(err.error_code, "EndPoint.0004");
-    assert_int_equal(vpcep_wait_service(C, &svc, "s1", NULL, NULL, &err), VPCEP_EINVALID);
-    assert_int_equal(vpcep_wait_service(C, &svc, NULL, &s, NULL, &err), VPCEP_EINVALID);
+    assert_int_equal(vpcep_wait_service(&svc, NULL, C, "s1", NULL, &err), VPCEP_EINVALID);
+    assert_int_equal(vpcep_wait_service(&svc, NULL, C, NULL, &s, &err), VPCEP_EINVALID);
 }
 
 static void test_connection_waiter(void **state)
@@ -250,7 +250,7 @@ static void test_connection_waiter(void **state)
     fake_push(&F, 200,
               "{\"connections\":[{\"id\":\"e1\",\"status\":\"accepted\",\"marker_id\":"
               "422321321312321321,\"domain_id\":\"d\"}],\"total_count\":1}");
-    assert_int_equal(vpcep_wait_connection(C, &conn, "svc", "e1", &s, &st, &err), 0);
+    assert_int_equal(vpcep_wait_connection(&conn, &st, C, "svc", "e1", &s, &err), 0);
     assert_string_equal(conn->status, "accepted");
     assert_true(conn->marker_id == INT64_C(422321321312321321));
     assert_int_equal(st.polls, 3);
@@ -261,12 +261,12 @@ static void test_connection_waiter(void **state)
     vpcep_connection_free(conn);
 
     fake_push(&F, 200, "{\"connections\":[{\"id\":\"e1\",\"status\":\"rejected\"}]}");
-    assert_int_equal(vpcep_wait_connection(C, &conn, "svc", "e1", &s, NULL, &err), VPCEP_EAPI);
+    assert_int_equal(vpcep_wait_connection(&conn, NULL, C, "svc", "e1", &s, &err), VPCEP_EAPI);
     assert_string_equal(err.state, "rejected");
 
     vpcep_wait_spec_connection_rejected(&s, 60000);
     fake_push(&F, 200, "{\"connections\":[],\"total_count\":0}"); /* gone counts as done */
-    assert_int_equal(vpcep_wait_connection(C, &conn, "svc", "e1", &s, NULL, &err), 0);
+    assert_int_equal(vpcep_wait_connection(&conn, NULL, C, "svc", "e1", &s, &err), 0);
     assert_null(conn);
 }
 
@@ -280,7 +280,7 @@ static void test_initial_delay(void **state)
     vpcep_wait_spec_endpoint_created(&s, 60000);
     s.initial_delay_ms = 5000;
     fake_push(&F, 200, "{\"id\":\"e1\",\"status\":\"accepted\",\"ip\":\"10.0.0.5\"}");
-    assert_int_equal(vpcep_wait_endpoint(C, &e, "e1", &s, NULL, &err), 0);
+    assert_int_equal(vpcep_wait_endpoint(&e, NULL, C, "e1", &s, &err), 0);
     assert_int_equal(F.sleeps[0], 5000);
     assert_string_equal(e->ip, "10.0.0.5");
     vpcep_endpoint_free(e);
