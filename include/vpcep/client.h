@@ -100,12 +100,6 @@ typedef struct vpcep_client_options {
     int (*cancelled)(void *ud);
     void *cancel_ud;
 
-    /** Sleep hook (NULL = nanosleep in slices that honour the cancellation hook). Used for
-     *  backoff and poll delays; tests substitute a fake clock with it. */
-    void (*sleep)(void *ud, long ms);
-    /** Monotonic clock in milliseconds (NULL = CLOCK_MONOTONIC). Waiter deadlines use it. */
-    int64_t (*now_ms)(void *ud);
-    void *clock_ud; /**< passed to sleep and now_ms */
 } vpcep_client_options;
 
 #define VPCEP_CLIENT_OPTIONS_INIT VPCEP_INIT_VERSIONED(VPCEP_CLIENT_OPTIONS_VERSION)
@@ -148,33 +142,6 @@ typedef struct vpcep_client_stats {
 
 /** Copies the client's counters into @p out. */
 VPCEP_EXTERN void vpcep_client_get_stats(vpcep_client_stats *out, const vpcep_client *client);
-
-/**
- * The backoff delay before retry number @p attempt (1-based) for the given base and cap,
- * before jitter: min(cap, base * 2^(attempt-1)). Exposed for tests and benchmarks.
- */
-VPCEP_EXTERN long vpcep_backoff_delay_ms(int attempt, long base_ms, long cap_ms);
-
-/**
- * Signs a request with SDK-HMAC-SHA256 (`Access=` form). Exposed for tests and tools.
- *
- * @param[out] out    the Authorization header value, caller frees with vpcep_free()
- * @param method      "GET", "POST", ...
- * @param url         absolute URL including the query string
- * @param headers     @p n_headers "Name: value" strings to sign (must include X-Sdk-Date and
- *                    Host; Content-Type may be included)
- * @param body        bytes sent (may be NULL when @p body_len is 0)
- * @return 0, VPCEP_EINVALID (missing X-Sdk-Date, bad URL), VPCEP_ENOMEM.
- */
-VPCEP_EXTERN int vpcep_sign_request(char **out,
-                                    const char *access_key,
-                                    const char *secret_key,
-                                    const char *method,
-                                    const char *url,
-                                    const char *const *headers,
-                                    size_t n_headers,
-                                    const void *body,
-                                    size_t body_len);
 
 #ifdef __cplusplus
 }

@@ -82,18 +82,6 @@ VPCEP_EXTERN void vpcep_wait_spec_connection_accepted(vpcep_wait_spec *spec, lon
 VPCEP_EXTERN void vpcep_wait_spec_connection_rejected(vpcep_wait_spec *spec, long timeout_ms);
 
 /**
- * Classifies @p state against @p spec: 1 target, -1 failure, 0 pending (anything else).
- * NULL @p state (object missing) follows spec->missing: 1, -1 (FAIL) or 0.
- */
-VPCEP_EXTERN int vpcep_wait_classify(const vpcep_wait_spec *spec, const char *state);
-
-/**
- * The poll interval after @p polls polls (0-based), before clamping to the deadline:
- * min(poll_max, poll_min * 1.5^polls) with the spec's defaults applied.
- */
-VPCEP_EXTERN long vpcep_wait_interval_ms(const vpcep_wait_spec *spec, unsigned int polls);
-
-/**
  * Waits on GET /vpc-endpoint-services/{id}.
  * @param[out] out    optional: the last object read (NULL when it ended missing), caller frees
  * @param[out] stats_out  optional counters

@@ -195,9 +195,6 @@ int vpcep_client_new(vpcep_client **out, const vpcep_client_options *opts, vpcep
     c->log_ud = opts->log_ud;
     c->cancelled = opts->cancelled;
     c->cancel_ud = opts->cancel_ud;
-    c->sleep = opts->sleep;
-    c->now_ms = opts->now_ms;
-    c->clock_ud = opts->clock_ud;
     c->rng = ((uint64_t)time(NULL) << 20) ^ (uint64_t)(uintptr_t)c ^ 0x9e3779b97f4a7c15ULL;
     if (c->rng == 0)
         c->rng = 1;

@@ -4,6 +4,19 @@
 #include <errno.h>
 #include <time.h>
 
+int vpcep_client_set_clock(vpcep_client *client,
+                           vpcep_sleep_fn sleep_fn,
+                           vpcep_now_fn now_fn,
+                           void *ud)
+{
+    if (client == NULL)
+        return VPCEP_EINVALID;
+    client->sleep = sleep_fn;
+    client->now_ms = now_fn;
+    client->clock_ud = ud;
+    return 0;
+}
+
 int64_t rest_now_ms(vpcep_client *c)
 {
     struct timespec ts;

@@ -5,6 +5,10 @@
 #ifndef VPCEP_REST_INTERNAL_H
 #define VPCEP_REST_INTERNAL_H
 
+#include <vpcep/sys/clock.h>
+#include <vpcep/sys/decode.h>
+#include <vpcep/sys/policy.h>
+#include <vpcep/sys/sign.h>
 #include <vpcep/vpcep.h>
 
 #include <cjson/cJSON.h>

@@ -1,6 +1,10 @@
 // Links a C++ translation unit against libvpcep: proves the extern "C" guards of the public
 // headers (a compile-only C++ test would not notice them missing) and that the initialiser
 // macros are valid C++.
+#include <vpcep/sys/clock.h>
+#include <vpcep/sys/decode.h>
+#include <vpcep/sys/policy.h>
+#include <vpcep/sys/sign.h>
 #include <vpcep/vpcep.h>
 
 #include <cstdio>

@@ -6,6 +6,8 @@
 
 #include "types.h"
 
+#include <vpcep/sys/decode.h> /* API answers as model objects, the way the client builds them */
+
 // clang-format off
 #include <setjmp.h>
 #include <stdarg.h>

@@ -108,6 +108,12 @@ static void fake_log(void *ud, int level, const char *msg)
     strcat(f->log, "\n");
 }
 
+void fake_clock(fake *f, vpcep_client *c)
+{
+    if (vpcep_client_set_clock(c, fake_sleep, fake_now, f) != 0)
+        fail_msg("vpcep_client_set_clock failed");
+}
+
 void fake_options(fake *f, vpcep_client_options *o)
 {
     vpcep_client_options_init(o, VPCEP_CLIENT_OPTIONS_VERSION);
@@ -116,9 +122,6 @@ void fake_options(fake *f, vpcep_client_options *o)
     o->project_id = "p123";
     o->access_key = "AKTEST";
     o->secret_key = "SKSECRET";
-    o->now_ms = fake_now;
-    o->sleep = fake_sleep;
-    o->clock_ud = f;
     o->cancelled = fake_cancelled;
     o->cancel_ud = f;
     o->log = fake_log;
@@ -132,6 +135,7 @@ vpcep_client *fake_client(fake *f, vpcep_client_options *o)
     int rc = vpcep_client_new(&c, o, &err);
     if (rc != 0)
         fail_msg("client_new: %s", err.error_msg);
+    fake_clock(f, c);
     rest_client_set_transport(c, fake_transport, f);
     return c;
 }

@@ -55,8 +55,11 @@ int fake_transport(void *ud,
                    const rest_http_request *rq,
                    rest_http_response *rs,
                    vpcep_error *err);
-/* Options wired to the fake clock, sleep, cancellation and log; AK/SK auth. */
+/* Options wired to the fake cancellation and log; AK/SK auth. */
 void fake_options(fake *f, vpcep_client_options *o);
+/* Puts the client on the fake clock and sleep (vpcep_client_set_clock). */
+void fake_clock(fake *f, vpcep_client *c);
+/* A client from the options, on the fake clock, with the fake transport. */
 vpcep_client *fake_client(fake *f, vpcep_client_options *o);
 /* Reads a repo fixture (tests/fixtures/vpcep/NAME); caller frees. */
 char *fixture(const char *name, size_t *len);

@@ -110,7 +110,8 @@ static vpcep_client *client_for(const char *prefix, fake *f, vpcep_client_option
     snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", PORT, prefix);
     o->endpoint = url;
     assert_int_equal(vpcep_client_new(&c, o, &err), 0);
-    (void)f;
+    if (f != NULL)
+        fake_clock(f, c); /* NULL: the real clock and sleep */
     return c;
 }
 
@@ -254,11 +255,9 @@ static void test_cancel_during_transfer(void **state)
     fake_init(&f);
     fake_options(&f, &o);
     o.cancelled = cancel_later;
-    o.now_ms = NULL;
-    o.sleep = NULL;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     cancel_deadline = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + 300;
-    c = client_for("/slow", &f, &o);
+    c = client_for("/slow", NULL, &o);
     assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_ECANCELED);
     clock_gettime(CLOCK_MONOTONIC, &ts);
     /* well before the 2 s answer */
@@ -280,6 +279,7 @@ static void test_refused(void **state)
     o.endpoint = "http://127.0.0.1:1";
     o.max_retries = 2;
     assert_int_equal(vpcep_client_new(&c, &o, &err), 0);
+    fake_clock(&f, c);
     assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_ETRANSPORT);
     assert_int_equal(err.retries, 2);
     assert_int_equal(err.http_status, 0);
