@@ -71,12 +71,17 @@ e2e_start_emulator --seed "$E2E_WORK/seed-bench.json"
 # The wrapper: under callgrind while BENCH_CG_DIR is set (terraform passes its environment on
 # to the plugins it starts), the plain plugin otherwise (the final destroy). The plugin's stdout
 # (the handshake line) is untouched; valgrind's own messages go to a log file per process.
+# valgrind runs as the wrapper's child, not in its place: terraform kills a plugin that takes
+# more than 2 s to exit after Shutdown (a loaded machine, under valgrind), and then only the
+# wrapper dies while callgrind still writes its totals (run_phase waits for them).
 rm -f "$E2E_WORK/plugin/terraform-provider-vpcep"
 cat >"$E2E_WORK/plugin/terraform-provider-vpcep" <<WRAP
 #!/bin/sh
 if [ -n "\${BENCH_CG_DIR:-}" ]; then
-  exec valgrind --tool=callgrind --callgrind-out-file="\$BENCH_CG_DIR/callgrind.%p.out" \\
-    --log-file="\$BENCH_CG_DIR/valgrind.%p.log" "$E2E_PLUGIN" "\$@"
+  valgrind --tool=callgrind --callgrind-out-file="\$BENCH_CG_DIR/callgrind.%p.out" \\
+    --log-file="\$BENCH_CG_DIR/valgrind.%p.log" "$E2E_PLUGIN" "\$@" &
+  wait \$!
+  exit \$?
 fi
 exec "$E2E_PLUGIN" "\$@"
 WRAP
@@ -143,7 +148,7 @@ run_phase() {
   fi
   e2e_log "$name: terraform $1 exited $rc"
   # terraform may still be stopping a plugin: wait until every callgrind output is complete.
-  for _ in $(seq 1 150); do
+  for _ in $(seq 1 600); do
     pgrep -f "valgrind.*$cgdir" >/dev/null 2>&1 || break
     sleep 0.2
   done

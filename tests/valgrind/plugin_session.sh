@@ -22,11 +22,16 @@ e2e_start_emulator
 # own output goes to a log file per process, so the plugin's stdout (handshake line) is unchanged.
 mkdir -p "$E2E_WORK/valgrind"
 rm -f "$E2E_WORK/plugin/terraform-provider-vpcep"
+# valgrind runs as the wrapper's child, not in its place: terraform kills a plugin that takes
+# more than 2 s to exit after Shutdown (valgrind's exit-time leak check on a loaded machine);
+# then only the wrapper dies and the check still completes (waited for below).
 cat >"$E2E_WORK/plugin/terraform-provider-vpcep" <<WRAP
 #!/bin/sh
-exec valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \\
+valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \\
   --show-leak-kinds=definite --num-callers=30 --suppressions="$VG_HERE/suppressions.supp" \\
-  --log-file="$E2E_WORK/valgrind/plugin.%p.log" "$E2E_PLUGIN" "\$@"
+  --log-file="$E2E_WORK/valgrind/plugin.%p.log" "$E2E_PLUGIN" "\$@" &
+wait \$!
+exit \$?
 WRAP
 chmod +x "$E2E_WORK/plugin/terraform-provider-vpcep"
 
@@ -55,9 +60,9 @@ TF
 tf_apply "$dir"
 tf_plan_expect "$dir" 0
 
-# Give plugin processes that terraform is still stopping a moment to finish their exit-time
+# Give plugin processes that terraform is still stopping (up to 60 s) to finish their exit-time
 # leak check, then judge every log.
-for _ in $(seq 1 50); do
+for _ in $(seq 1 300); do
   pgrep -f "valgrind.*$E2E_WORK/valgrind" >/dev/null 2>&1 || break
   sleep 0.2
 done
