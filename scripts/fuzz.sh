@@ -8,10 +8,10 @@
 # priority (nice -n 19), one job at a time, from its committed corpus tests/fuzz/corpus/<target>/;
 # the inputs it finds go to build-fuzz/fuzz-new/<target>/, crash inputs to
 # build-fuzz/fuzz-artifacts/ (the run stops at the first one; fix it, add the input to the
-# corpus, run again). With -m, the committed corpus and the new inputs are merged into the
-# smallest set that keeps every feature (libFuzzer -merge=1), which replaces
-# tests/fuzz/corpus/<target>/: review and commit that. Prints the coverage (edges, features) the
-# corpus reaches before and after, per target.
+# corpus, run again). With -m, the new inputs that add a feature are merged into
+# tests/fuzz/corpus/<target>/ (libFuzzer -merge=1: the smallest set of them that keeps every new
+# feature; the committed inputs stay): review and commit that. Prints the coverage (edges,
+# features) the corpus reaches before and after, per target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,8 +40,10 @@ bash tests/fuzz/run.sh build "$PWD" "$PWD/$build"
 coverage() {
   local t=$1
   shift
-  "$build/tests/fuzz/$t" -runs=0 "$@" 2>&1 | grep -m1 -oE 'INITED cov: [0-9]+ ft: [0-9]+' |
-    sed 's/INITED cov:/edges:/; s/ft:/features:/'
+  local out
+  out=$("$build/tests/fuzz/$t" -runs=0 "$@" 2>&1 || true)
+  grep -m1 -oE 'INITED cov: [0-9]+ ft: [0-9]+' <<<"$out" | sed 's/INITED cov:/edges:/; s/ft:/features:/' ||
+    echo "no coverage line"
 }
 
 summary=()
@@ -58,19 +60,14 @@ for t in "${targets[@]}"; do
   nice -n 19 "$bin" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2560 -print_final_stats=1 \
     "${dict[@]}" -artifact_prefix="$build/fuzz-artifacts/$t-" "$new" "$corpus"
   if [ "$merge" -eq 1 ]; then
-    min="$build/fuzz-min/$t"
-    rm -rf "$min"
-    mkdir -p "$min"
-    nice -n 19 "$bin" -merge=1 -timeout=25 -rss_limit_mb=2560 "$min" "$corpus" "$new" >/dev/null 2>&1
-    git rm -q -r --cached "$corpus" >/dev/null 2>&1 || true
-    rm -rf "$corpus"
-    mkdir -p "$corpus"
-    cp "$min"/* "$corpus"/
-    git add "$corpus"
+    # only the new inputs that add a feature join the corpus (named by their SHA-1); the
+    # committed ones, the readable seeds among them, stay
+    nice -n 19 "$bin" -merge=1 -timeout=25 -rss_limit_mb=2560 "$corpus" "$new" >/dev/null 2>&1
+    git add "$corpus" 2>/dev/null || true
   fi
   if [ "$merge" -eq 1 ]; then
     after=$(coverage "$t" "$corpus")
-    summary+=("$t: $(find "$corpus" -type f | wc -l) inputs (minimised); before: $before; after: $after")
+    summary+=("$t: $(find "$corpus" -type f | wc -l) inputs (growth merged); before: $before; after: $after")
   else
     after=$(coverage "$t" "$corpus" "$new")
     summary+=("$t: before: $before; with the $(find "$new" -type f | wc -l) new inputs: $after (-m to merge)")
