@@ -43,6 +43,11 @@ void emu_buf_add_pct(emu_buf *b, const char *s);
 /* ---- small utilities --------------------------------------------------------------------------
  */
 double emu_now_ms(void);
+/* Moves the emulator's clock @p ms ahead (tokens expire, lifecycles advance, X-Sdk-Date skew
+ * is judged against it); returns the total offset. POST /__emulator/clock. */
+long long emu_clock_advance(long long ms);
+/* --manual-clock: from now on the emulator's time moves only through emu_clock_advance(). */
+void emu_clock_manual(void);
 void emu_iso8601(double ms, char out[32]);
 int emu_uuid(char out[37]);
 void emu_hex(const unsigned char *in, size_t n, char *out);
@@ -141,6 +146,7 @@ typedef struct emu_response {
     cJSON *body; /* owned; NULL = empty body */
     char subject_token[96];
     int retry_after;
+    const char *fault; /* an injected fault: "429", "500", "0022", "slow" (X-Emulator-Fault) */
 } emu_response;
 
 /* seed.c */

@@ -47,6 +47,7 @@ static void usage(FILE *out)
           "  --token-ttl-s N      lifetime of IAM tokens (default 3600)\n"
           "  --max-skew-s N       accepted X-Sdk-Date clock skew (default 900)\n"
           "  --max-body N         request body cap in bytes (default 1048576)\n"
+          "  --manual-clock       time stands still except through POST /__emulator/clock\n"
           "  --help               this text\n"
           "The base URL (http://HOST:PORT) is printed as the first line of stdout when ready.\n",
           out);
@@ -181,6 +182,9 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, emu_response *
     }
     if (resp->subject_token[0]) {
         MHD_add_response_header(r, "X-Subject-Token", resp->subject_token);
+    }
+    if (resp->fault != NULL) {
+        MHD_add_response_header(r, "X-Emulator-Fault", resp->fault);
     }
     if (resp->retry_after > 0) {
         char ra[16];
@@ -319,10 +323,13 @@ static enum MHD_Result on_request(void *cls,
         emu_set_error(&resp, 429, "APIG.0308",
                       "The throttling threshold has been reached: policy user over ratelimit");
         resp.retry_after = 1;
+        resp.fault = "429";
     } else if (fault == FAULT_500) {
         emu_set_error(&resp, 500, "EndPoint.0001", "Internal server error (injected).");
+        resp.fault = "500";
     } else if (fault == FAULT_0022) {
         emu_set_error(&resp, 400, "EndPoint.0022", "The number of requests exceeded the limit.");
+        resp.fault = "0022";
     } else if (q.overflow) {
         emu_set_error(&resp, 400, "EndPoint.0002", "Parameter error: too many query parameters.");
     } else {
@@ -343,6 +350,9 @@ static enum MHD_Result on_request(void *cls,
             .loopback = is_loopback(conn),
         };
         emu_handle(srv, &req, &resp);
+        if (fault == FAULT_SLOW) {
+            resp.fault = "slow";
+        }
     }
     if (fault != FAULT_DROP_AFTER) {
         ret = send_response(conn, &resp);
@@ -437,6 +447,8 @@ int main(int argc, char **argv)
             return 0;
         } else if (strcmp(argv[i], "--print-seed") == 0) {
             print_seed = 1;
+        } else if (strcmp(argv[i], "--manual-clock") == 0) {
+            emu_clock_manual();
         } else if (opt_value(argc, argv, &i, "--listen", &v)) {
             opt.listen = v;
         } else if (opt_value(argc, argv, &i, "--seed", &v)) {
@@ -499,7 +511,7 @@ int main(int argc, char **argv)
             usage(stderr);
             goto done;
         }
-        if (!v && strcmp(argv[i], "--print-seed") != 0) {
+        if (!v && strcmp(argv[i], "--print-seed") != 0 && strcmp(argv[i], "--manual-clock") != 0) {
             fprintf(stderr, "vpcep-emulator: option '%s' needs a value\n", argv[i]);
             goto done;
         }

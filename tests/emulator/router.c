@@ -104,6 +104,27 @@ static void route_project(emu_ctx *c, char **seg, int n)
     }
 }
 
+/* POST /__emulator/clock {"advance_ms": N}: the emulator's time jumps N ms ahead (0..1e9), so
+ * tests see tokens expire and lifecycles advance without waiting. */
+static void clock_advance(emu_ctx *c)
+{
+    cJSON *body = cJSON_ParseWithLength(c->req->body, c->req->body_len);
+    const cJSON *ms = cJSON_GetObjectItemCaseSensitive(body, "advance_ms");
+    if (!emu_json_is_int(ms) || ms->valuedouble < 0 || ms->valuedouble > 1e9) {
+        emu_set_error(c->resp, 400, "EndPoint.0002",
+                      "Parameter error: advance_ms must be an integer from 0 to 1000000000.");
+    } else {
+        cJSON *out = cJSON_CreateObject();
+        long long total = emu_clock_advance((long long)ms->valuedouble);
+        c->now = emu_now_ms();
+        emu_advance(c->srv, c->now);
+        cJSON_AddNumberToObject(out, "offset_ms", (double)total);
+        c->resp->status = 200;
+        c->resp->body = out;
+    }
+    cJSON_Delete(body);
+}
+
 void emu_handle(emu_server *srv, const emu_request *req, emu_response *resp)
 {
     char path[2048];
@@ -153,6 +174,14 @@ void emu_handle(emu_server *srv, const emu_request *req, emu_response *resp)
     } else if (n == 3 && emu_streq(seg[0], "v3") && emu_streq(seg[1], "auth") &&
                emu_streq(seg[2], "tokens")) {
         IS("POST") ? emu_handle_iam_tokens(srv, req, resp) : no_route(c);
+    } else if (n == 2 && emu_streq(seg[0], "__emulator") && emu_streq(seg[1], "clock")) {
+        if (!req->loopback) {
+            emu_set_error(resp, 403, "EndPoint.0004", "Only available on loopback.");
+        } else if (IS("POST")) {
+            clock_advance(c);
+        } else {
+            no_route(c);
+        }
     } else if (n == 2 && emu_streq(seg[0], "__emulator") && emu_streq(seg[1], "objects")) {
         if (!req->loopback) {
             emu_set_error(resp, 403, "EndPoint.0004", "Only available on loopback.");

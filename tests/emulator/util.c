@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,11 +72,32 @@ void emu_buf_add_pct(emu_buf *b, const char *s)
     }
 }
 
-double emu_now_ms(void)
+/* How far POST /__emulator/clock has moved the emulator's clock ahead of the real one, and,
+ * with --manual-clock, the real time at which the clock stopped (0: it runs). */
+static atomic_llong clock_offset_ms;
+static atomic_llong clock_frozen_at_ms;
+
+static double real_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return floor((double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6);
+}
+
+double emu_now_ms(void)
+{
+    long long frozen = atomic_load(&clock_frozen_at_ms);
+    return (frozen != 0 ? (double)frozen : real_now_ms()) + (double)atomic_load(&clock_offset_ms);
+}
+
+void emu_clock_manual(void)
+{
+    atomic_store(&clock_frozen_at_ms, (long long)real_now_ms());
+}
+
+long long emu_clock_advance(long long ms)
+{
+    return atomic_fetch_add(&clock_offset_ms, ms) + ms;
 }
 
 void emu_iso8601(double ms, char out[32])

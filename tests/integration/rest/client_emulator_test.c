@@ -5,6 +5,8 @@
  */
 #include "harness.h"
 
+#include <vpcep/sys/clock.h>
+
 #include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -51,7 +53,8 @@ static int start_fast(void **state)
 
 static int setup_token_renewal(void **state)
 {
-    static const char *const a[] = {"--delay-ms", "0", "--token-ttl-s", "1", NULL};
+    static const char *const a[] = {"--delay-ms",     "0", "--token-ttl-s", "1",
+                                    "--manual-clock", NULL};
 
     (void)state;
     return start(a);
@@ -59,7 +62,7 @@ static int setup_token_renewal(void **state)
 
 static int setup_waiters(void **state)
 {
-    static const char *const a[] = {"--delay-ms", "700", NULL};
+    static const char *const a[] = {"--delay-ms", "700", "--manual-clock", NULL};
 
     (void)state;
     return start(a);
@@ -67,7 +70,8 @@ static int setup_waiters(void **state)
 
 static int setup_waiter_failure_state(void **state)
 {
-    static const char *const a[] = {"--delay-ms", "100", "--fail-rate", "1", NULL};
+    static const char *const a[] = {"--delay-ms",     "100", "--fail-rate", "1",
+                                    "--manual-clock", NULL};
 
     (void)state;
     return start(a);
@@ -407,7 +411,8 @@ static void test_token_renewal(void **state)
     c = it_client(&E, "owner", "password");
     check(vpcep_quota_get(&q, c, NULL, &err), &err, "first call");
     vpcep_quota_list_free(q);
-    sleep(2); /* the token expires; the next call gets 401 and renews once */
+    assert_int_equal(it_clock(&E, 1001), 0); /* the token expires (--token-ttl-s 1): the next
+                                                call gets 401 and renews once */
     check(vpcep_quota_get(&q, c, NULL, &err), &err, "after expiry");
     vpcep_quota_list_free(q);
     vpcep_client_get_stats(&st, c);
@@ -557,19 +562,52 @@ static void test_paging(void **state)
     vpcep_client_free(con);
 }
 
-/* ---- waiters ----------------------------------------------------------------------------- */
-static long cancel_at;
+/* ---- waiters -----------------------------------------------------------------------------
+ * The emulator runs with --manual-clock and the clients with a virtual clock: a client's sleep
+ * moves both its own clock and the emulator's by the time slept, so waits are deterministic
+ * (nothing depends on how fast the machine is) and take no real time. */
+static int64_t virtual_ms;
+static int virtual_sleeps;
+
+static void virtual_sleep(void *ud, long ms)
+{
+    virtual_ms += ms;
+    virtual_sleeps++;
+    assert_int_equal(it_clock(ud, ms), 0);
+}
+
+static int64_t virtual_now(void *ud)
+{
+    (void)ud;
+    return virtual_ms;
+}
+
+static vpcep_client *virtual_client(const char *who, int (*cancelled)(void *))
+{
+    vpcep_client_options o;
+    vpcep_client *c = NULL;
+    vpcep_error err = VPCEP_ERROR_INIT;
+
+    it_options(&E, who, "aksk", &o);
+    o.cancelled = cancelled;
+    check(vpcep_client_new(&c, &o, &err), &err, "client");
+    assert_int_equal(vpcep_client_set_clock(c, virtual_sleep, virtual_now, &E), 0);
+    return c;
+}
+
+/* StopProvider arrives while the waiter waits between polls: once it has slept twice (so it
+ * has polled at least once, whatever its initial delay). */
+static int cancel_after_sleeps;
 
 static int cancel_hook(void *ud)
 {
     (void)ud;
-    return cancel_at > 0 && it_now_ms() >= cancel_at;
+    return virtual_sleeps >= cancel_after_sleeps;
 }
 
 static void test_waiters(void **state)
 {
-    vpcep_client *own, *con, *cc = NULL;
-    vpcep_client_options o;
+    vpcep_client *own, *con, *cc;
     vpcep_service_create_opts so = VPCEP_SERVICE_CREATE_OPTS_INIT;
     vpcep_port_param ports[] = {{8080, 80, "TCP"}};
     vpcep_service *s = NULL, *done = NULL;
@@ -578,11 +616,10 @@ static void test_waiters(void **state)
     vpcep_wait_stats st;
     vpcep_error err = VPCEP_ERROR_INIT;
     const char *dom[1];
-    long t0;
 
     (void)state;
-    own = it_client(&E, "owner", "aksk");
-    con = it_client(&E, "consumer", "aksk");
+    own = virtual_client("owner", NULL);
+    con = virtual_client("consumer", NULL);
     so.port_id = E.owner.port_id[0];
     so.vpc_id = E.owner.vpc_id;
     so.server_type = "VM";
@@ -592,24 +629,20 @@ static void test_waiters(void **state)
     check(vpcep_service_create(&s, own, &so, &err), &err, "create");
     assert_string_equal(s->status, "creating");
 
-    /* timeout: the deadline passes while the service is still creating */
+    /* timeout: the deadline (150 ms) passes while the service is still creating (700 ms) */
     vpcep_wait_spec_service_available(&spec, 150);
-    t0 = it_now_ms();
     assert_int_equal(vpcep_wait_service(&done, &st, own, s->id, &spec, &err), VPCEP_ETIMEOUT);
-    assert_true(it_now_ms() - t0 < 600);
     assert_string_equal(err.state, "creating");
     assert_non_null(strstr(err.error_msg, "creating"));
     assert_null(done);
 
-    /* cancellation (StopProvider) */
-    it_options(&E, "owner", "aksk", &o);
-    o.cancelled = cancel_hook;
-    check(vpcep_client_new(&cc, &o, &err), &err, "client");
-    cancel_at = it_now_ms() + 150;
+    /* cancellation (StopProvider) while the service is still creating */
+    cancel_after_sleeps = virtual_sleeps + 2;
+    cc = virtual_client("owner", cancel_hook);
     vpcep_wait_spec_service_available(&spec, 0);
+    spec.poll_min_ms = spec.poll_max_ms = 100; /* 350 of the 700 ms have passed afterwards */
     assert_int_equal(vpcep_wait_service(&done, NULL, cc, s->id, &spec, &err), VPCEP_ECANCELED);
     assert_string_equal(err.state, "creating");
-    cancel_at = 0;
     vpcep_client_free(cc);
 
     /* success, with the calls spent */
@@ -657,7 +690,7 @@ static void test_waiter_failure_state(void **state)
     vpcep_error err = VPCEP_ERROR_INIT;
 
     (void)state;
-    own = it_client(&E, "owner", "aksk");
+    own = virtual_client("owner", NULL);
     so.port_id = E.owner.port_id[1];
     so.vpc_id = E.owner.vpc_id;
     so.server_type = "VM";

@@ -272,6 +272,28 @@ char *it_token(const it_emu *e, const char *who)
     return tok;
 }
 
+int it_clock(const it_emu *e, long ms)
+{
+    CURL *h = curl_easy_init();
+    char url[300], body[64];
+    cap c = {NULL, 0};
+    long status = 0;
+    int rc = -1;
+
+    snprintf(url, sizeof(url), "%s/__emulator/clock", e->url);
+    snprintf(body, sizeof(body), "{\"advance_ms\":%ld}", ms);
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, cap_write);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &c);
+    if (curl_easy_perform(h) == CURLE_OK &&
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK && status == 200)
+        rc = 0;
+    curl_easy_cleanup(h);
+    free(c.data);
+    return rc;
+}
+
 int it_counts(const it_emu *e, int *services, int *endpoints)
 {
     CURL *h = curl_easy_init();

@@ -39,6 +39,8 @@ vpcep_client *it_client(const it_emu *e, const char *who, const char *mode);
 char *it_token(const it_emu *e, const char *who);
 /* Counts of /__emulator/objects: services and endpoints of every project. */
 int it_counts(const it_emu *e, int *services, int *endpoints);
+/** Moves the clock of an emulator started with --manual-clock @p ms ahead. @return 0 or -1. */
+int it_clock(const it_emu *e, long ms);
 long it_now_ms(void);
 
 #endif
