@@ -35,9 +35,15 @@
 #define TFP__DECODE_PERCENT_JSON 250
 #define TFP__DECODE_FLOOR ((size_t)16 << 20)
 size_t tfp__decode_budget(size_t len, unsigned int percent);
-/** The message for a decode that ran out of budget (new, util_free; NULL on ENOMEM). */
-char *
-tfp__decode_budget_message(const char *codec, unsigned int percent, size_t len, size_t values);
+/** Ends a decode's meter: when @p error is an allocation the meter refused, returns
+ *  TFP_ETOOLARGE and replaces *@p err by the message saying so; else returns @p error. */
+int tfp__decode_end(util_meter *m,
+                    int error,
+                    char **err,
+                    const char *codec,
+                    unsigned int percent,
+                    size_t len,
+                    size_t values);
 /** Upper bound of what cJSON allocates to parse @p len bytes of JSON (nodes, strings), plus the
  *  number texts the JSON decoder attaches: charged to the active util_meter around a parse.
  *  @p tokens (optional) receives the number of JSON values and keys in the text. */

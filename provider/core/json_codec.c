@@ -779,13 +779,8 @@ decoded:
     jscan_dispose(&sc);
     tfp_path_free(d.path);
     d.path = NULL;
-    util_meter_end(&meter);
-    if (error == TFP_ENOMEM && meter.exceeded) {
-        error = TFP_ETOOLARGE;
-        util_free(d.err);
-        d.err = tfp__decode_budget_message("JSON", TFP__DECODE_PERCENT_JSON, len,
-                                           d.values > tokens ? d.values : tokens);
-    }
+    error = tfp__decode_end(&meter, error, &d.err, "JSON", TFP__DECODE_PERCENT_JSON, len,
+                            d.values > tokens ? d.values : tokens);
     if (error) {
         goto done;
     }

@@ -657,12 +657,8 @@ int tfp_value_from_msgpack(
     }
     tfp_path_free(d.path);
     d.path = NULL;
-    util_meter_end(&meter);
-    if (error == TFP_ENOMEM && meter.exceeded) {
-        error = TFP_ETOOLARGE;
-        util_free(d.err);
-        d.err = tfp__decode_budget_message("msgpack", TFP__DECODE_PERCENT_MSGPACK, len, d.values);
-    }
+    error = tfp__decode_end(&meter, error, &d.err, "msgpack", TFP__DECODE_PERCENT_MSGPACK, len,
+                            d.values);
     if (error) {
         if (err_out != NULL) {
             *err_out = d.err;

@@ -932,11 +932,23 @@ size_t tfp__decode_budget(size_t len, unsigned int percent)
     return b < TFP__DECODE_FLOOR ? TFP__DECODE_FLOOR : b;
 }
 
-char *tfp__decode_budget_message(const char *codec, unsigned int percent, size_t len, size_t values)
+int tfp__decode_end(util_meter *m,
+                    int error,
+                    char **err,
+                    const char *codec,
+                    unsigned int percent,
+                    size_t len,
+                    size_t values)
 {
-    return util_asprintf("value too large: decoding these %zu bytes of %s needs more than %zu MiB "
+    util_meter_end(m);
+    if (error != TFP_ENOMEM || !m->exceeded) {
+        return error;
+    }
+    util_free(*err);
+    *err = util_asprintf("value too large: decoding these %zu bytes of %s needs more than %zu MiB "
                          "of memory (%u.%02u times the input size, at least %zu MiB), because it "
                          "has too many elements for its size (%zu values so far)",
                          len, codec, tfp__decode_budget(len, percent) >> 20, percent / 100,
                          percent % 100, TFP__DECODE_FLOOR >> 20, values);
+    return TFP_ETOOLARGE;
 }

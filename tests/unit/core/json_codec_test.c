@@ -270,33 +270,6 @@ static void test_nul_strings(void **state)
 
 #define BIG (16u << 20)
 
-/* Decodes @p len bytes of JSON under a measuring meter (cJSON's part is charged by the decoder
- * itself): decoded or refused as too large, within 4 x the input (or the floor) either way. */
-static int json_bounded(const tfp_type *t, const char *text, size_t len, const char *what)
-{
-    util_meter m;
-    tfp_value *v = NULL;
-    char *err = NULL;
-    int rc;
-    util_meter_begin(&m, SIZE_MAX);
-    rc = tfp_value_from_json(&v, t, text, len, &err);
-    util_meter_end(&m);
-    print_message("%s: %zu bytes of JSON: %s, peak %zu bytes (%.2f x)\n", what, len,
-                  rc == 0 ? "decoded" : "refused", m.peak, (double)m.peak / (double)len);
-    /* small inputs may use the floor whatever their shape */
-    if (m.peak > 4 * (size_t)len && m.peak > TFP__DECODE_FLOOR) {
-        fail_msg("%s: decoding %zu bytes took %zu bytes", what, len, m.peak);
-    }
-    if (rc != 0) {
-        assert_int_equal(rc, TFP_ETOOLARGE);
-        assert_non_null(strstr(err, "too many elements"));
-        assert_null(v);
-    }
-    tfp_value_free(v);
-    tfp_free(err);
-    return rc == 0;
-}
-
 /* "[" + n x elem joined by "," + "]" */
 static char *json_array(size_t n, const char *elem, size_t *len_out)
 {
@@ -328,23 +301,23 @@ static void test_memory_bound(void **state)
     assert_int_equal(tfp_type_list_new(&ln, tfp_type_number()), 0);
     assert_int_equal(tfp_type_list_new(&ls, tfp_type_string()), 0);
     b = json_array(BIG / 2, "0", &len);
-    assert_false(json_bounded(ln, b, len, "list of zeros"));
+    assert_false(decode_bounded(1, ln, b, len, "list of zeros"));
     free(b);
     b = json_array(BIG / 5, "null", &len);
-    assert_false(json_bounded(ls, b, len, "list of nulls"));
+    assert_false(decode_bounded(1, ls, b, len, "list of nulls"));
     free(b);
     b = json_array(BIG / 7, "\"abcd\"", &len);
-    assert_false(json_bounded(ls, b, len, "list of short strings"));
+    assert_false(decode_bounded(1, ls, b, len, "list of short strings"));
     free(b);
     b = malloc(BIG + 2);
     assert_non_null(b);
     memset(b, 'x', BIG + 2);
     b[0] = '"';
     b[BIG + 1] = '"';
-    assert_true(json_bounded(tfp_type_string(), b, BIG + 2, "one 16 MiB string"));
+    assert_true(decode_bounded(1, tfp_type_string(), b, BIG + 2, "one 16 MiB string"));
     free(b);
     b = json_array(10000, "\"ffffffff-ffff-ffff-ffff-ffffffffffff\"", &len);
-    assert_true(json_bounded(ls, b, len, "10000 IDs"));
+    assert_true(decode_bounded(1, ls, b, len, "10000 IDs"));
     free(b);
     tfp_type_free(ln);
     tfp_type_free(ls);

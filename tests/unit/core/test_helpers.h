@@ -2,6 +2,7 @@
 #ifndef TFP_TEST_HELPERS_H
 #define TFP_TEST_HELPERS_H
 
+#include "core.h"
 #include "util.h"
 
 #include <tfp/tfp.h>
@@ -50,6 +51,38 @@ static inline tfp_value *decode_ok(const tfp_type *t, const uint8_t *data, size_
     }
     assert_null(err);
     return v;
+}
+
+/* Decodes @p len bytes (msgpack, or JSON when @p json) as @p t under a measuring meter (cJSON's
+ * part is charged by the JSON decoder itself). Either it decodes, or it is refused as too large
+ * with a message; both within 4 x the input (or the floor, TFP__DECODE_FLOOR, for small inputs).
+ * @return 1 if it decoded. */
+static inline int
+decode_bounded(int json, const tfp_type *t, const void *data, size_t len, const char *what)
+{
+    util_meter m;
+    tfp_value *v = NULL;
+    char *err = NULL;
+    int rc;
+    util_meter_begin(&m, SIZE_MAX);
+    rc = json ? tfp_value_from_json(&v, t, data, len, &err)
+              : tfp_value_from_msgpack(&v, t, data, len, &err);
+    util_meter_end(&m);
+    print_message("%s: %zu bytes of %s: %s, peak %zu bytes (%.2f x)\n", what, len,
+                  json ? "JSON" : "msgpack", rc == 0 ? "decoded" : "refused", m.peak,
+                  (double)m.peak / (double)len);
+    /* small inputs may use the floor whatever their shape */
+    if (m.peak > 4 * (size_t)len && m.peak > TFP__DECODE_FLOOR) {
+        fail_msg("%s: decoding %zu bytes took %zu bytes", what, len, m.peak);
+    }
+    if (rc != 0) {
+        assert_int_equal(rc, TFP_ETOOLARGE);
+        assert_non_null(strstr(err, "too many elements"));
+        assert_null(v);
+    }
+    tfp_value_free(v);
+    tfp_free(err);
+    return rc == 0;
 }
 
 #endif
