@@ -9,7 +9,7 @@ PKGS=(build-essential cmake pkg-config git
       libcurl4-openssl-dev libcjson-dev libmsgpack-dev libssl-dev
       libmicrohttpd-dev libcmocka-dev abigail-tools
       clang libclang-rt-14-dev clang-format valgrind openssl unzip zip nodejs npm
-      curl jq)
+      curl jq mmdebstrap)
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -18,12 +18,15 @@ for p in "${PKGS[@]}"; do
   if [ "$p" = npm ] && command -v npm >/dev/null; then continue; fi
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+# Wait for the dpkg lock instead of failing when another apt run holds it.
+APT=(apt-get -o DPkg::Lock::Timeout=900)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  $SUDO "${APT[@]}" update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO "${APT[@]}" install -y -qq --no-install-recommends \
+    "${missing[@]}" >&2
 fi
 
 # Node packages of the conformance client (exact versions from package-lock.json).
