@@ -46,7 +46,7 @@ static char *url_dup(const char *s)
     n = strlen(s);
     while (n > 0 && s[n - 1] == '/')
         n--;
-    return rest_strndup(s, n);
+    return util_strndup(s, n);
 }
 
 static int dup_opt(char **dst, const char *src)
@@ -55,7 +55,7 @@ static int dup_opt(char **dst, const char *src)
         *dst = NULL;
         return 0;
     }
-    *dst = rest_strdup(src);
+    *dst = util_strdup(src);
     return *dst == NULL ? -1 : 0;
 }
 
@@ -75,7 +75,7 @@ int vpcep_client_new(vpcep_client **out, const vpcep_client_options *opts, vpcep
     if (rest_transport_global_init() != 0)
         return rest_fail(err, VPCEP_ERROR, "libcurl initialisation failed");
 
-    c = calloc(1, sizeof(*c));
+    c = util_calloc(1, sizeof(*c));
     if (c == NULL)
         return rest_fail(err, VPCEP_ENOMEM, "out of memory");
     pthread_mutex_init(&c->lock, NULL);
@@ -103,7 +103,7 @@ int vpcep_client_new(vpcep_client **out, const vpcep_client_options *opts, vpcep
         c->endpoint = url_dup(opts->endpoint);
     } else if (c->region != NULL) {
         snprintf(tmp, sizeof(tmp), "https://vpcep.%s.otc.t-systems.com", c->region);
-        c->endpoint = rest_strdup(tmp);
+        c->endpoint = util_strdup(tmp);
     } else {
         rc = rest_fail(err, VPCEP_EINVALID, "region or endpoint is required");
         goto done;
@@ -151,7 +151,7 @@ int vpcep_client_new(vpcep_client **out, const vpcep_client_options *opts, vpcep
         }
     } else if (c->region != NULL) {
         snprintf(tmp, sizeof(tmp), "https://iam.%s.otc.t-systems.com/v3", c->region);
-        c->auth_url = rest_strdup(tmp);
+        c->auth_url = util_strdup(tmp);
         if (c->auth_url == NULL) {
             rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
             goto done;
@@ -181,11 +181,11 @@ int vpcep_client_new(vpcep_client **out, const vpcep_client_options *opts, vpcep
             rc = rest_fail(err, VPCEP_EINVALID, "user_agent: must be one line");
             goto done;
         }
-        c->user_agent = rest_strdup(opts->user_agent);
+        c->user_agent = util_strdup(opts->user_agent);
     } else {
         snprintf(tmp, sizeof(tmp), "vpcep-c/%d.%d.%d", VPCEP_VERSION_MAJOR, VPCEP_VERSION_MINOR,
                  VPCEP_VERSION_PATCH);
-        c->user_agent = rest_strdup(tmp);
+        c->user_agent = util_strdup(tmp);
     }
     if (c->user_agent == NULL) {
         rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
@@ -215,30 +215,30 @@ void rest_free_secret(char *s)
     if (s == NULL)
         return;
     memset(s, 0, strlen(s));
-    free(s);
+    util_free(s);
 }
 
 void vpcep_client_free(vpcep_client *c)
 {
     if (c == NULL)
         return;
-    free(c->region);
-    free(c->endpoint);
-    free(c->project_id);
-    free(c->access_key);
+    util_free(c->region);
+    util_free(c->endpoint);
+    util_free(c->project_id);
+    util_free(c->access_key);
     rest_free_secret(c->secret_key);
     rest_free_secret(c->token);
-    free(c->user_name);
+    util_free(c->user_name);
     rest_free_secret(c->password);
-    free(c->domain_name);
-    free(c->auth_url);
-    free(c->cacert_file);
-    free(c->user_agent);
+    util_free(c->domain_name);
+    util_free(c->auth_url);
+    util_free(c->cacert_file);
+    util_free(c->user_agent);
     rest_free_secret(c->iam_token);
     rest_share_free(c->curl_share);
     pthread_mutex_destroy(&c->lock);
     pthread_mutex_destroy(&c->token_lock);
-    free(c);
+    util_free(c);
 }
 
 const char *vpcep_client_endpoint(const vpcep_client *client)

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 void vpcep_error_init(vpcep_error *err)
 {
@@ -75,16 +74,32 @@ void vpcep_version(int *major, int *minor, int *patch)
         *patch = VPCEP_VERSION_PATCH;
 }
 
+int rest_util_error(int util_rc)
+{
+    switch (util_rc) {
+    case UTIL_OK:
+        return 0;
+    case UTIL_ENOMEM:
+        return VPCEP_ENOMEM;
+    case UTIL_EINVALID:
+        return VPCEP_EINVALID;
+    case UTIL_ETOOLARGE:
+        return VPCEP_ETOOLARGE;
+    default:
+        return VPCEP_ERROR;
+    }
+}
+
 void vpcep_free(void *ptr)
 {
-    free(ptr);
+    util_free(ptr);
 }
 
 int vpcep_error_code_equal(const char *a, const char *b)
 {
     if (a == NULL || b == NULL)
         return a == b;
-    return strcasecmp(a, b) == 0;
+    return util_strcasecmp(a, b) == 0;
 }
 
 /* API error codes with a meaning the caller can act on. Compared case-insensitively. */
@@ -112,7 +127,7 @@ int vpcep_error_classify(int http_status, const char *api_error_code)
         return VPCEP_OK;
     if (api_error_code != NULL && api_error_code[0] != '\0') {
         for (i = 0; i < sizeof(code_table) / sizeof(code_table[0]); i++) {
-            if (strcasecmp(code_table[i].code, api_error_code) == 0)
+            if (util_strcasecmp(code_table[i].code, api_error_code) == 0)
                 return code_table[i].kind;
         }
         /* Unlisted quota messages ("...Quota exceeded") keep their generic status mapping. */
@@ -147,7 +162,7 @@ int rest_status_retryable(long status, const char *api_code)
     if (status == 429 || status >= 500)
         return status != 501;
     if (api_code != NULL &&
-        (strcasecmp(api_code, "EndPoint.0022") == 0 || strcasecmp(api_code, "APIG.0308") == 0))
+        (util_strcasecmp(api_code, "EndPoint.0022") == 0 || util_strcasecmp(api_code, "APIG.0308") == 0))
         return 1;
     return 0;
 }
@@ -193,12 +208,12 @@ int rest_error_from_response(
         if (!cJSON_IsString(m))
             m = cJSON_GetObjectItemCaseSensitive(src, "message");
         if (cJSON_IsString(c))
-            rest_strlcpy(code_buf, c->valuestring, sizeof(code_buf));
+            util_strlcpy(code_buf, c->valuestring, sizeof(code_buf));
         if (cJSON_IsString(m))
-            rest_strlcpy(msg_buf, m->valuestring, sizeof(msg_buf));
+            util_strlcpy(msg_buf, m->valuestring, sizeof(msg_buf));
         rid = cJSON_GetObjectItemCaseSensitive(root, "request_id");
         if (cJSON_IsString(rid) && (request_id == NULL || request_id[0] == '\0') && err != NULL)
-            rest_strlcpy(err->request_id, rid->valuestring, sizeof(err->request_id));
+            util_strlcpy(err->request_id, rid->valuestring, sizeof(err->request_id));
         cJSON_Delete(root);
     }
     kind = vpcep_error_classify((int)status, code_buf);
@@ -207,13 +222,13 @@ int rest_error_from_response(
     if (err != NULL) {
         err->kind = kind;
         err->http_status = (int)status;
-        rest_strlcpy(err->error_code, code_buf, sizeof(err->error_code));
+        util_strlcpy(err->error_code, code_buf, sizeof(err->error_code));
         if (msg_buf[0] != '\0')
-            rest_strlcpy(err->error_msg, msg_buf, sizeof(err->error_msg));
+            util_strlcpy(err->error_msg, msg_buf, sizeof(err->error_msg));
         else
             snprintf(err->error_msg, sizeof(err->error_msg), "HTTP %ld", status);
         if (request_id != NULL && request_id[0] != '\0')
-            rest_strlcpy(err->request_id, request_id, sizeof(err->request_id));
+            util_strlcpy(err->request_id, request_id, sizeof(err->request_id));
     }
     return kind;
 }

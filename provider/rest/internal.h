@@ -5,6 +5,8 @@
 #ifndef VPCEP_REST_INTERNAL_H
 #define VPCEP_REST_INTERNAL_H
 
+#include "util.h"
+
 #include <vpcep/sys/clock.h>
 #include <vpcep/sys/decode.h>
 #include <vpcep/sys/policy.h>
@@ -17,6 +19,9 @@
 #include <stdarg.h>
 
 #define REST_HIDDEN __attribute__((visibility("hidden")))
+
+/* Bound of the texts the client builds itself (URLs, queries, canonical requests, headers). */
+#define REST_MAX_TEXT_BYTES (1024u * 1024u)
 
 /* ---- small growable byte buffer with a hard cap --------------------------------------- */
 typedef struct rest_buf {
@@ -45,6 +50,8 @@ REST_HIDDEN void rest_strlcpy(char *dst, const char *src, size_t size);
 REST_HIDDEN int rest_fail(vpcep_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 REST_HIDDEN void rest_error_clear(vpcep_error *err);
+/* The VPCEP_E* code of a provider/util code (UTIL_ENOMEM, UTIL_ETOOLARGE, ...); 0 stays 0. */
+REST_HIDDEN int rest_util_error(int util_rc);
 /* Fills err from an HTTP answer (status + body with error_code/error_msg); returns the code. */
 REST_HIDDEN int rest_error_from_response(
     vpcep_error *err, long status, const char *body, size_t len, const char *request_id);

@@ -66,7 +66,7 @@ int rest_send_counted(vpcep_client *c,
 
 void rest_result_dispose(rest_result *r)
 {
-    free(r->body);
+    util_free(r->body);
     memset(r, 0, sizeof(*r));
 }
 
@@ -74,7 +74,6 @@ static char *host_header(const char *url)
 {
     CURLU *u = curl_url();
     char *host = NULL, *port = NULL, *out = NULL;
-    size_t n;
 
     if (u == NULL)
         return NULL;
@@ -82,10 +81,7 @@ static char *host_header(const char *url)
         curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
         if (curl_url_get(u, CURLUPART_PORT, &port, 0) != CURLUE_OK)
             port = NULL;
-        n = strlen(host) + (port ? strlen(port) : 0) + 16;
-        out = malloc(n);
-        if (out != NULL)
-            snprintf(out, n, "Host: %s%s%s", host, port ? ":" : "", port ? port : "");
+        out = util_asprintf("Host: %s%s%s", host, port ? ":" : "", port ? port : "");
     }
     curl_free(host);
     curl_free(port);
@@ -97,7 +93,7 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
 {
     rest_http_request hrq;
     rest_http_response rs;
-    rest_buf url;
+    util_buf url;
     char *host = NULL, *authz = NULL, *token_hdr = NULL;
     const char *headers[6];
     char date_hdr[32];
@@ -111,17 +107,17 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
     memset(res, 0, sizeof(*res));
     memset(&rs, 0, sizeof(rs));
     rs.retry_after_s = -1;
-    rest_buf_init(&url, 0);
+    util_buf_init(&url, REST_MAX_TEXT_BYTES);
     if (!rq->raw_path && (rc = rest_ensure_project(c, rq->calls, err)) != 0)
         goto done;
-    rest_buf_append(&url, c->endpoint, strlen(c->endpoint));
+    util_buf_append(&url, c->endpoint, strlen(c->endpoint));
     if (!rq->raw_path)
-        rest_buf_appendf(&url, "/v1/%s", c->project_id);
-    rest_buf_append(&url, rq->path, strlen(rq->path));
+        util_buf_printf(&url, "/v1/%s", c->project_id);
+    util_buf_append(&url, rq->path, strlen(rq->path));
     if (rq->query != NULL && rq->query[0] != '\0')
-        rest_buf_appendf(&url, "?%s", rq->query);
-    if (url.oom) {
-        rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
+        util_buf_printf(&url, "?%s", rq->query);
+    if (url.error) {
+        rc = rest_fail(err, rest_util_error(url.error), "cannot build the request URL");
         goto done;
     }
     host = host_header(url.data);
@@ -138,11 +134,10 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
         headers[n++] = host;
         if (rq->body != NULL)
             headers[n++] = "Content-Type: application/json";
-        free(authz);
+        util_free(authz);
         authz = NULL;
         if (c->auth == REST_AUTH_AKSK) {
             char date[17];
-            size_t alen;
             if (rest_sdk_date(date, time(NULL)) != 0) {
                 rc = rest_fail(err, VPCEP_ERROR, "clock error");
                 goto done;
@@ -155,24 +150,21 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
                 rc = rest_fail(err, rc, "cannot sign the request");
                 goto done;
             }
-            alen = strlen(authz) + 32;
-            free(token_hdr);
-            token_hdr = malloc(alen);
+            util_free(token_hdr);
+            token_hdr = util_asprintf("Authorization: %s", authz);
             if (token_hdr == NULL) {
                 rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
                 goto done;
             }
-            snprintf(token_hdr, alen, "Authorization: %s", authz);
             headers[n++] = token_hdr;
         } else {
             const char *tok = c->token;
-            size_t tlen;
             if (c->auth == REST_AUTH_PASSWORD) {
                 if ((rc = rest_fetch_token(c, 0, 0, rq->calls, err)) != 0)
                     goto done;
                 pthread_mutex_lock(&c->lock);
                 rest_free_secret(authz);
-                authz = rest_strdup(c->iam_token);
+                authz = util_strdup(c->iam_token);
                 gen = c->token_gen;
                 pthread_mutex_unlock(&c->lock);
                 if (authz == NULL) {
@@ -181,14 +173,12 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
                 }
                 tok = authz;
             }
-            tlen = strlen(tok) + 32;
             rest_free_secret(token_hdr);
-            token_hdr = malloc(tlen);
+            token_hdr = util_asprintf("X-Auth-Token: %s", tok);
             if (token_hdr == NULL) {
                 rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
                 goto done;
             }
-            snprintf(token_hdr, tlen, "X-Auth-Token: %s", tok);
             headers[n++] = token_hdr;
         }
         memset(&hrq, 0, sizeof(hrq));
@@ -266,8 +256,8 @@ done:
     if (rc != 0)
         err->retries = retry_count;
     rest_http_response_dispose(&rs);
-    rest_buf_dispose(&url);
-    free(host);
+    util_buf_dispose(&url);
+    util_free(host);
     rest_free_secret(authz);
     rest_free_secret(token_hdr);
     return rc;

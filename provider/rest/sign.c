@@ -9,7 +9,6 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 void rest_sha256_hex(const void *data, size_t len, char out[65])
@@ -63,7 +62,7 @@ static int hexval(int c)
 /* URL-decodes [s, s+n) ('+' as space when plus_space) into a new string. */
 static char *url_decode(const char *s, size_t n, int plus_space)
 {
-    char *out = malloc(n + 1);
+    char *out = util_malloc(n + 1);
     size_t i, j = 0;
 
     if (out == NULL)
@@ -93,7 +92,7 @@ static char *trim_dup(const char *s)
     n = strlen(s);
     while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
         n--;
-    return rest_strndup(s, n);
+    return util_strndup(s, n);
 }
 
 int rest_canonical_request(const char *method,
@@ -109,12 +108,12 @@ int rest_canonical_request(const char *method,
     char *path = NULL, *query = NULL;
     kv *params = NULL, *hdrs = NULL;
     size_t n_params = 0, n_hdrs = 0, i;
-    rest_buf cr, sh;
+    util_buf cr, sh;
     char hash[65];
     int rc = VPCEP_EINVALID;
 
-    rest_buf_init(&cr, 0);
-    rest_buf_init(&sh, 0);
+    util_buf_init(&cr, REST_MAX_TEXT_BYTES);
+    util_buf_init(&sh, REST_MAX_TEXT_BYTES);
     *canonical = NULL;
     if (signed_headers != NULL)
         *signed_headers = NULL;
@@ -138,7 +137,7 @@ int rest_canonical_request(const char *method,
         size_t cap = 1;
         for (i = 0; query[i] != '\0'; i++)
             cap += query[i] == '&';
-        params = calloc(cap, sizeof(*params));
+        params = util_calloc(cap, sizeof(*params));
         if (params == NULL) {
             rc = VPCEP_ENOMEM;
             goto done;
@@ -150,7 +149,7 @@ int rest_canonical_request(const char *method,
             if (len > 0) {
                 size_t klen = eq ? (size_t)(eq - p) : len;
                 params[n_params].k = url_decode(p, klen, 1);
-                params[n_params].v = eq ? url_decode(eq + 1, len - klen - 1, 1) : rest_strdup("");
+                params[n_params].v = eq ? url_decode(eq + 1, len - klen - 1, 1) : util_strdup("");
                 n_params++;
                 if (params[n_params - 1].k == NULL || params[n_params - 1].v == NULL) {
                     rc = VPCEP_ENOMEM;
@@ -165,7 +164,7 @@ int rest_canonical_request(const char *method,
     }
 
     /* Headers: lower-case names, trimmed values, sorted by name. */
-    hdrs = calloc(n_headers ? n_headers : 1, sizeof(*hdrs));
+    hdrs = util_calloc(n_headers ? n_headers : 1, sizeof(*hdrs));
     if (hdrs == NULL) {
         rc = VPCEP_ENOMEM;
         goto done;
@@ -178,7 +177,7 @@ int rest_canonical_request(const char *method,
         nlen = (size_t)(colon - headers[i]);
         while (nlen > 0 && headers[i][nlen - 1] == ' ')
             nlen--;
-        hdrs[n_hdrs].k = rest_strndup(headers[i], nlen);
+        hdrs[n_hdrs].k = util_strndup(headers[i], nlen);
         hdrs[n_hdrs].v = trim_dup(colon + 1);
         n_hdrs++;
         if (hdrs[n_hdrs - 1].k == NULL || hdrs[n_hdrs - 1].v == NULL) {
@@ -190,13 +189,13 @@ int rest_canonical_request(const char *method,
     }
     qsort(hdrs, n_hdrs, sizeof(*hdrs), kv_cmp);
 
-    rest_buf_appendf(&cr, "%s\n", method);
+    util_buf_printf(&cr, "%s\n", method);
     /* Canonical URI: each decoded segment re-encoded, trailing '/' added. */
     {
         const char *p = path;
         if (*p == '/')
             p++;
-        rest_buf_append(&cr, "/", 1);
+        util_buf_append(&cr, "/", 1);
         while (*p != '\0') {
             const char *slash = strchr(p, '/');
             size_t len = slash ? (size_t)(slash - p) : strlen(p);
@@ -205,47 +204,47 @@ int rest_canonical_request(const char *method,
                 rc = VPCEP_ENOMEM;
                 goto done;
             }
-            rest_buf_append_escaped(&cr, seg, 0);
-            free(seg);
-            rest_buf_append(&cr, "/", 1);
+            util_buf_append_pct(&cr, seg, 0);
+            util_free(seg);
+            util_buf_append(&cr, "/", 1);
             p += len;
             if (*p == '/')
                 p++;
         }
-        rest_buf_append(&cr, "\n", 1);
+        util_buf_append(&cr, "\n", 1);
     }
     for (i = 0; i < n_params; i++) {
         if (i > 0)
-            rest_buf_append(&cr, "&", 1);
-        rest_buf_append_escaped(&cr, params[i].k, 0);
-        rest_buf_append(&cr, "=", 1);
-        rest_buf_append_escaped(&cr, params[i].v, 0);
+            util_buf_append(&cr, "&", 1);
+        util_buf_append_pct(&cr, params[i].k, 0);
+        util_buf_append(&cr, "=", 1);
+        util_buf_append_pct(&cr, params[i].v, 0);
     }
-    rest_buf_append(&cr, "\n", 1);
+    util_buf_append(&cr, "\n", 1);
     for (i = 0; i < n_hdrs; i++) {
-        rest_buf_appendf(&cr, "%s:%s\n", hdrs[i].k, hdrs[i].v);
+        util_buf_printf(&cr, "%s:%s\n", hdrs[i].k, hdrs[i].v);
         if (i > 0)
-            rest_buf_append(&sh, ";", 1);
-        rest_buf_appendf(&sh, "%s", hdrs[i].k);
+            util_buf_append(&sh, ";", 1);
+        util_buf_printf(&sh, "%s", hdrs[i].k);
     }
-    rest_buf_append(&cr, "\n", 1);
+    util_buf_append(&cr, "\n", 1);
     if (sh.data != NULL)
-        rest_buf_append(&cr, sh.data, sh.len);
-    rest_buf_append(&cr, "\n", 1);
+        util_buf_append(&cr, sh.data, sh.len);
+    util_buf_append(&cr, "\n", 1);
     rest_sha256_hex(body, body_len, hash);
-    rest_buf_append(&cr, hash, 64);
-    if (cr.oom || sh.oom) {
-        rc = VPCEP_ENOMEM;
+    util_buf_append(&cr, hash, 64);
+    if (cr.error || sh.error) {
+        rc = rest_util_error(cr.error ? cr.error : sh.error);
         goto done;
     }
-    *canonical = rest_buf_detach(&cr);
+    *canonical = util_buf_detach(&cr, NULL);
     if (signed_headers != NULL)
-        *signed_headers = rest_buf_detach(&sh);
+        *signed_headers = util_buf_detach(&sh, NULL);
     if (*canonical == NULL || (signed_headers != NULL && *signed_headers == NULL)) {
-        free(*canonical);
+        util_free(*canonical);
         *canonical = NULL;
         if (signed_headers != NULL) {
-            free(*signed_headers);
+            util_free(*signed_headers);
             *signed_headers = NULL;
         }
         rc = VPCEP_ENOMEM;
@@ -254,17 +253,17 @@ int rest_canonical_request(const char *method,
     rc = 0;
 done:
     for (i = 0; i < n_params; i++) {
-        free(params[i].k);
-        free(params[i].v);
+        util_free(params[i].k);
+        util_free(params[i].v);
     }
     for (i = 0; i < n_hdrs; i++) {
-        free(hdrs[i].k);
-        free(hdrs[i].v);
+        util_free(hdrs[i].k);
+        util_free(hdrs[i].v);
     }
-    free(params);
-    free(hdrs);
-    rest_buf_dispose(&cr);
-    rest_buf_dispose(&sh);
+    util_free(params);
+    util_free(hdrs);
+    util_buf_dispose(&cr);
+    util_buf_dispose(&sh);
     curl_free(path);
     curl_free(query);
     curl_url_cleanup(u);
@@ -286,12 +285,12 @@ int vpcep_sign_request(char **authorization,
     char cr_hash[65], sig[65];
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int mac_len = 0;
-    rest_buf sts, auth;
+    util_buf sts, auth;
     size_t i;
     int rc;
 
-    rest_buf_init(&sts, 0);
-    rest_buf_init(&auth, 0);
+    util_buf_init(&sts, REST_MAX_TEXT_BYTES);
+    util_buf_init(&auth, REST_MAX_TEXT_BYTES);
     if (authorization == NULL) {
         rc = VPCEP_EINVALID;
         goto done;
@@ -302,7 +301,7 @@ int vpcep_sign_request(char **authorization,
         goto done;
     }
     for (i = 0; i < n_headers; i++) {
-        if (headers[i] != NULL && strncasecmp(headers[i], "X-Sdk-Date:", 11) == 0) {
+        if (headers[i] != NULL && util_strncasecmp(headers[i], "X-Sdk-Date:", 11) == 0) {
             date = headers[i] + 11;
             while (*date == ' ')
                 date++;
@@ -317,9 +316,9 @@ int vpcep_sign_request(char **authorization,
     if (rc != 0)
         goto done;
     rest_sha256_hex(canonical, strlen(canonical), cr_hash);
-    rest_buf_appendf(&sts, "SDK-HMAC-SHA256\n%.16s\n%s", date, cr_hash);
-    if (sts.oom) {
-        rc = VPCEP_ENOMEM;
+    util_buf_printf(&sts, "SDK-HMAC-SHA256\n%.16s\n%s", date, cr_hash);
+    if (sts.error) {
+        rc = rest_util_error(sts.error);
         goto done;
     }
     if (HMAC(EVP_sha256(), secret_key, (int)strlen(secret_key), (const unsigned char *)sts.data,
@@ -333,14 +332,14 @@ int vpcep_sign_request(char **authorization,
         sig[2 * i + 1] = hex[mac[i] & 15];
     }
     sig[64] = '\0';
-    rest_buf_appendf(&auth, "SDK-HMAC-SHA256 Access=%s, SignedHeaders=%s, Signature=%s", access_key,
-                     signed_headers, sig);
-    *authorization = rest_buf_detach(&auth);
+    util_buf_printf(&auth, "SDK-HMAC-SHA256 Access=%s, SignedHeaders=%s, Signature=%s", access_key,
+                    signed_headers, sig);
+    *authorization = util_buf_detach(&auth, NULL);
     rc = *authorization ? 0 : VPCEP_ENOMEM;
 done:
-    free(canonical);
-    free(signed_headers);
-    rest_buf_dispose(&sts);
-    rest_buf_dispose(&auth);
+    util_free(canonical);
+    util_free(signed_headers);
+    util_buf_dispose(&sts);
+    util_buf_dispose(&auth);
     return rc;
 }

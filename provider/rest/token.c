@@ -51,7 +51,6 @@ int rest_fetch_token(
     rest_http_response rs;
     const char *headers[1] = {"Content-Type: application/json;charset=utf8"};
     char *body = NULL, *url = NULL, *pid = NULL;
-    size_t url_len;
     int rc = 0, attempt, have;
     int64_t t0;
 
@@ -64,13 +63,11 @@ int rest_fetch_token(
     if (have)
         goto done;
     body = token_body(c);
-    url_len = strlen(c->auth_url) + 32;
-    url = malloc(url_len);
+    url = util_asprintf("%s/auth/tokens?nocatalog=true", c->auth_url);
     if (body == NULL || url == NULL) {
         rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
         goto done;
     }
-    snprintf(url, url_len, "%s/auth/tokens?nocatalog=true", c->auth_url);
     memset(&rq, 0, sizeof(rq));
     rq.method = "POST";
     rq.url = url;
@@ -101,7 +98,7 @@ int rest_fetch_token(
                 rc = VPCEP_EAUTH;
                 if (err != NULL) {
                     char m[sizeof(err->error_msg)];
-                    rest_strlcpy(m, err->error_msg, sizeof(m));
+                    util_strlcpy(m, err->error_msg, sizeof(m));
                     snprintf(err->error_msg, sizeof(err->error_msg),
                              "IAM token request for user %.64s in domain %.64s failed: %.300s",
                              c->user_name, c->domain_name, m);
@@ -148,8 +145,8 @@ done:
         memset(body, 0, strlen(body));
         cJSON_free(body);
     }
-    free(url);
-    free(pid);
+    util_free(url);
+    util_free(pid);
     return rc;
 }
 

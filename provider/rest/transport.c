@@ -7,7 +7,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define REST_MAX_TOKEN_BYTES (64 * 1024)
 
@@ -32,7 +31,7 @@ int rest_transport_global_init(void)
 
 typedef struct xfer {
     vpcep_client *c;
-    rest_buf body;
+    util_buf body;
     rest_http_response *rs;
 } xfer;
 
@@ -41,7 +40,7 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
     xfer *x = ud;
     size_t n = size * nmemb;
 
-    if (rest_buf_append(&x->body, ptr, n) != 0)
+    if (util_buf_append(&x->body, ptr, n) != 0)
         return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
     return n;
 }
@@ -52,7 +51,7 @@ header_is(const char *line, size_t len, const char *name, const char **value, si
     size_t nlen = strlen(name);
     const char *v, *end;
 
-    if (len <= nlen || strncasecmp(line, name, nlen) != 0 || line[nlen] != ':')
+    if (len <= nlen || util_strncasecmp(line, name, nlen) != 0 || line[nlen] != ':')
         return 0;
     v = line + nlen + 1;
     end = line + len;
@@ -91,8 +90,8 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
         }
     } else if (header_is(ptr, n, "X-Subject-Token", &v, &vlen)) {
         if (vlen > 0 && vlen <= REST_MAX_TOKEN_BYTES) {
-            free(x->rs->subject_token);
-            x->rs->subject_token = rest_strndup(v, vlen);
+            util_free(x->rs->subject_token);
+            x->rs->subject_token = util_strndup(v, vlen);
         }
     }
     return n;
@@ -112,8 +111,8 @@ on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, 
 
 void rest_http_response_dispose(rest_http_response *rs)
 {
-    free(rs->body);
-    free(rs->subject_token);
+    util_free(rs->body);
+    util_free(rs->subject_token);
     memset(rs, 0, sizeof(*rs));
     rs->retry_after_s = -1;
 }
@@ -138,7 +137,7 @@ int rest_curl_transport(void *ud,
     memset(&x, 0, sizeof(x));
     x.c = c;
     x.rs = rs;
-    rest_buf_init(&x.body, c->max_body_bytes);
+    util_buf_init(&x.body, c->max_body_bytes);
     h = curl_easy_init();
     if (h == NULL) {
         rc = rest_fail(err, VPCEP_ENOMEM, "cannot create a transfer");
@@ -195,10 +194,10 @@ int rest_curl_transport(void *ud,
         const char *detail = errbuf[0] ? errbuf : curl_easy_strerror(cc);
         if (cc == CURLE_ABORTED_BY_CALLBACK)
             rc = rest_fail(err, VPCEP_ECANCELED, "cancelled");
-        else if (cc == CURLE_WRITE_ERROR && x.body.toolarge)
+        else if (cc == CURLE_WRITE_ERROR && x.body.error == UTIL_ETOOLARGE)
             rc = rest_fail(err, VPCEP_ETOOLARGE, "response body larger than %zu bytes",
                            c->max_body_bytes);
-        else if (cc == CURLE_WRITE_ERROR && x.body.oom)
+        else if (cc == CURLE_WRITE_ERROR && x.body.error == UTIL_ENOMEM)
             rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
         else if (cc == CURLE_OPERATION_TIMEDOUT)
             rc = rest_fail(err, VPCEP_ETIMEOUT, "request timed out: %s", detail);
@@ -209,11 +208,11 @@ int rest_curl_transport(void *ud,
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     rs->status = status;
     rs->body_len = x.body.len;
-    rs->body = rest_buf_detach(&x.body);
+    rs->body = util_buf_detach(&x.body, NULL);
     if (rs->body == NULL)
         rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
 done:
-    rest_buf_dispose(&x.body);
+    util_buf_dispose(&x.body);
     curl_slist_free_all(hl);
     if (h != NULL)
         curl_easy_cleanup(h);
@@ -241,14 +240,14 @@ static void share_unlock(CURL *h, curl_lock_data data, void *ud)
 
 void *rest_share_new(void)
 {
-    struct rest_share *s = calloc(1, sizeof(*s));
+    struct rest_share *s = util_calloc(1, sizeof(*s));
     int i;
 
     if (s == NULL)
         return NULL;
     s->sh = curl_share_init();
     if (s->sh == NULL) {
-        free(s);
+        util_free(s);
         return NULL;
     }
     for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
@@ -272,7 +271,7 @@ void rest_share_free(void *p)
     curl_share_cleanup(s->sh);
     for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
         pthread_mutex_destroy(&s->locks[i]);
-    free(s);
+    util_free(s);
 }
 
 void rest_client_set_transport(vpcep_client *client, rest_transport_fn fn, void *ud)

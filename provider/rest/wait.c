@@ -205,20 +205,20 @@ static int wait_generic(vpcep_client *c,
         if (rc == 0) {
             state = t->state(obj);
             cls = vpcep_wait_classify(spec, state ? state : "");
-            rest_strlcpy(last_state, state ? state : "", sizeof(last_state));
+            util_strlcpy(last_state, state ? state : "", sizeof(last_state));
             if (last != NULL)
                 t->free_obj(last);
             last = obj;
         } else if (rc == VPCEP_ENOTFOUND) {
             cls = vpcep_wait_classify(spec, NULL);
-            rest_strlcpy(last_state, "(gone)", sizeof(last_state));
+            util_strlcpy(last_state, "(gone)", sizeof(last_state));
             if (last != NULL)
                 t->free_obj(last);
             last = NULL;
         } else if (rc == VPCEP_ECANCELED || !retryable_kind(rc)) {
             if (err != NULL) {
                 *err = perr;
-                rest_strlcpy(err->state, last_state, sizeof(err->state));
+                util_strlcpy(err->state, last_state, sizeof(err->state));
             }
             goto done;
         } else {
@@ -245,7 +245,7 @@ static int wait_generic(vpcep_client *c,
                 rc = rest_fail(err, VPCEP_EAPI, "%s %s reached state %s", t->what, t->id,
                                last_state);
                 if (err != NULL && n > 0) {
-                    rest_strlcpy(err->error_code, items[0].error_code ? items[0].error_code : "",
+                    util_strlcpy(err->error_code, items[0].error_code ? items[0].error_code : "",
                                  sizeof(err->error_code));
                     snprintf(err->error_msg, sizeof(err->error_msg), "%s %s reached state %s: %s",
                              t->what, t->id, last_state,
@@ -253,7 +253,7 @@ static int wait_generic(vpcep_client *c,
                 }
             }
             if (err != NULL)
-                rest_strlcpy(err->state, last_state, sizeof(err->state));
+                util_strlcpy(err->state, last_state, sizeof(err->state));
             goto done;
         }
         now = rest_now_ms(c);
@@ -262,7 +262,7 @@ static int wait_generic(vpcep_client *c,
                 err, VPCEP_ETIMEOUT, "timed out after %lld ms waiting for %s %s; last state: %s",
                 (long long)(now - start), t->what, t->id, last_state[0] ? last_state : "unknown");
             if (err != NULL)
-                rest_strlcpy(err->state, last_state, sizeof(err->state));
+                util_strlcpy(err->state, last_state, sizeof(err->state));
             goto done;
         }
         {
@@ -274,7 +274,7 @@ static int wait_generic(vpcep_client *c,
                     snprintf(err->error_msg, sizeof(err->error_msg),
                              "cancelled while waiting for %s %s (state %s)", t->what, t->id,
                              last_state[0] ? last_state : "unknown");
-                    rest_strlcpy(err->state, last_state, sizeof(err->state));
+                    util_strlcpy(err->state, last_state, sizeof(err->state));
                 }
                 goto done;
             }

@@ -137,6 +137,25 @@ int util_buf_printf(util_buf *b, const char *fmt, ...)
     return error;
 }
 
+int util_buf_append_pct(util_buf *b, const char *s, int keep_slash)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *p;
+    int error = 0;
+
+    for (p = (const unsigned char *)s; error == 0 && *p != '\0'; p++) {
+        unsigned char ch = *p;
+        if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+            ch == '-' || ch == '_' || ch == '.' || ch == '~' || (keep_slash && ch == '/')) {
+            error = util_buf_append(b, p, 1);
+        } else {
+            char enc[3] = {'%', hex[ch >> 4], hex[ch & 15]};
+            error = util_buf_append(b, enc, 3);
+        }
+    }
+    return error;
+}
+
 const char *util_buf_cstr(const util_buf *b)
 {
     return (b->data != NULL) ? b->data : "";

@@ -31,6 +31,27 @@ int util_snprintf(char *dst, size_t size, const char *fmt, ...)
     return error;
 }
 
+int util_strlcpy(char *dst, const char *src, size_t size)
+{
+    size_t n;
+
+    if (dst == NULL || size == 0) {
+        return UTIL_EINVALID;
+    }
+    if (src == NULL) {
+        dst[0] = '\0';
+        return 0;
+    }
+    n = strlen(src);
+    if (n >= size) {
+        memcpy(dst, src, size - 1);
+        dst[size - 1] = '\0';
+        return UTIL_ETOOLARGE;
+    }
+    memcpy(dst, src, n + 1);
+    return 0;
+}
+
 char *util_vasprintf(const char *fmt, va_list ap)
 {
     util_buf b = UTIL_BUF_INIT(SIZE_MAX - 1);

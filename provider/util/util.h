@@ -103,6 +103,9 @@ int util_buf_puts(util_buf *b, const char *s);
 int util_buf_putc(util_buf *b, char c);
 int util_buf_printf(util_buf *b, const char *fmt, ...) UTIL_PRINTF(2, 3);
 int util_buf_vprintf(util_buf *b, const char *fmt, va_list ap) UTIL_PRINTF(2, 0);
+/* Appends s percent-encoded: everything but the RFC 3986 unreserved set (and '/' when
+ * keep_slash) becomes %XX with uppercase hex. */
+int util_buf_append_pct(util_buf *b, const char *s, int keep_slash);
 /* The contents ("" when empty), borrowed. */
 const char *util_buf_cstr(const util_buf *b);
 /* Hands the memory to the caller (util_free); NULL if the buffer failed. Resets the buffer.
@@ -115,6 +118,9 @@ char *util_buf_detach(util_buf *b, size_t *len_out);
  * a bad format or a zero size. */
 int util_snprintf(char *dst, size_t size, const char *fmt, ...) UTIL_PRINTF(3, 4);
 int util_vsnprintf(char *dst, size_t size, const char *fmt, va_list ap) UTIL_PRINTF(3, 0);
+/* Copies src (NULL counts as "") into dst[size], truncating and always NUL-terminating;
+ * UTIL_ETOOLARGE when truncated, UTIL_EINVALID when size is 0. */
+int util_strlcpy(char *dst, const char *src, size_t size);
 /* A new formatted string (util_free), NULL on failure. */
 char *util_asprintf(const char *fmt, ...) UTIL_PRINTF(1, 2);
 char *util_vasprintf(const char *fmt, va_list ap) UTIL_PRINTF(1, 0);

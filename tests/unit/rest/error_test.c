@@ -113,6 +113,18 @@ static void test_error_from_response(void **state)
     vpcep_error_init(NULL);
 }
 
+static void test_util_error(void **state)
+{
+    (void)state;
+    /* util's codes do not share the values of the public ones (UTIL_ETOOLARGE is -8, which is
+     * VPCEP_ETHROTTLED): each is mapped. */
+    assert_int_equal(rest_util_error(0), 0);
+    assert_int_equal(rest_util_error(UTIL_ENOMEM), VPCEP_ENOMEM);
+    assert_int_equal(rest_util_error(UTIL_EINVALID), VPCEP_EINVALID);
+    assert_int_equal(rest_util_error(UTIL_ETOOLARGE), VPCEP_ETOOLARGE);
+    assert_int_equal(rest_util_error(UTIL_ERROR), VPCEP_ERROR);
+}
+
 static void test_version(void **state)
 {
     int a = -1, b = -1, c = -1;
@@ -134,6 +146,7 @@ int main(void)
         cmocka_unit_test(test_retryable),
         cmocka_unit_test(test_code_equal),
         cmocka_unit_test(test_error_from_response),
+        cmocka_unit_test(test_util_error),
         cmocka_unit_test(test_version),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

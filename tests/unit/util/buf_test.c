@@ -28,6 +28,38 @@ static void test_append_printf(void **state)
     util_free(out);
 }
 
+static void test_bounded_and_escaped(void **state)
+{
+    util_buf b;
+    char *s;
+    char big[1000];
+
+    (void)state;
+    util_buf_init(&b, 8);
+    assert_int_equal(util_buf_append(&b, "abcd", 4), 0);
+    assert_int_equal(util_buf_append(&b, "efgh", 4), 0);
+    assert_int_equal(util_buf_append(&b, "i", 1), UTIL_ETOOLARGE);
+    assert_int_equal(b.error, UTIL_ETOOLARGE);
+    assert_null(util_buf_detach(&b, NULL));
+    util_buf_init(&b, SIZE_MAX - 1);
+    assert_int_equal(util_buf_printf(&b, "%s-%d", "x", 42), 0);
+    assert_int_equal(util_buf_append_pct(&b, "a b/~\xc3\xa9", 0), 0);
+    assert_int_equal(util_buf_append_pct(&b, "/x/", 1), 0);
+    s = util_buf_detach(&b, NULL);
+    assert_string_equal(s, "x-42a%20b%2F~%C3%A9/x/");
+    util_free(s);
+    util_buf_init(&b, 5);
+    assert_int_equal(util_buf_append_pct(&b, "\x01\x02", 0), UTIL_ETOOLARGE);
+    util_buf_dispose(&b);
+
+    memset(big, 'z', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    util_buf_init(&b, SIZE_MAX - 1);
+    assert_int_equal(util_buf_printf(&b, "<%s>", big), 0);
+    assert_int_equal(b.len, 1001);
+    util_buf_dispose(&b);
+}
+
 static void test_cap(void **state)
 {
     util_buf b = UTIL_BUF_INIT(4);
@@ -89,7 +121,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_append_printf), cmocka_unit_test(test_cap),
         cmocka_unit_test(test_grow_many),     cmocka_unit_test(test_enomem),
-        cmocka_unit_test(test_detach_empty),
+        cmocka_unit_test(test_detach_empty),  cmocka_unit_test(test_bounded_and_escaped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,6 +24,20 @@ static void test_snprintf(void **state)
     util_free(s);
 }
 
+static void test_strlcpy(void **state)
+{
+    char d[4];
+    (void)state;
+    assert_int_equal(util_strlcpy(d, "abcdef", sizeof(d)), UTIL_ETOOLARGE);
+    assert_string_equal(d, "abc");
+    assert_int_equal(util_strlcpy(d, "abc", sizeof(d)), 0);
+    assert_string_equal(d, "abc");
+    assert_int_equal(util_strlcpy(d, NULL, sizeof(d)), 0);
+    assert_string_equal(d, "");
+    assert_int_equal(util_strlcpy(d, "x", 0), UTIL_EINVALID);
+    assert_null(util_strdup(NULL));
+}
+
 static void test_case(void **state)
 {
     (void)state;
@@ -55,6 +69,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_snprintf),
+        cmocka_unit_test(test_strlcpy),
         cmocka_unit_test(test_case),
         cmocka_unit_test(test_utf8),
     };
