@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 /*
@@ -18,11 +17,13 @@
  */
 static char *quote_big_integers(const char *json, size_t len, size_t *out_len)
 {
-    rest_buf b;
+    util_buf b;
     size_t i = 0, start = 0;
     int in_str = 0;
 
-    rest_buf_init(&b, 0);
+    /* Each rewrite adds 2 quotes to at least 16 characters: the result fits in len + len / 8 + 16.
+     */
+    util_buf_init(&b, len < SIZE_MAX / 2 ? len + len / 8 + 16 : SIZE_MAX - 1);
     while (i < len) {
         char ch = json[i];
         if (in_str) {
@@ -46,10 +47,10 @@ static char *quote_big_integers(const char *json, size_t len, size_t *out_len)
             }
             if (digits > 15 && digits <= 19 &&
                 (j >= len || (json[j] != '.' && json[j] != 'e' && json[j] != 'E'))) {
-                rest_buf_append(&b, json + start, i - start);
-                rest_buf_append(&b, "\"", 1);
-                rest_buf_append(&b, json + i, j - i);
-                rest_buf_append(&b, "\"", 1);
+                util_buf_append(&b, json + start, i - start);
+                util_buf_append(&b, "\"", 1);
+                util_buf_append(&b, json + i, j - i);
+                util_buf_append(&b, "\"", 1);
                 start = j;
             }
             i = j > i ? j : i + 1;
@@ -58,18 +59,18 @@ static char *quote_big_integers(const char *json, size_t len, size_t *out_len)
         i++;
     }
     if (start == 0) {
-        rest_buf_dispose(&b);
+        util_buf_dispose(&b);
         *out_len = len;
         return NULL; /* unchanged */
     }
-    rest_buf_append(&b, json + start, len - start);
-    if (b.oom) {
-        rest_buf_dispose(&b);
+    util_buf_append(&b, json + start, len - start);
+    if (b.error) {
+        util_buf_dispose(&b);
         *out_len = 0;
         return NULL;
     }
     *out_len = b.len;
-    return rest_buf_detach(&b);
+    return util_buf_detach(&b, NULL);
 }
 
 cJSON *rest_json_parse(const char *json, size_t len)
@@ -84,7 +85,7 @@ cJSON *rest_json_parse(const char *json, size_t len)
     if (rewritten == NULL && nlen == 0 && len != 0)
         return NULL;
     root = cJSON_ParseWithLength(rewritten ? rewritten : json, rewritten ? nlen : len);
-    free(rewritten);
+    util_free(rewritten);
     return root;
 }
 
@@ -93,7 +94,7 @@ char *rest_json_str(const cJSON *obj, const char *key)
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
 
     if (cJSON_IsString(it) && it->valuestring != NULL)
-        return rest_strdup(it->valuestring);
+        return util_strdup(it->valuestring);
     return NULL;
 }
 
@@ -106,11 +107,11 @@ int rest_json_bool(const cJSON *obj, const char *key, int *value)
         return 1;
     }
     if (cJSON_IsString(it) && it->valuestring != NULL) {
-        if (strcasecmp(it->valuestring, "true") == 0 || strcmp(it->valuestring, "1") == 0) {
+        if (util_strcasecmp(it->valuestring, "true") == 0 || strcmp(it->valuestring, "1") == 0) {
             *value = 1;
             return 1;
         }
-        if (strcasecmp(it->valuestring, "false") == 0 || strcmp(it->valuestring, "0") == 0) {
+        if (util_strcasecmp(it->valuestring, "false") == 0 || strcmp(it->valuestring, "0") == 0) {
             *value = 0;
             return 1;
         }
@@ -246,14 +247,14 @@ static int str_array(const cJSON *o, const char *key, char ***out, size_t *n)
     }
     if (cnt == 0)
         return 0;
-    *out = calloc(cnt, sizeof(char *));
+    *out = util_calloc(cnt, sizeof(char *));
     if (*out == NULL)
         return VPCEP_ENOMEM;
     cJSON_ArrayForEach(it, arr)
     {
         if (!cJSON_IsString(it))
             continue;
-        (*out)[*n] = rest_strdup(it->valuestring);
+        (*out)[*n] = util_strdup(it->valuestring);
         if ((*out)[*n] == NULL)
             return VPCEP_ENOMEM;
         (*n)++;
@@ -266,8 +267,8 @@ static void str_array_free(char **a, size_t n)
     size_t i;
 
     for (i = 0; i < n; i++)
-        free(a[i]);
-    free(a);
+        util_free(a[i]);
+    util_free(a);
 }
 
 static int tags_decode(const cJSON *o, vpcep_tag **out, size_t *n)
@@ -279,7 +280,7 @@ static int tags_decode(const cJSON *o, vpcep_tag **out, size_t *n)
     *n = 0;
     if (!cJSON_IsArray(arr) || (cnt = cJSON_GetArraySize(arr)) <= 0)
         return 0;
-    *out = calloc((size_t)cnt, sizeof(**out));
+    *out = util_calloc((size_t)cnt, sizeof(**out));
     if (*out == NULL)
         return VPCEP_ENOMEM;
     cJSON_ArrayForEach(it, arr)
@@ -299,10 +300,10 @@ static void tags_free(vpcep_tag *t, size_t n)
     size_t i;
 
     for (i = 0; i < n; i++) {
-        free(t[i].key);
-        free(t[i].value);
+        util_free(t[i].key);
+        util_free(t[i].value);
     }
-    free(t);
+    util_free(t);
 }
 
 static int errors_decode(const cJSON *o, vpcep_error_item **out, size_t *n)
@@ -313,7 +314,7 @@ static int errors_decode(const cJSON *o, vpcep_error_item **out, size_t *n)
     *out = NULL;
     *n = 0;
     if (cJSON_IsObject(arr)) {
-        *out = calloc(1, sizeof(**out));
+        *out = util_calloc(1, sizeof(**out));
         if (*out == NULL)
             return VPCEP_ENOMEM;
         (*out)[0].error_code = rest_json_str(arr, "error_code");
@@ -325,7 +326,7 @@ static int errors_decode(const cJSON *o, vpcep_error_item **out, size_t *n)
     }
     if (!cJSON_IsArray(arr) || (cnt = cJSON_GetArraySize(arr)) <= 0)
         return 0;
-    *out = calloc((size_t)cnt, sizeof(**out));
+    *out = util_calloc((size_t)cnt, sizeof(**out));
     if (*out == NULL)
         return VPCEP_ENOMEM;
     cJSON_ArrayForEach(it, arr)
@@ -347,10 +348,10 @@ static void errors_free(vpcep_error_item *e, size_t n)
     size_t i;
 
     for (i = 0; i < n; i++) {
-        free(e[i].error_code);
-        free(e[i].error_message);
+        util_free(e[i].error_code);
+        util_free(e[i].error_message);
     }
-    free(e);
+    util_free(e);
 }
 
 /* ---- services ---------------------------------------------------------------------------- */
@@ -380,7 +381,7 @@ int rest_decode_service_obj(const cJSON *o, vpcep_service *s)
     rest_json_int64(o, "connection_count", &s->connection_count);
     ports = cJSON_GetObjectItemCaseSensitive(o, "ports");
     if (cJSON_IsArray(ports) && (cnt = cJSON_GetArraySize(ports)) > 0) {
-        s->ports = calloc((size_t)cnt, sizeof(*s->ports));
+        s->ports = util_calloc((size_t)cnt, sizeof(*s->ports));
         if (s->ports == NULL)
             return VPCEP_ENOMEM;
         cJSON_ArrayForEach(it, ports)
@@ -403,25 +404,25 @@ void rest_service_dispose(vpcep_service *s)
 {
     size_t i;
 
-    free(s->id);
-    free(s->port_id);
-    free(s->vip_port_id);
-    free(s->pool_id);
-    free(s->service_name);
-    free(s->service_type);
-    free(s->server_type);
-    free(s->vpc_id);
-    free(s->status);
-    free(s->created_at);
-    free(s->updated_at);
-    free(s->project_id);
-    free(s->domain_id);
-    free(s->tcp_proxy);
-    free(s->description);
-    free(s->cidr_type);
+    util_free(s->id);
+    util_free(s->port_id);
+    util_free(s->vip_port_id);
+    util_free(s->pool_id);
+    util_free(s->service_name);
+    util_free(s->service_type);
+    util_free(s->server_type);
+    util_free(s->vpc_id);
+    util_free(s->status);
+    util_free(s->created_at);
+    util_free(s->updated_at);
+    util_free(s->project_id);
+    util_free(s->domain_id);
+    util_free(s->tcp_proxy);
+    util_free(s->description);
+    util_free(s->cidr_type);
     for (i = 0; i < s->n_ports; i++)
-        free(s->ports[i].protocol);
-    free(s->ports);
+        util_free(s->ports[i].protocol);
+    util_free(s->ports);
     tags_free(s->tags, s->n_tags);
     errors_free(s->errors, s->n_errors);
     memset(s, 0, sizeof(*s));
@@ -432,14 +433,14 @@ void vpcep_service_free(vpcep_service *svc)
     if (svc == NULL)
         return;
     rest_service_dispose(svc);
-    free(svc);
+    util_free(svc);
 }
 
 void vpcep_service_list_free(vpcep_service_list *list)
 {
     if (list != NULL)
         rest_dispose_items(&rest_service_kind, list->items, list->count);
-    free(list);
+    util_free(list);
 }
 
 /*
@@ -458,7 +459,7 @@ static int decode_items_in(const cJSON *root, const rest_item_kind *k, rest_item
         out->total = -1;
     if (!cJSON_IsArray(arr) || (cnt = cJSON_GetArraySize(arr)) <= 0)
         goto done;
-    p = calloc((size_t)cnt, k->size);
+    p = util_calloc((size_t)cnt, k->size);
     if (p == NULL) {
         rc = VPCEP_ENOMEM;
         goto done;
@@ -506,7 +507,7 @@ void rest_dispose_items(const rest_item_kind *k, void *items, size_t count)
 
     for (i = 0; i < count; i++)
         k->dispose((char *)items + i * k->size);
-    free(items);
+    util_free(items);
 }
 
 /* Decodes the items and allocates the zeroed list struct (list_size bytes) into *list; the
@@ -515,7 +516,7 @@ void rest_dispose_items(const rest_item_kind *k, void *items, size_t count)
  * into; on failure the parts are disposed. */
 static int list_new(const rest_item_kind *k, void **list, size_t list_size, rest_items *parts)
 {
-    *list = calloc(1, list_size);
+    *list = util_calloc(1, list_size);
     if (*list == NULL) {
         rest_dispose_items(k, parts->items, parts->count);
         parts->items = NULL;
@@ -559,7 +560,7 @@ static int decode_one(const char *json, size_t len, const rest_item_kind *k, voi
         rc = VPCEP_EINVALID;
         goto done;
     }
-    item = calloc(1, k->size);
+    item = util_calloc(1, k->size);
     if (item == NULL) {
         rc = VPCEP_ENOMEM;
         goto done;
@@ -567,7 +568,7 @@ static int decode_one(const char *json, size_t len, const rest_item_kind *k, voi
     rc = k->decode(root, item);
     if (rc != 0) {
         k->dispose(item);
-        free(item);
+        util_free(item);
         goto done;
     }
     *out = item;
@@ -625,12 +626,12 @@ static void disp_info(void *item)
 {
     vpcep_service_info *s = item;
 
-    free(s->id);
-    free(s->owner);
-    free(s->service_name);
-    free(s->service_type);
-    free(s->server_type);
-    free(s->created_at);
+    util_free(s->id);
+    util_free(s->owner);
+    util_free(s->service_name);
+    util_free(s->service_type);
+    util_free(s->server_type);
+    util_free(s->created_at);
     memset(s, 0, sizeof(*s));
 }
 
@@ -642,14 +643,14 @@ void vpcep_service_info_free(vpcep_service_info *info)
     if (info == NULL)
         return;
     disp_info(info);
-    free(info);
+    util_free(info);
 }
 
 void vpcep_service_info_list_free(vpcep_service_info_list *list)
 {
     if (list != NULL)
         rest_dispose_items(&rest_service_info_kind, list->items, list->count);
-    free(list);
+    util_free(list);
 }
 
 int vpcep_decode_service_info(vpcep_service_info **out, const char *json, size_t len)
@@ -687,12 +688,12 @@ int rest_decode_connection_obj(const cJSON *o, vpcep_connection *c)
 
 void rest_connection_dispose(vpcep_connection *c)
 {
-    free(c->id);
-    free(c->domain_id);
-    free(c->status);
-    free(c->description);
-    free(c->created_at);
-    free(c->updated_at);
+    util_free(c->id);
+    util_free(c->domain_id);
+    util_free(c->status);
+    util_free(c->description);
+    util_free(c->created_at);
+    util_free(c->updated_at);
     errors_free(c->errors, c->n_errors);
     memset(c, 0, sizeof(*c));
 }
@@ -714,14 +715,14 @@ void vpcep_connection_free(vpcep_connection *conn)
     if (conn == NULL)
         return;
     rest_connection_dispose(conn);
-    free(conn);
+    util_free(conn);
 }
 
 void vpcep_connection_list_free(vpcep_connection_list *list)
 {
     if (list != NULL)
         rest_dispose_items(&rest_connection_kind, list->items, list->count);
-    free(list);
+    util_free(list);
 }
 
 int vpcep_decode_connection_list(vpcep_connection_list **out, const char *json, size_t len)
@@ -750,9 +751,9 @@ static int dec_perm(const cJSON *o, void *item)
     time_field(o, "created_at", &p->created_at, &p->created_at_epoch);
     if (p->permission != NULL) {
         const char *d = p->permission;
-        if (strncasecmp(d, prefix, sizeof(prefix) - 1) == 0)
+        if (util_strncasecmp(d, prefix, sizeof(prefix) - 1) == 0)
             d += sizeof(prefix) - 1;
-        p->domain_id = rest_strdup(d);
+        p->domain_id = util_strdup(d);
         if (p->domain_id == NULL)
             return VPCEP_ENOMEM;
     }
@@ -763,12 +764,12 @@ static void disp_perm(void *item)
 {
     vpcep_permission *p = item;
 
-    free(p->id);
-    free(p->permission);
-    free(p->domain_id);
-    free(p->permission_type);
-    free(p->description);
-    free(p->created_at);
+    util_free(p->id);
+    util_free(p->permission);
+    util_free(p->domain_id);
+    util_free(p->permission_type);
+    util_free(p->description);
+    util_free(p->created_at);
     memset(p, 0, sizeof(*p));
 }
 
@@ -779,7 +780,7 @@ void vpcep_permission_list_free(vpcep_permission_list *list)
 {
     if (list != NULL)
         rest_dispose_items(&rest_permission_kind, list->items, list->count);
-    free(list);
+    util_free(list);
 }
 
 int vpcep_decode_permission_list(vpcep_permission_list **out, const char *json, size_t len)
@@ -809,7 +810,7 @@ static int policy_decode(const cJSON *o, vpcep_endpoint *e)
 
     if (!cJSON_IsArray(arr) || (cnt = cJSON_GetArraySize(arr)) <= 0)
         return 0;
-    e->policy_statements = calloc((size_t)cnt, sizeof(*e->policy_statements));
+    e->policy_statements = util_calloc((size_t)cnt, sizeof(*e->policy_statements));
     if (e->policy_statements == NULL)
         return VPCEP_ENOMEM;
     cJSON_ArrayForEach(it, arr)
@@ -821,7 +822,7 @@ static int policy_decode(const cJSON *o, vpcep_endpoint *e)
         ps = &e->policy_statements[e->n_policy_statements++];
         eff = get_ci(it, "Effect");
         if (cJSON_IsString(eff)) {
-            ps->effect = rest_strdup(eff->valuestring);
+            ps->effect = util_strdup(eff->valuestring);
             if (ps->effect == NULL)
                 return VPCEP_ENOMEM;
         }
@@ -876,33 +877,33 @@ void rest_endpoint_dispose(vpcep_endpoint *e)
 {
     size_t i;
 
-    free(e->id);
-    free(e->service_type);
-    free(e->status);
+    util_free(e->id);
+    util_free(e->service_type);
+    util_free(e->status);
     str_array_free(e->active_status, e->n_active_status);
-    free(e->endpoint_service_name);
-    free(e->endpoint_service_id);
+    util_free(e->endpoint_service_name);
+    util_free(e->endpoint_service_id);
     str_array_free(e->dns_names, e->n_dns_names);
-    free(e->ip);
-    free(e->vpc_id);
-    free(e->subnet_id);
-    free(e->created_at);
-    free(e->updated_at);
-    free(e->project_id);
+    util_free(e->ip);
+    util_free(e->vpc_id);
+    util_free(e->subnet_id);
+    util_free(e->created_at);
+    util_free(e->updated_at);
+    util_free(e->project_id);
     tags_free(e->tags, e->n_tags);
     errors_free(e->errors, e->n_errors);
     str_array_free(e->whitelist, e->n_whitelist);
     str_array_free(e->routetables, e->n_routetables);
     for (i = 0; i < e->n_policy_statements; i++) {
-        free(e->policy_statements[i].effect);
+        util_free(e->policy_statements[i].effect);
         str_array_free(e->policy_statements[i].actions, e->policy_statements[i].n_actions);
         str_array_free(e->policy_statements[i].resources, e->policy_statements[i].n_resources);
     }
-    free(e->policy_statements);
-    free(e->description);
-    free(e->specification_name);
-    free(e->endpoint_pool_id);
-    free(e->enable_status);
+    util_free(e->policy_statements);
+    util_free(e->description);
+    util_free(e->specification_name);
+    util_free(e->endpoint_pool_id);
+    util_free(e->enable_status);
     memset(e, 0, sizeof(*e));
 }
 
@@ -922,14 +923,14 @@ void vpcep_endpoint_free(vpcep_endpoint *ep)
     if (ep == NULL)
         return;
     rest_endpoint_dispose(ep);
-    free(ep);
+    util_free(ep);
 }
 
 void vpcep_endpoint_list_free(vpcep_endpoint_list *list)
 {
     if (list != NULL)
         rest_dispose_items(&rest_endpoint_kind, list->items, list->count);
-    free(list);
+    util_free(list);
 }
 
 int vpcep_decode_endpoint(vpcep_endpoint **out, const char *json, size_t len)
@@ -964,7 +965,7 @@ static int dec_quota(const cJSON *o, void *item)
 static void disp_quota(void *item)
 {
     vpcep_quota *q = item;
-    free(q->type);
+    util_free(q->type);
     q->type = NULL;
 }
 
@@ -974,7 +975,7 @@ void vpcep_quota_list_free(vpcep_quota_list *list)
 {
     if (list != NULL)
         rest_dispose_items(&quota_kind, list->items, list->count);
-    free(list);
+    util_free(list);
 }
 
 int vpcep_decode_quota_list(vpcep_quota_list **out, const char *json, size_t len)
@@ -1016,11 +1017,11 @@ static void disp_version(void *item)
 {
     vpcep_api_version *v = item;
 
-    free(v->id);
-    free(v->status);
-    free(v->version);
-    free(v->min_version);
-    free(v->updated);
+    util_free(v->id);
+    util_free(v->status);
+    util_free(v->version);
+    util_free(v->min_version);
+    util_free(v->updated);
     memset(v, 0, sizeof(*v));
 }
 
@@ -1031,7 +1032,7 @@ void vpcep_api_version_list_free(vpcep_api_version_list *list)
 {
     if (list != NULL)
         rest_dispose_items(&version_kind, list->items, list->count);
-    free(list);
+    util_free(list);
 }
 
 /* The answer lists "versions", or holds a single "version" object. */
@@ -1047,7 +1048,7 @@ int vpcep_decode_api_version_list(vpcep_api_version_list **out, const char *json
     if (out == NULL || !cJSON_IsObject(root)) {
         rc = VPCEP_EINVALID;
     } else if (cJSON_IsObject(one)) {
-        parts.items = calloc(1, version_kind.size);
+        parts.items = util_calloc(1, version_kind.size);
         if (parts.items == NULL) {
             rc = VPCEP_ENOMEM;
         } else {
@@ -1081,7 +1082,7 @@ static void disp_ptag(void *item)
 {
     vpcep_project_tag *t = item;
 
-    free(t->key);
+    util_free(t->key);
     str_array_free(t->values, t->n_values);
     memset(t, 0, sizeof(*t));
 }
@@ -1093,7 +1094,7 @@ void vpcep_project_tag_list_free(vpcep_project_tag_list *list)
 {
     if (list != NULL)
         rest_dispose_items(&project_tag_kind, list->items, list->count);
-    free(list);
+    util_free(list);
 }
 
 int vpcep_decode_project_tag_list(vpcep_project_tag_list **out, const char *json, size_t len)
@@ -1120,7 +1121,7 @@ static int dec_tres(const cJSON *o, void *item)
         char *printed = cJSON_PrintUnformatted(detail);
         if (printed == NULL)
             return VPCEP_ENOMEM;
-        r->resource_detail_json = rest_strdup(printed);
+        r->resource_detail_json = util_strdup(printed);
         cJSON_free(printed);
         if (r->resource_detail_json == NULL)
             return VPCEP_ENOMEM;
@@ -1132,9 +1133,9 @@ static void disp_tres(void *item)
 {
     vpcep_tagged_resource *r = item;
 
-    free(r->resource_id);
-    free(r->resource_name);
-    free(r->resource_detail_json);
+    util_free(r->resource_id);
+    util_free(r->resource_name);
+    util_free(r->resource_detail_json);
     tags_free(r->tags, r->n_tags);
     memset(r, 0, sizeof(*r));
 }
@@ -1146,7 +1147,7 @@ void vpcep_tagged_resource_list_free(vpcep_tagged_resource_list *list)
 {
     if (list != NULL)
         rest_dispose_items(&tagged_resource_kind, list->items, list->count);
-    free(list);
+    util_free(list);
 }
 
 int vpcep_decode_tagged_resource_list(vpcep_tagged_resource_list **out,
