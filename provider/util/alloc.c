@@ -2,6 +2,7 @@
  * meter. The only file that calls the C allocator directly. */
 #include "util.h"
 
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,28 @@ long util_alloc_count(void)
     return atomic_load(&alloc_counter);
 }
 
+/* Allocation failures of this thread: real, injected or refused by a meter. */
+static _Thread_local long thread_failures;
+
+long util_alloc_failures(void)
+{
+    return thread_failures;
+}
+
+/* Every failure ends here: NULL, errno ENOMEM (as the C allocator leaves it), counted. */
+static void *alloc_failed(void)
+{
+    thread_failures++;
+    errno = ENOMEM;
+    return NULL;
+}
+
+/* p, or the failure when p is NULL. */
+static void *alloc_checked(void *p)
+{
+    return p != NULL ? p : alloc_failed();
+}
+
 /* 1 if this allocation must fail. */
 static int alloc_should_fail(void)
 {
@@ -36,10 +59,7 @@ static int alloc_should_fail(void)
     if (at == 0) {
         return 0;
     }
-    if (now == at) {
-        return 1;
-    }
-    return now > at && atomic_load(&fail_sticky);
+    return now == at || (now > at && atomic_load(&fail_sticky));
 }
 
 /* ----- meter ----- */
@@ -129,9 +149,9 @@ static void *metered(void *p, size_t requested)
 {
     if (p != NULL && meter_top != NULL && !meter_take(block_size(p, requested))) {
         free(p);
-        return NULL;
+        return alloc_failed();
     }
-    return p;
+    return alloc_checked(p);
 }
 
 /* ----- allocation ----- */
@@ -139,7 +159,7 @@ static void *metered(void *p, size_t requested)
 void *util_malloc(size_t size)
 {
     if (alloc_should_fail()) {
-        return NULL;
+        return alloc_failed();
     }
     size = size ? size : 1;
     return metered(malloc(size), size);
@@ -148,10 +168,10 @@ void *util_malloc(size_t size)
 void *util_calloc(size_t n, size_t size)
 {
     if (size != 0 && n > SIZE_MAX / size) {
-        return NULL;
+        return alloc_failed();
     }
     if (alloc_should_fail()) {
-        return NULL;
+        return alloc_failed();
     }
     if (n == 0 || size == 0) {
         n = 1;
@@ -165,11 +185,11 @@ void *util_realloc(void *ptr, size_t size)
     size_t before;
     void *p;
     if (alloc_should_fail()) {
-        return NULL;
+        return alloc_failed();
     }
     size = size ? size : 1;
     if (meter_top == NULL) {
-        return realloc(ptr, size);
+        return alloc_checked(realloc(ptr, size));
     }
 #if defined(__GLIBC__)
     /* metered: a new block, the old contents moved over, the old block freed, so that a
@@ -188,20 +208,20 @@ void *util_realloc(void *ptr, size_t size)
 #else
     (void)before;
     if (!meter_take(size)) {
-        return NULL;
+        return alloc_failed();
     }
     p = realloc(ptr, size);
     if (p == NULL) {
         meter_give(size);
     }
-    return p;
+    return alloc_checked(p);
 #endif
 }
 
 void *util_reallocarray(void *ptr, size_t n, size_t size)
 {
     if (size != 0 && n > SIZE_MAX / size) {
-        return NULL;
+        return alloc_failed();
     }
     return util_realloc(ptr, n * size);
 }
@@ -234,7 +254,7 @@ void *util_memdup(const void *p, size_t n)
 {
     char *out;
     if (n == SIZE_MAX) {
-        return NULL;
+        return alloc_failed();
     }
     out = util_malloc(n + 1);
     if (out == NULL) {

@@ -31,7 +31,9 @@ enum util_error {
 };
 
 /* ----- Allocation ---------------------------------------------------------------------------
- * Thin wrappers over the C allocator. Size computations overflow-check (calloc-style).
+ * Thin wrappers over the C allocator. Size computations overflow-check (calloc-style). A
+ * failure returns NULL with errno ENOMEM, like the C allocator (so code that only sees a NULL
+ * from a library that allocates through these, such as a parser, can tell ENOMEM apart).
  * util_free(NULL) is a no-op. */
 void *util_malloc(size_t size);
 void *util_calloc(size_t n, size_t size);
@@ -50,6 +52,10 @@ void *util_memdup(const void *p, size_t n);
 void util_alloc_fail_at(long n, int sticky);
 /* Number of allocations performed since the process started (for torture loops). */
 long util_alloc_count(void);
+/* Number of allocations that failed on the calling thread (real, injected or refused by a
+ * meter): code that calls helpers which report a failed copy only as a missing value compares
+ * it before and after. */
+long util_alloc_failures(void);
 
 /* ----- Allocation meter ------------------------------------------------------------------
  * Bounds the memory that one piece of work on one thread may hold (a decoder working on a

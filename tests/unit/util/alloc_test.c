@@ -1,5 +1,6 @@
 #include "util.h"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,8 +32,12 @@ static void test_strdup_memdup(void **state)
 static void test_overflow(void **state)
 {
     (void)state;
+    errno = 0;
     assert_null(util_calloc(SIZE_MAX / 2, 4));
+    assert_int_equal(errno, ENOMEM);
+    errno = 0;
     assert_null(util_reallocarray(NULL, SIZE_MAX / 2, 4));
+    assert_int_equal(errno, ENOMEM);
 }
 
 static void test_fail_injection(void **state)
@@ -41,9 +46,13 @@ static void test_fail_injection(void **state)
     void *b;
     void *c;
     (void)state;
+    long failures = util_alloc_failures();
     util_alloc_fail_at(2, 0);
     a = util_malloc(8);
+    errno = 0;
     b = util_malloc(8);
+    assert_int_equal(errno, ENOMEM); /* as after a real failure */
+    assert_int_equal(util_alloc_failures(), failures + 1);
     c = util_malloc(8);
     assert_non_null(a);
     assert_null(b);
