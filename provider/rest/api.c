@@ -1640,8 +1640,12 @@ int vpcep_resources_count(int64_t *count,
     rc = rest_call(client, &rq, &res, err);
     if (rc != 0)
         goto done;
-    root = rest_json_parse(res.body ? res.body : "", res.body_len);
-    if (!cJSON_IsObject(root) || !rest_json_int64(root, "total_count", count)) {
+    rc = rest_json_parse_object(&root, res.body ? res.body : "", res.body_len);
+    if (rc == VPCEP_ENOMEM) {
+        rc = json_oom(err);
+        goto done;
+    }
+    if (rc != 0 || !rest_json_int64(root, "total_count", count)) {
         rc = rest_fail(err, VPCEP_EAPI, "no total_count in the API answer");
         goto done;
     }

@@ -35,18 +35,20 @@ int rest_valid_id(const char *s)
     return 1;
 }
 
-static char *url_dup(const char *s)
+/* Copies the http(s) URL s without its trailing slashes into *out: 0, EINVALID (not such a
+ * URL: @p what names the option) or ENOMEM. */
+static int url_dup(char **out, const char *s, const char *what, vpcep_error *err)
 {
     size_t n;
 
-    if (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0)
-        return NULL;
-    if (strpbrk(s, " \t\r\n?#") != NULL)
-        return NULL;
+    if ((strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0) ||
+        strpbrk(s, " \t\r\n?#") != NULL)
+        return rest_fail(err, VPCEP_EINVALID, "%s: not an http(s) URL", what);
     n = strlen(s);
     while (n > 0 && s[n - 1] == '/')
         n--;
-    return util_strndup(s, n);
+    *out = util_strndup(s, n);
+    return *out == NULL ? rest_fail(err, VPCEP_ENOMEM, "out of memory") : 0;
 }
 
 static int dup_opt(char **dst, const char *src)
@@ -62,7 +64,6 @@ static int dup_opt(char **dst, const char *src)
 int vpcep_client_new(vpcep_client **out, const vpcep_client_options *opts, vpcep_error *err)
 {
     vpcep_client *c = NULL;
-    char tmp[512];
     int rc = 0;
 
     rest_error_clear(err);
@@ -100,16 +101,16 @@ int vpcep_client_new(vpcep_client **out, const vpcep_client_options *opts, vpcep
     }
     /* Endpoint */
     if (!empty(opts->endpoint)) {
-        c->endpoint = url_dup(opts->endpoint);
+        if ((rc = url_dup(&c->endpoint, opts->endpoint, "endpoint", err)) != 0)
+            goto done;
     } else if (c->region != NULL) {
-        snprintf(tmp, sizeof(tmp), "https://vpcep.%s.otc.t-systems.com", c->region);
-        c->endpoint = util_strdup(tmp);
+        c->endpoint = util_asprintf("https://vpcep.%s.otc.t-systems.com", c->region);
+        if (c->endpoint == NULL) {
+            rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
+            goto done;
+        }
     } else {
         rc = rest_fail(err, VPCEP_EINVALID, "region or endpoint is required");
-        goto done;
-    }
-    if (c->endpoint == NULL) {
-        rc = rest_fail(err, VPCEP_EINVALID, "endpoint: not an http(s) URL");
         goto done;
     }
     /* Credentials */
@@ -144,14 +145,10 @@ int vpcep_client_new(vpcep_client **out, const vpcep_client_options *opts, vpcep
         goto done;
     }
     if (!empty(opts->auth_url)) {
-        c->auth_url = url_dup(opts->auth_url);
-        if (c->auth_url == NULL) {
-            rc = rest_fail(err, VPCEP_EINVALID, "auth_url: not an http(s) URL");
+        if ((rc = url_dup(&c->auth_url, opts->auth_url, "auth_url", err)) != 0)
             goto done;
-        }
     } else if (c->region != NULL) {
-        snprintf(tmp, sizeof(tmp), "https://iam.%s.otc.t-systems.com/v3", c->region);
-        c->auth_url = util_strdup(tmp);
+        c->auth_url = util_asprintf("https://iam.%s.otc.t-systems.com/v3", c->region);
         if (c->auth_url == NULL) {
             rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
             goto done;
@@ -183,9 +180,8 @@ int vpcep_client_new(vpcep_client **out, const vpcep_client_options *opts, vpcep
         }
         c->user_agent = util_strdup(opts->user_agent);
     } else {
-        snprintf(tmp, sizeof(tmp), "vpcep-c/%d.%d.%d", VPCEP_VERSION_MAJOR, VPCEP_VERSION_MINOR,
-                 VPCEP_VERSION_PATCH);
-        c->user_agent = util_strdup(tmp);
+        c->user_agent = util_asprintf("vpcep-c/%d.%d.%d", VPCEP_VERSION_MAJOR, VPCEP_VERSION_MINOR,
+                                      VPCEP_VERSION_PATCH);
     }
     if (c->user_agent == NULL) {
         rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");

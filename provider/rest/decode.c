@@ -89,6 +89,27 @@ cJSON *rest_json_parse(const char *json, size_t len)
     return root;
 }
 
+int rest_json_parse_object(cJSON **out, const char *json, size_t len)
+{
+    long failures = util_alloc_failures();
+    int saved = errno;
+    int rc = 0;
+
+    /* cJSON reports a failed allocation like a syntax error; the allocator's errno (the C
+     * allocator's, or util's when cJSON allocates through it) tells them apart. */
+    errno = 0;
+    *out = rest_json_parse(json, len);
+    if (*out == NULL)
+        rc = errno == ENOMEM || util_alloc_failures() != failures ? VPCEP_ENOMEM : VPCEP_EINVALID;
+    errno = saved;
+    if (rc == 0 && !cJSON_IsObject(*out)) {
+        cJSON_Delete(*out);
+        *out = NULL;
+        rc = VPCEP_EINVALID;
+    }
+    return rc;
+}
+
 char *rest_json_str(const cJSON *obj, const char *key)
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
@@ -447,6 +468,19 @@ void vpcep_service_list_free(vpcep_service_list *list)
  * Generic list decoding, driven by a rest_item_kind: every vpcep_*_list is an array of one
  * model struct plus a count (and mostly the API's total_count).
  */
+/* Decodes one item with k. The decoders copy many optional fields, and a copy that fails would
+ * read as an absent field: an item during whose decoding any allocation failed is an ENOMEM,
+ * never an item with a field missing. */
+static int decode_item(const rest_item_kind *k, const cJSON *o, void *item)
+{
+    long failures = util_alloc_failures();
+    int rc = k->decode(o, item);
+
+    if (rc == 0 && util_alloc_failures() != failures)
+        rc = VPCEP_ENOMEM;
+    return rc;
+}
+
 static int decode_items_in(const cJSON *root, const rest_item_kind *k, rest_items *out)
 {
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, k->key), *it;
@@ -469,7 +503,7 @@ static int decode_items_in(const cJSON *root, const rest_item_kind *k, rest_item
     {
         if (!cJSON_IsObject(it))
             continue;
-        rc = k->decode(it, p + out->count * k->size);
+        rc = decode_item(k, it, p + out->count * k->size);
         out->count++;
         if (rc != 0)
             goto done;
@@ -487,15 +521,14 @@ done:
 
 int rest_decode_items(const char *json, size_t len, const rest_item_kind *k, rest_items *out)
 {
-    cJSON *root = rest_json_parse(json, len);
+    cJSON *root = NULL;
     int rc;
 
     out->items = NULL;
     out->count = 0;
     out->total = 0;
-    if (!cJSON_IsObject(root))
-        rc = VPCEP_EINVALID;
-    else
+    rc = rest_json_parse_object(&root, json, len);
+    if (rc == 0)
         rc = decode_items_in(root, k, out);
     cJSON_Delete(root);
     return rc;
@@ -555,17 +588,15 @@ static int decode_one(const char *json, size_t len, const rest_item_kind *k, voi
     if (out == NULL)
         return VPCEP_EINVALID;
     *out = NULL;
-    root = rest_json_parse(json, len);
-    if (!cJSON_IsObject(root)) {
-        rc = VPCEP_EINVALID;
+    rc = rest_json_parse_object(&root, json, len);
+    if (rc != 0)
         goto done;
-    }
     item = util_calloc(1, k->size);
     if (item == NULL) {
         rc = VPCEP_ENOMEM;
         goto done;
     }
-    rc = k->decode(root, item);
+    rc = decode_item(k, root, item);
     if (rc != 0) {
         k->dispose(item);
         util_free(item);
@@ -980,16 +1011,16 @@ void vpcep_quota_list_free(vpcep_quota_list *list)
 
 int vpcep_decode_quota_list(vpcep_quota_list **out, const char *json, size_t len)
 {
-    cJSON *root = rest_json_parse(json, len);
-    const cJSON *q = cJSON_GetObjectItemCaseSensitive(root, "quotas");
+    cJSON *root = NULL;
+    const cJSON *q;
     rest_items parts = {NULL, 0, 0};
-    int rc = 0;
+    int rc;
 
     if (out != NULL)
         *out = NULL;
-    if (out == NULL || !cJSON_IsObject(root))
-        rc = VPCEP_EINVALID;
-    else if (cJSON_IsObject(q))
+    rc = out == NULL ? VPCEP_EINVALID : rest_json_parse_object(&root, json, len);
+    q = cJSON_GetObjectItemCaseSensitive(root, "quotas");
+    if (rc == 0 && cJSON_IsObject(q))
         rc = decode_items_in(q, &quota_kind, &parts);
     if (rc == 0)
         rc = list_new(&quota_kind, (void **)out, sizeof(**out), &parts);
@@ -1038,24 +1069,24 @@ void vpcep_api_version_list_free(vpcep_api_version_list *list)
 /* The answer lists "versions", or holds a single "version" object. */
 int vpcep_decode_api_version_list(vpcep_api_version_list **out, const char *json, size_t len)
 {
-    cJSON *root = rest_json_parse(json, len);
-    const cJSON *one = cJSON_GetObjectItemCaseSensitive(root, "version");
+    cJSON *root = NULL;
+    const cJSON *one;
     rest_items parts = {NULL, 0, 0};
-    int rc = 0;
+    int rc;
 
     if (out != NULL)
         *out = NULL;
-    if (out == NULL || !cJSON_IsObject(root)) {
-        rc = VPCEP_EINVALID;
-    } else if (cJSON_IsObject(one)) {
+    rc = out == NULL ? VPCEP_EINVALID : rest_json_parse_object(&root, json, len);
+    one = cJSON_GetObjectItemCaseSensitive(root, "version");
+    if (rc == 0 && cJSON_IsObject(one)) {
         parts.items = util_calloc(1, version_kind.size);
         if (parts.items == NULL) {
             rc = VPCEP_ENOMEM;
         } else {
             parts.count = 1;
-            rc = version_kind.decode(one, parts.items);
+            rc = decode_item(&version_kind, one, parts.items);
         }
-    } else {
+    } else if (rc == 0) {
         rc = decode_items_in(root, &version_kind, &parts);
     }
     if (rc == 0)

@@ -161,8 +161,8 @@ int rest_status_retryable(long status, const char *api_code)
 {
     if (status == 429 || status >= 500)
         return status != 501;
-    if (api_code != NULL &&
-        (util_strcasecmp(api_code, "EndPoint.0022") == 0 || util_strcasecmp(api_code, "APIG.0308") == 0))
+    if (api_code != NULL && (util_strcasecmp(api_code, "EndPoint.0022") == 0 ||
+                             util_strcasecmp(api_code, "APIG.0308") == 0))
         return 1;
     return 0;
 }

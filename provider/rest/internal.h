@@ -222,6 +222,9 @@ REST_HIDDEN void rest_sha256_hex(const void *data, size_t len, char out[65]);
 
 /* ---- JSON helpers ----------------------------------------------------------------------- */
 REST_HIDDEN cJSON *rest_json_parse(const char *json, size_t len);
+/* Parses a JSON object into *out (cJSON_Delete): 0, VPCEP_ENOMEM, or VPCEP_EINVALID when the
+ * text is not JSON or not an object (*out NULL). */
+REST_HIDDEN int rest_json_parse_object(cJSON **out, const char *json, size_t len);
 REST_HIDDEN char *rest_json_str(const cJSON *obj, const char *key);
 REST_HIDDEN int rest_json_bool(const cJSON *obj, const char *key, int *value);
 REST_HIDDEN int rest_json_int64(const cJSON *obj, const char *key, int64_t *value);

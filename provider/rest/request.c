@@ -70,23 +70,37 @@ void rest_result_dispose(rest_result *r)
     memset(r, 0, sizeof(*r));
 }
 
-static char *host_header(const char *url)
+/* The Host header of url into *out: 0, VPCEP_EINVALID (not a URL) or VPCEP_ENOMEM. */
+static int host_header(char **out, const char *url)
 {
     CURLU *u = curl_url();
-    char *host = NULL, *port = NULL, *out = NULL;
+    char *host = NULL, *port = NULL;
+    CURLUcode uc;
+    int rc = 0;
 
+    *out = NULL;
     if (u == NULL)
-        return NULL;
-    if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-        if (curl_url_get(u, CURLUPART_PORT, &port, 0) != CURLUE_OK)
-            port = NULL;
-        out = util_asprintf("Host: %s%s%s", host, port ? ":" : "", port ? port : "");
+        return VPCEP_ENOMEM;
+    uc = curl_url_set(u, CURLUPART_URL, url, 0);
+    if (uc == CURLUE_OK)
+        uc = curl_url_get(u, CURLUPART_HOST, &host, 0);
+    if (uc != CURLUE_OK) {
+        rc = uc == CURLUE_OUT_OF_MEMORY ? VPCEP_ENOMEM : VPCEP_EINVALID;
+        goto done;
     }
+    uc = curl_url_get(u, CURLUPART_PORT, &port, 0);
+    if (uc == CURLUE_OUT_OF_MEMORY) {
+        rc = VPCEP_ENOMEM;
+        goto done;
+    }
+    *out = util_asprintf("Host: %s%s%s", host, port ? ":" : "", port ? port : "");
+    if (*out == NULL)
+        rc = VPCEP_ENOMEM;
+done:
     curl_free(host);
     curl_free(port);
     curl_url_cleanup(u);
-    return out;
+    return rc;
 }
 
 int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_error *err)
@@ -120,9 +134,10 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
         rc = rest_fail(err, rest_util_error(url.error), "cannot build the request URL");
         goto done;
     }
-    host = host_header(url.data);
-    if (host == NULL) {
-        rc = rest_fail(err, VPCEP_EINVALID, "cannot parse the request URL");
+    rc = host_header(&host, url.data);
+    if (rc != 0) {
+        rc = rest_fail(err, rc,
+                       rc == VPCEP_ENOMEM ? "out of memory" : "cannot parse the request URL");
         goto done;
     }
     for (attempt = 0;; attempt++) {

@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The password-auth request body, project-scoped; NULL on ENOMEM. */
 static char *token_body(vpcep_client *c)
 {
     cJSON *root = cJSON_CreateObject(), *auth, *ident, *methods, *pw, *user, *dom, *scope, *proj;
+    cJSON *method;
     char *out = NULL;
 
     if (root == NULL)
@@ -16,27 +18,23 @@ static char *token_body(vpcep_client *c)
     auth = cJSON_AddObjectToObject(root, "auth");
     ident = auth ? cJSON_AddObjectToObject(auth, "identity") : NULL;
     methods = ident ? cJSON_AddArrayToObject(ident, "methods") : NULL;
-    if (methods == NULL)
+    method = methods ? cJSON_CreateString("password") : NULL;
+    if (method == NULL)
         goto done;
-    cJSON_AddItemToArray(methods, cJSON_CreateString("password"));
+    cJSON_AddItemToArray(methods, method); /* cannot fail: no allocation */
     pw = cJSON_AddObjectToObject(ident, "password");
     user = pw ? cJSON_AddObjectToObject(pw, "user") : NULL;
-    if (user == NULL)
+    dom = user ? cJSON_AddObjectToObject(user, "domain") : NULL;
+    if (dom == NULL || cJSON_AddStringToObject(user, "name", c->user_name) == NULL ||
+        cJSON_AddStringToObject(user, "password", c->password) == NULL ||
+        cJSON_AddStringToObject(dom, "name", c->domain_name) == NULL)
         goto done;
-    cJSON_AddStringToObject(user, "name", c->user_name);
-    cJSON_AddStringToObject(user, "password", c->password);
-    dom = cJSON_AddObjectToObject(user, "domain");
-    if (dom == NULL)
-        goto done;
-    cJSON_AddStringToObject(dom, "name", c->domain_name);
     scope = cJSON_AddObjectToObject(auth, "scope");
     proj = scope ? cJSON_AddObjectToObject(scope, "project") : NULL;
-    if (proj == NULL)
+    if (proj == NULL ||
+        (c->project_id != NULL ? cJSON_AddStringToObject(proj, "id", c->project_id)
+                               : cJSON_AddStringToObject(proj, "name", c->region)) == NULL)
         goto done;
-    if (c->project_id != NULL)
-        cJSON_AddStringToObject(proj, "id", c->project_id);
-    else
-        cJSON_AddStringToObject(proj, "name", c->region);
     out = cJSON_PrintUnformatted(root);
 done:
     cJSON_Delete(root);
@@ -121,11 +119,20 @@ int rest_fetch_token(
         goto done;
     }
     {
-        cJSON *root = rest_json_parse(rs.body, rs.body_len);
-        const cJSON *tok = cJSON_GetObjectItemCaseSensitive(root, "token");
-        const cJSON *proj = cJSON_GetObjectItemCaseSensitive(tok, "project");
+        /* The project ID is optional in the answer; an answer that is not JSON names none. */
+        long failures = util_alloc_failures();
+        cJSON *root = NULL;
+        const cJSON *tok, *proj;
+
+        rc = rest_json_parse_object(&root, rs.body, rs.body_len);
+        tok = cJSON_GetObjectItemCaseSensitive(root, "token");
+        proj = cJSON_GetObjectItemCaseSensitive(tok, "project");
         pid = rest_json_str(proj, "id");
         cJSON_Delete(root);
+        if (rc == VPCEP_ENOMEM || util_alloc_failures() != failures) {
+            rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
+            goto done;
+        }
     }
     pthread_mutex_lock(&c->lock);
     rest_free_secret(c->iam_token);

@@ -33,6 +33,7 @@ typedef struct xfer {
     vpcep_client *c;
     util_buf body;
     rest_http_response *rs;
+    int oom; /* a header could not be kept */
 } xfer;
 
 static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
@@ -92,6 +93,10 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
         if (vlen > 0 && vlen <= REST_MAX_TOKEN_BYTES) {
             util_free(x->rs->subject_token);
             x->rs->subject_token = util_strndup(v, vlen);
+            if (x->rs->subject_token == NULL) {
+                x->oom = 1;
+                return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
+            }
         }
     }
     return n;
@@ -197,7 +202,7 @@ int rest_curl_transport(void *ud,
         else if (cc == CURLE_WRITE_ERROR && x.body.error == UTIL_ETOOLARGE)
             rc = rest_fail(err, VPCEP_ETOOLARGE, "response body larger than %zu bytes",
                            c->max_body_bytes);
-        else if (cc == CURLE_WRITE_ERROR && x.body.error == UTIL_ENOMEM)
+        else if (cc == CURLE_WRITE_ERROR && (x.oom || x.body.error == UTIL_ENOMEM))
             rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
         else if (cc == CURLE_OPERATION_TIMEDOUT)
             rc = rest_fail(err, VPCEP_ETIMEOUT, "request timed out: %s", detail);
