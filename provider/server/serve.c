@@ -502,6 +502,24 @@ static void *srv_tls_thread(void *arg)
     return NULL;
 }
 
+/* Server credentials: AutoMTLS with @p tls when it holds a certificate (the key as gRPC's key
+ * reference when @p key_ref, else as PEM), plaintext otherwise. @return NULL on failure. */
+static grpc_server_credentials *
+srv_credentials(tfp__srv_tls_identity *tls, const char *client_cert, int key_ref)
+{
+    grpc_ssl_pem_key_cert_pair pair;
+
+    if (tls->cert_pem == NULL)
+        return grpc_insecure_server_credentials_create();
+    pair.private_key = key_ref ? tfp__srv_tls_grpc_private_key(tls)
+                               : (tfp__srv_tls_key_pem(tls) == 0 ? tls->key_pem : NULL);
+    pair.cert_chain = tls->cert_pem;
+    if (pair.private_key == NULL)
+        return NULL;
+    return grpc_ssl_server_credentials_create_ex(
+        client_cert, &pair, 1, GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY, NULL);
+}
+
 /* ----- tfp_serve ----------------------------------------------------------------------------- */
 
 int tfp_serve_options_init(tfp_serve_options *opts, unsigned int version)
@@ -635,14 +653,7 @@ int tfp_serve(tfp_provider *p, int argc, char **argv, const tfp_serve_options *o
             goto done;
         }
     }
-    if (tls.cert_pem != NULL) {
-        grpc_ssl_pem_key_cert_pair pair = {tls.key_pem, tls.cert_pem};
-        creds = grpc_ssl_server_credentials_create_ex(
-            client_cert, &pair, 1, GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY,
-            NULL);
-    } else {
-        creds = grpc_insecure_server_credentials_create();
-    }
+    creds = srv_credentials(&tls, client_cert, 1);
     if (creds == NULL) {
         fprintf(stderr, "tfp_serve: cannot create server credentials\n");
         goto done;
@@ -663,11 +674,23 @@ int tfp_serve(tfp_provider *p, int argc, char **argv, const tfp_serve_options *o
     st.server = grpc_server_create(&chargs, NULL);
     st.cq = grpc_completion_queue_create_for_next(NULL);
     grpc_server_register_completion_queue(st.server, st.cq, NULL);
-    if ((is_unix ? srv_listen_unix(st.server, creds, address, sizeof(address), socket_dir,
-                                   sizeof(socket_dir))
-                 : srv_listen_tcp(st.server, creds, address, sizeof(address))) != 0) {
-        fprintf(stderr, "tfp_serve: cannot listen on a %s address\n", is_unix ? "unix" : "tcp");
-        goto done;
+    for (i = 0;; i++) {
+        if ((is_unix ? srv_listen_unix(st.server, creds, address, sizeof(address), socket_dir,
+                                       sizeof(socket_dir))
+                     : srv_listen_tcp(st.server, creds, address, sizeof(address))) == 0)
+            break;
+        if (i > 0 || tls.key_ref == NULL) {
+            fprintf(stderr, "tfp_serve: cannot listen on a %s address\n", is_unix ? "unix" : "tcp");
+            goto done;
+        }
+        /* A gRPC without OpenSSL ENGINE support takes the key reference for a bad PEM: give
+         * it the PEM after all. */
+        grpc_server_credentials_release(creds);
+        creds = srv_credentials(&tls, client_cert, 0);
+        if (creds == NULL) {
+            fprintf(stderr, "tfp_serve: cannot create server credentials\n");
+            goto done;
+        }
     }
     grpc_server_credentials_release(creds);
     creds = NULL;

@@ -82,7 +82,7 @@ int probe_launch(probe_plugin *pp,
     memset(pp, 0, sizeof(*pp));
     pp->pid = -1;
     pp->out_fd = -1;
-    if (mtls && tfp__srv_tls_generate(&pp->client) != 0)
+    if (mtls && (tfp__srv_tls_generate(&pp->client) != 0 || tfp__srv_tls_key_pem(&pp->client) != 0))
         return -1;
     for (cap = 0; environ[cap] != NULL; cap++) {
     }

@@ -1,4 +1,7 @@
-/* Unit tests of provider/server/tls.c: the AutoMTLS certificate satisfies Go's verifier. */
+/* Unit tests of provider/server/tls.c: the AutoMTLS certificate satisfies Go's verifier, and
+ * the key reaches gRPC as a key object (the ENGINE reference) or as PEM. */
+/* The test loads the key through the ENGINE API as gRPC does (deprecated in OpenSSL 3.0). */
+#define OPENSSL_SUPPRESS_DEPRECATED
 /* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,6 +12,7 @@
 #include "tls.h"
 
 #include <openssl/bio.h>
+#include <openssl/engine.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -45,7 +49,8 @@ static void test_generate(void **state)
     (void)state;
 
     assert_int_equal(tfp__srv_tls_generate(&id), 0);
-    assert_non_null(id.key_pem);
+    assert_non_null(id.key);
+    assert_null(id.key_pem); /* no PEM of the key unless asked for */
     assert_non_null(id.cert_pem);
     assert_non_null(id.cert_b64);
     assert_null(strchr(id.cert_b64, '='));
@@ -58,11 +63,14 @@ static void test_generate(void **state)
     pub = X509_get0_pubkey(x);
     assert_non_null(pub);
     assert_int_equal(X509_verify(x, pub), 1);
+    assert_int_equal(tfp__srv_tls_key_pem(&id), 0);
+    assert_non_null(strstr(id.key_pem, "-----BEGIN PRIVATE KEY-----"));
     kb = BIO_new_mem_buf(id.key_pem, -1);
     priv = PEM_read_bio_PrivateKey(kb, NULL, NULL, NULL);
     BIO_free(kb);
     assert_non_null(priv);
     assert_int_equal(X509_check_private_key(x, priv), 1);
+    assert_int_equal(EVP_PKEY_eq(priv, id.key), 1);
     EVP_PKEY_free(priv);
     assert_int_equal(EVP_PKEY_get_base_id(pub), EVP_PKEY_EC);
 
@@ -111,7 +119,78 @@ static void test_generate(void **state)
 
     tfp__srv_tls_dispose(&id);
     assert_null(id.key_pem);
+    assert_null(id.key);
     tfp__srv_tls_dispose(&id); /* idempotent */
+}
+
+/* What gRPC's ssl_ctx_use_engine_private_key() does with an "engine:ID:KEY" private key. */
+static EVP_PKEY *grpc_engine_load(const char *ref)
+{
+    char id[64];
+    const char *colon;
+    ENGINE *e;
+    EVP_PKEY *key = NULL;
+
+    if (strncmp(ref, "engine:", 7) != 0 || (colon = strchr(ref + 7, ':')) == NULL ||
+        (size_t)(colon - ref - 7) >= sizeof(id))
+        return NULL;
+    memcpy(id, ref + 7, (size_t)(colon - ref - 7));
+    id[colon - ref - 7] = '\0';
+    e = ENGINE_by_id(id);
+    if (e == NULL)
+        return NULL;
+    if (ENGINE_set_default(e, ENGINE_METHOD_ALL) && ENGINE_init(e)) {
+        key = ENGINE_load_private_key(e, colon + 1, NULL, NULL);
+        ENGINE_finish(e);
+    }
+    ENGINE_free(e);
+    return key;
+}
+
+static void test_grpc_private_key(void **state)
+{
+    tfp__srv_tls_identity a, b;
+    const char *ref_a, *ref_b;
+    char *stale;
+    EVP_PKEY *k;
+    (void)state;
+
+    assert_int_equal(tfp__srv_tls_generate(&a), 0);
+    assert_int_equal(tfp__srv_tls_generate(&b), 0);
+    ref_a = tfp__srv_tls_grpc_private_key(&a);
+    ref_b = tfp__srv_tls_grpc_private_key(&b);
+    assert_non_null(ref_a);
+    assert_non_null(ref_b);
+    assert_ptr_equal(tfp__srv_tls_grpc_private_key(&a), ref_a); /* made once */
+    assert_null(a.key_pem);                                     /* no PEM on the way */
+    assert_string_not_equal(ref_a, ref_b);
+    assert_true(strncmp(ref_a, "engine:", 7) == 0);
+
+    /* each reference loads its own identity's key, as a new reference */
+    k = grpc_engine_load(ref_a);
+    assert_non_null(k);
+    assert_int_equal(EVP_PKEY_eq(k, a.key), 1);
+    assert_int_equal(EVP_PKEY_eq(k, b.key), 0);
+    EVP_PKEY_free(k);
+    k = grpc_engine_load(ref_b);
+    assert_non_null(k);
+    assert_int_equal(EVP_PKEY_eq(k, b.key), 1);
+    EVP_PKEY_free(k);
+
+    /* unknown and malformed key names load nothing */
+    assert_null(grpc_engine_load("engine:tfp-automtls:0"));
+    assert_null(grpc_engine_load("engine:tfp-automtls:12x"));
+    assert_null(grpc_engine_load("engine:tfp-automtls:"));
+
+    /* a disposed identity's reference no longer resolves */
+    stale = strdup(ref_a);
+    tfp__srv_tls_dispose(&a);
+    assert_null(grpc_engine_load(stale));
+    k = grpc_engine_load(ref_b);
+    assert_non_null(k);
+    EVP_PKEY_free(k);
+    free(stale);
+    tfp__srv_tls_dispose(&b);
 }
 
 static void test_unique(void **state)
@@ -121,6 +200,8 @@ static void test_unique(void **state)
     assert_int_equal(tfp__srv_tls_generate(&a), 0);
     assert_int_equal(tfp__srv_tls_generate(&b), 0);
     assert_string_not_equal(a.cert_b64, b.cert_b64);
+    assert_int_equal(tfp__srv_tls_key_pem(&a), 0);
+    assert_int_equal(tfp__srv_tls_key_pem(&b), 0);
     assert_string_not_equal(a.key_pem, b.key_pem);
     tfp__srv_tls_dispose(&a);
     tfp__srv_tls_dispose(&b);
@@ -131,6 +212,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_generate),
         cmocka_unit_test(test_unique),
+        cmocka_unit_test(test_grpc_private_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
