@@ -418,6 +418,7 @@ wait_service(tfp_call *call, vpcep_client *client, const char *service_id, int64
     vpcep_error err = VPCEP_ERROR_INIT;
     int rc;
     vpcep_wait_spec_service_available(&spec, (long)timeout_ms);
+    spec.initial_delay_ms = 0; /* nothing of ours just changed the service: look at once */
     rc = vpcep_wait_service(NULL, &stats, client, service_id, &spec, &err);
     tfpv_log_wait_done("service", service_id, rc, &stats);
     if (rc == VPCEP_ENOTFOUND) {

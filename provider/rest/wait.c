@@ -5,7 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WAIT_POLL_MIN_MS 250L
+/* The poll schedule (the one place it is decided): the first WAIT_POLL_STEADY intervals are
+ * WAIT_POLL_MIN_MS, so that a transition of up to about 0.9 s is seen within 300 ms, then
+ * each interval 1.5 times the previous one up to WAIT_POLL_MAX_MS, so that a long wait costs
+ * less than one call per second from its tenth second on (the 10th poll comes after 10.2 s, the
+ * 11th after 15.2 s, and so on). The ready-made tables start one interval after the call that
+ * started the transition: its answer already told the state, so an immediate poll would ask
+ * again what is known. */
+#define WAIT_POLL_MIN_MS 200L
+#define WAIT_POLL_STEADY 2u
 #define WAIT_POLL_MAX_MS 5000L
 
 static void spec_fill(vpcep_wait_spec *spec,
@@ -27,6 +35,7 @@ static void spec_fill(vpcep_wait_spec *spec,
         spec->failure[i] = failure[i];
     spec->missing = missing;
     spec->timeout_ms = timeout_ms;
+    spec->initial_delay_ms = WAIT_POLL_MIN_MS;
     spec->poll_min_ms = WAIT_POLL_MIN_MS;
     spec->poll_max_ms = WAIT_POLL_MAX_MS;
 }
@@ -132,7 +141,7 @@ long vpcep_wait_interval_ms(const vpcep_wait_spec *spec, unsigned int polls)
 
     if (hi < lo)
         hi = lo;
-    for (i = 0; i < polls && d < hi; i++)
+    for (i = WAIT_POLL_STEADY; i <= polls && d < hi; i++)
         d = d + d / 2;
     return d < hi ? d : hi;
 }

@@ -29,7 +29,8 @@ VPCEP_EXTERN int vpcep_wait_classify(const vpcep_wait_spec *spec, const char *st
 
 /**
  * The poll interval after @p polls polls (0-based), before clamping to the deadline:
- * min(poll_max, poll_min * 1.5^polls) with the spec's defaults applied.
+ * poll_min for polls 0 and 1, then min(poll_max, poll_min * 1.5^(polls - 1)), with the spec's
+ * defaults applied.
  */
 VPCEP_EXTERN long vpcep_wait_interval_ms(const vpcep_wait_spec *spec, unsigned int polls);
 

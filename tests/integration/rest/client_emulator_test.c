@@ -649,7 +649,7 @@ static void test_waiters(void **state)
     vpcep_wait_spec_service_available(&spec, WAIT_MS);
     check(vpcep_wait_service(&done, &st, own, s->id, &spec, &err), &err, "wait available");
     assert_string_equal(done->status, "available");
-    assert_true(st.polls >= 2);
+    assert_true(st.polls >= 1); /* the first poll comes 200 ms in, and may already see it */
     assert_true(st.api_calls >= st.polls);
     fprintf(stderr, "wait available: %u polls, %u API calls, %lld ms\n", st.polls, st.api_calls,
             (long long)st.elapsed_ms);

@@ -81,17 +81,49 @@ static void test_poll_schedule(void **state)
     vpcep_wait_spec s = VPCEP_WAIT_SPEC_INIT;
 
     (void)state;
-    assert_int_equal(vpcep_wait_interval_ms(&s, 0), 250);
-    assert_int_equal(vpcep_wait_interval_ms(&s, 1), 375);
-    assert_int_equal(vpcep_wait_interval_ms(&s, 2), 562);
-    assert_int_equal(vpcep_wait_interval_ms(&s, 7), 4266); /* integer steps: d += d / 2 */
-    assert_int_equal(vpcep_wait_interval_ms(&s, 8), 5000);
+    assert_int_equal(vpcep_wait_interval_ms(&s, 0), 200);
+    assert_int_equal(vpcep_wait_interval_ms(&s, 1), 200);
+    assert_int_equal(vpcep_wait_interval_ms(&s, 2), 300);
+    assert_int_equal(vpcep_wait_interval_ms(&s, 3), 450);
+    assert_int_equal(vpcep_wait_interval_ms(&s, 7), 2277); /* integer steps: d += d / 2 */
+    assert_int_equal(vpcep_wait_interval_ms(&s, 8), 3415);
+    assert_int_equal(vpcep_wait_interval_ms(&s, 9), 5000);
     assert_int_equal(vpcep_wait_interval_ms(&s, 1000), 5000);
     s.poll_min_ms = 10;
     s.poll_max_ms = 20;
     assert_int_equal(vpcep_wait_interval_ms(&s, 0), 10);
-    assert_int_equal(vpcep_wait_interval_ms(&s, 1), 15);
-    assert_int_equal(vpcep_wait_interval_ms(&s, 2), 20);
+    assert_int_equal(vpcep_wait_interval_ms(&s, 1), 10);
+    assert_int_equal(vpcep_wait_interval_ms(&s, 2), 15);
+    assert_int_equal(vpcep_wait_interval_ms(&s, 3), 20);
+}
+
+/* What the schedule of the ready-made tables promises, polls counted on its own timeline:
+ * the first poll one interval after the call that started the transition, a transition of up
+ * to 900 ms seen within 300 ms, and at most one poll per second in any wait past 10 s. */
+static void test_poll_schedule_promises(void **state)
+{
+    vpcep_wait_spec s;
+    long t[64];
+    unsigned int k, n = 0;
+    long at;
+
+    (void)state;
+    vpcep_wait_spec_service_available(&s, 600000);
+    assert_int_equal(s.initial_delay_ms, 200);
+    for (at = s.initial_delay_ms; n < 64; n++) {
+        t[n] = at; /* poll n + 1 happens at t[n] */
+        at += vpcep_wait_interval_ms(&s, n);
+    }
+    for (at = 0; at <= 900; at += 10) {
+        for (k = 0; t[k] < at; k++) {
+        }
+        assert_true(t[k] - at <= 300);
+    }
+    for (k = 0; k < n; k++) {
+        if (t[k] > 10000)
+            assert_true((long)(k + 1) * 1000 <= t[k]);
+    }
+    assert_true(t[n - 1] > 120000); /* 64 polls last beyond two minutes */
 }
 
 static void test_service_available(void **state)
@@ -111,10 +143,11 @@ static void test_service_available(void **state)
     assert_string_equal(svc->service_name, "eu-de.x.s1");
     assert_int_equal(st.polls, 3);
     assert_int_equal(st.api_calls, 3);
-    assert_int_equal(F.n_sleeps, 2);
-    assert_int_equal(F.sleeps[0], 250);
-    assert_int_equal(F.sleeps[1], 375);
-    assert_int_equal(st.elapsed_ms, 625);
+    assert_int_equal(F.n_sleeps, 3);
+    assert_int_equal(F.sleeps[0], 200); /* the create answered "creating": no poll at once */
+    assert_int_equal(F.sleeps[1], 200);
+    assert_int_equal(F.sleeps[2], 200);
+    assert_int_equal(st.elapsed_ms, 600);
     assert_string_equal(F.requests[0].url,
                         "http://vpcep.test:8080/v1/p123/vpc-endpoint-services/s1");
     vpcep_service_free(svc);
@@ -168,7 +201,7 @@ static void test_timeout_names_last_state(void **state)
     for (i = 0; i < F.n_sleeps; i++)
         total += F.sleeps[i];
     assert_int_equal(total, 3000);
-    assert_int_equal(st.polls, F.n_sleeps + 1);
+    assert_int_equal(st.polls, F.n_sleeps); /* a sleep before each poll, the first one included */
     assert_null(e);
 }
 
@@ -183,11 +216,11 @@ static void test_cancellation(void **state)
     vpcep_wait_spec_service_available(&s, 0); /* no deadline */
     for (i = 0; i < 10; i++)
         fake_push(&F, 200, "{\"id\":\"s1\",\"status\":\"creating\"}");
-    F.cancel_after_sleeps = 2;
+    F.cancel_after_sleeps = 3;
     assert_int_equal(vpcep_wait_service(&svc, NULL, C, "s1", &s, &err), VPCEP_ECANCELED);
     assert_string_equal(err.state, "creating");
     assert_non_null(strstr(err.error_msg, "cancelled"));
-    assert_int_equal(F.n_requests, 2);
+    assert_int_equal(F.n_requests, 2); /* initial delay, poll, sleep, poll, cancelled sleep */
 }
 
 static void test_delete_waits_for_404(void **state)
@@ -255,7 +288,8 @@ static void test_connection_waiter(void **state)
     assert_true(conn->marker_id == INT64_C(422321321312321321));
     assert_int_equal(st.polls, 3);
     assert_int_equal(st.api_calls, 3);
-    assert_int_equal(F.sleeps[0], 100);
+    assert_int_equal(F.sleeps[0], 200); /* the table's initial delay */
+    assert_int_equal(F.sleeps[1], 100);
     assert_string_equal(F.requests[0].url, "http://vpcep.test:8080/v1/p123/vpc-endpoint-services/"
                                            "svc/connections?id=e1&limit=100");
     vpcep_connection_free(conn);
@@ -291,6 +325,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_state_tables),
         cmocka_unit_test(test_poll_schedule),
+        cmocka_unit_test(test_poll_schedule_promises),
         cmocka_unit_test_setup_teardown(test_service_available, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failure_state_carries_api_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_timeout_names_last_state, setup, teardown),
