@@ -572,18 +572,31 @@ int tfpv_service_state(tfp_value **out,
     return 0;
 }
 
-/* Reads the service, its whitelist and connections into a state value. *out NULL when gone. */
-static int read_state(
-    tfp_call *call, vpcep_client *client, const char *id, const tfp_value *prior, tfp_value **out)
+/* Reads the service, its whitelist and connections into a state value. *out NULL when gone.
+ * @p got: the service as a wait has just read it (taken over; NULL: read it here). @p wl_empty:
+ * the whitelist is known to be empty (nothing was ever added), so it is not listed. The
+ * connections are listed only when the service counts connected endpoints (connection_count:
+ * creating + accepted) or the prior state holds connections to follow: nothing to ask
+ * otherwise. */
+static int read_state(tfp_call *call,
+                      vpcep_client *client,
+                      const char *id,
+                      const tfp_value *prior,
+                      vpcep_service *got,
+                      int wl_empty,
+                      tfp_value **out)
 {
     tfp_diags *d = tfp_call_diags(call);
-    vpcep_service *svc = NULL;
+    vpcep_service *svc = got;
     vpcep_permission_list *perms = NULL;
     vpcep_connection_list *conns = NULL;
     vpcep_error err = VPCEP_ERROR_INIT;
-    int rc;
+    const tfp_value *known = tfpv_get(prior, "connections");
+    int rc = 0;
     *out = NULL;
-    rc = vpcep_service_get(&svc, client, id, &err);
+    if (svc == NULL) {
+        rc = vpcep_service_get(&svc, client, id, &err);
+    }
     if (rc == VPCEP_ENOTFOUND) {
         tfp_log(TFP_LOG_DEBUG, "vpcep", "service %s is gone", id);
         rc = 0;
@@ -593,7 +606,9 @@ static int read_state(
         tfpv_api_error(d, NULL, "Cannot read the endpoint service", rc, &err);
         goto done;
     }
-    rc = vpcep_permissions_list(&perms, client, id, NULL, &err);
+    if (!wl_empty) {
+        rc = vpcep_permissions_list(&perms, client, id, NULL, &err);
+    }
     if (rc == VPCEP_ENOTFOUND) {
         rc = 0;
         goto done;
@@ -603,7 +618,9 @@ static int read_state(
                        &err);
         goto done;
     }
-    rc = vpcep_connections_list(&conns, client, id, NULL, &err);
+    if (svc->connection_count > 0 || (tfpv_is_set(known) && tfp_value_length(known) > 0)) {
+        rc = vpcep_connections_list(&conns, client, id, NULL, &err);
+    }
     if (rc == VPCEP_ENOTFOUND) {
         rc = 0;
         goto done;
@@ -638,7 +655,7 @@ static int service_read(tfp_call *call)
     if (client == NULL) {
         return 0;
     }
-    rc = read_state(call, client, id, prior, &st);
+    rc = read_state(call, client, id, prior, NULL, 0, &st);
     if (rc != 0 || tfp_diags_has_errors(tfp_call_diags(call))) {
         tfp_value_free(st);
         return rc == TFP_ENOMEM ? rc : 0;
@@ -769,8 +786,14 @@ static int apply_whitelist_diff(vpcep_client *client,
     return rc;
 }
 
-static int wait_available(
-    vpcep_client *client, tfp_diags *d, const char *id, int64_t timeout_ms, const char *action)
+/* Waits until the service is available; *got (optional) receives the service as the last
+ * poll read it (caller frees). */
+static int wait_available(vpcep_client *client,
+                          tfp_diags *d,
+                          const char *id,
+                          int64_t timeout_ms,
+                          const char *action,
+                          vpcep_service **got)
 {
     vpcep_wait_spec spec;
     vpcep_wait_stats stats = {0};
@@ -778,7 +801,7 @@ static int wait_available(
     int rc;
     vpcep_wait_spec_service_available(&spec, (long)timeout_ms);
     tfpv_log_wait("service to become available", id, timeout_ms);
-    rc = vpcep_wait_service(NULL, &stats, client, id, &spec, &err);
+    rc = vpcep_wait_service(got, &stats, client, id, &spec, &err);
     tfpv_log_wait_done("service", id, rc, &stats);
     if (rc == VPCEP_ETIMEOUT) {
         tfp_diags_error(d, NULL, "Timed out waiting for the endpoint service",
@@ -795,7 +818,7 @@ static int service_create(tfp_call *call, vpcep_client *client, const tfp_value 
 {
     tfp_diags *d = tfp_call_diags(call);
     vpcep_service_create_opts opts;
-    vpcep_service *svc = NULL;
+    vpcep_service *svc = NULL, *got = NULL;
     vpcep_error err = VPCEP_ERROR_INIT;
     port_params ports = {0};
     tfpv_tag_params tags = {0};
@@ -844,7 +867,7 @@ static int service_create(tfp_call *call, vpcep_client *client, const tfp_value 
     }
     tfp_log(TFP_LOG_INFO, "vpcep", "created endpoint service %s", id);
 
-    if (wait_available(client, d, id, tfpv_timeout_ms(planned, "create"), "create") != 0 ||
+    if (wait_available(client, d, id, tfpv_timeout_ms(planned, "create"), "create", &got) != 0 ||
         apply_whitelist_diff(client, d, id, NULL, tfpv_get(planned, "whitelist")) != 0) {
         /* Keep the new ID in state (tainted) so that nothing is orphaned. */
         rc = partial_state(&st, planned, id);
@@ -860,7 +883,10 @@ static int service_create(tfp_call *call, vpcep_client *client, const tfp_value 
         }
         goto done;
     }
-    rc = read_state(call, client, id, planned, &st);
+    /* The last poll is the read-back; with no whitelist planned, nothing was added to it. */
+    rc = read_state(call, client, id, planned, got, tfpv_is_empty(tfpv_get(planned, "whitelist")),
+                    &st);
+    got = NULL;
     if (rc == 0 && st == NULL && !tfp_diags_has_errors(d)) {
         tfp_diags_error(d, NULL, "Endpoint service disappeared",
                         "Service %s was created but could not be read back.", id);
@@ -881,6 +907,7 @@ static int service_create(tfp_call *call, vpcep_client *client, const tfp_value 
 done:
     tfp_value_free(st);
     vpcep_service_free(svc);
+    vpcep_service_free(got);
     free(ports.items);
     tfpv_tag_params_dispose(&tags);
     free(id);
@@ -955,7 +982,7 @@ static int service_update(tfp_call *call,
         if (rc != 0) {
             tfpv_api_error(d, NULL, "Cannot update the endpoint service", rc, &err);
         } else {
-            rc = wait_available(client, d, id, tfpv_timeout_ms(planned, "update"), "update");
+            rc = wait_available(client, d, id, tfpv_timeout_ms(planned, "update"), "update", NULL);
         }
     }
     if (rc == 0) {
@@ -967,7 +994,7 @@ static int service_update(tfp_call *call,
                                   tfpv_get(planned, "tags"));
     }
     if (rc == 0) {
-        rc = read_state(call, client, id, planned, &st);
+        rc = read_state(call, client, id, planned, NULL, 0, &st);
     }
     if (rc == 0 && st == NULL && !tfp_diags_has_errors(d)) {
         tfp_diags_error(d, NULL, "Endpoint service disappeared",
