@@ -36,7 +36,9 @@ typedef enum tfp_op {
     TFP_OP_PLAN = 5,      /**< resource: inputs prior, proposed, config, private; set result */
     TFP_OP_APPLY = 6,     /**< resource: inputs prior, planned, config, private; set result */
     TFP_OP_IMPORT = 7,    /**< resource: inputs import id; set result */
-    TFP_OP_READ_DATA = 8  /**< data source: inputs config; set result */
+    TFP_OP_READ_DATA = 8, /**< data source: inputs config; set result */
+    TFP_OP_MOVE = 9       /**< resource: inputs source provider, type, schema version, raw
+                               JSON state and private; set result (see tfp_resource_accept_move) */
 } tfp_op;
 
 /**
@@ -82,16 +84,43 @@ TFP_EXTERN void tfp_resource_free(tfp_resource *r);
  * Registers a handler. Defaults when none is set: VALIDATE accepts; UPGRADE decodes the raw
  * state with the current schema (same version only); READ returns the prior state; PLAN
  * returns the proposed state with computed attributes that are null in config marked unknown
- * on create; IMPORT, APPLY and READ_DATA fail with "not supported".
+ * on create; IMPORT, APPLY and READ_DATA fail with "not supported"; MOVE: see
+ * tfp_resource_accept_move().
  * A PLAN, READ or UPGRADE handler that returns without calling tfp_call_set_result() and
  * without error diagnostics gets the default result (so a PLAN handler may only add
  * tfp_call_require_replace() paths). Private bytes are echoed when a handler sets none: READ
- * returns the private it received, PLAN the prior private, APPLY the planned private.
+ * returns the private it received, PLAN the prior private, APPLY the planned private (MOVE
+ * returns none: the source's private belongs to the source provider).
  * @return 0, TFP_EINVALID (op not valid for this kind).
  */
 TFP_EXTERN int tfp_resource_set_handler(tfp_resource *r, tfp_op op, tfp_handler_fn fn);
 /** An opaque pointer handed to this type's handlers through tfp_call_payload(). */
 TFP_EXTERN void tfp_resource_set_payload(tfp_resource *r, void *payload);
+/**
+ * Declares that resource type @p r accepts `moved` blocks (Terraform 1.8+) whose source is
+ * the resource type @p source_type of the provider @p source_provider, given by its source
+ * address: "registry.terraform.io/namespace/name", or "namespace/name" for the public
+ * registry (compared ignoring case). Call it once per accepted source; strings are copied.
+ *
+ * While at least one resource type accepts a source, the provider announces the
+ * `move_resource_state` server capability and serves MoveResourceState (protocol 5.5 and 6.5).
+ * A move from a source that was not declared is refused, before any handler runs, with an
+ * error diagnostic naming the source type and provider. A declared move runs the type's
+ * TFP_OP_MOVE handler, which reads tfp_call_move_source_provider(),
+ * tfp_call_move_source_type(), tfp_call_state_version() (the source's schema version),
+ * tfp_call_raw_state() (the source's state as JSON, exactly as the source provider stored it)
+ * and tfp_call_private(), and sets the converted state with tfp_call_set_result(). The result
+ * must be a wholly known, non-null object of this type. Without a TFP_OP_MOVE handler the raw
+ * state is decoded with this type's schema (a renamed type of the same shape).
+ *
+ * Terraform calls MoveResourceState on a provider instance that has not been configured:
+ * the handler must not need tfp_call_provider_data(). Terraform refreshes the moved object
+ * with READ afterwards.
+ * @return 0, TFP_EINVALID (NULL or empty argument, a data source, a provider address that is
+ * not "[host/]namespace/name"), TFP_ENOMEM.
+ */
+TFP_EXTERN int
+tfp_resource_accept_move(tfp_resource *r, const char *source_provider, const char *source_type);
 TFP_EXTERN const char *tfp_resource_type_name(const tfp_resource *r);
 TFP_EXTERN const tfp_schema *tfp_resource_schema(const tfp_resource *r);
 
@@ -119,7 +148,7 @@ TFP_EXTERN const tfp_value *tfp_call_proposed_state(const tfp_call *call);
 /** APPLY: the planned state (null = destroy). Borrowed. */
 TFP_EXTERN const tfp_value *tfp_call_planned_state(const tfp_call *call);
 /**
- * READ: private; PLAN: prior private; APPLY: planned private.
+ * READ: private; PLAN: prior private; APPLY: planned private; MOVE: the source's private.
  * @param[out] out      the bytes, borrowed from the call; NULL when there are none
  * @param[out] len_out  their length (may be NULL); 0 when there are none
  * @return 0, TFP_EINVALID (NULL @p out or @p call: *out NULL, *len_out 0).
@@ -127,16 +156,22 @@ TFP_EXTERN const tfp_value *tfp_call_planned_state(const tfp_call *call);
 TFP_EXTERN int tfp_call_private(const void **out, size_t *len_out, const tfp_call *call);
 /** IMPORT: the id the user gave. Borrowed. */
 TFP_EXTERN const char *tfp_call_import_id(const tfp_call *call);
-/** UPGRADE: schema version recorded in state. */
+/** UPGRADE: schema version recorded in state. MOVE: the source's schema version. */
 TFP_EXTERN int64_t tfp_call_state_version(const tfp_call *call);
 /**
- * UPGRADE: the stored state JSON.
+ * UPGRADE: the stored state JSON; MOVE: the source's stored state JSON, exactly as the source
+ * provider stored it.
  * @param[out] out      the JSON text (not NUL-terminated), borrowed from the call; NULL when the
  *                      call has none
  * @param[out] len_out  its length (may be NULL)
  * @return 0, TFP_EINVALID (NULL @p out or @p call: *out NULL, *len_out 0).
  */
 TFP_EXTERN int tfp_call_raw_state(const char **out, size_t *len_out, const tfp_call *call);
+/** MOVE: the source provider's address as Terraform sends it
+ *  ("registry.terraform.io/namespace/name"). Borrowed; NULL for other operations. */
+TFP_EXTERN const char *tfp_call_move_source_provider(const tfp_call *call);
+/** MOVE: the source resource type name. Borrowed; NULL for other operations. */
+TFP_EXTERN const char *tfp_call_move_source_type(const tfp_call *call);
 /** CONFIGURE: Terraform's version string. Borrowed; may be empty. */
 TFP_EXTERN const char *tfp_call_terraform_version(const tfp_call *call);
 
@@ -144,8 +179,8 @@ TFP_EXTERN const char *tfp_call_terraform_version(const tfp_call *call);
 
 /**
  * Sets the result value (stolen, also on failure): PLAN planned state, APPLY / READ new
- * state, UPGRADE upgraded state, IMPORT imported state, READ_DATA state. NULL means null
- * (READ: the object is gone). The library checks it against the schema type and turns a
+ * state, UPGRADE upgraded state, IMPORT imported state, READ_DATA state, MOVE target state. NULL
+ * means null (READ: the object is gone). The library checks it against the schema type and turns a
  * mismatch into an error diagnostic. @return 0, TFP_EINVALID.
  */
 TFP_EXTERN int tfp_call_set_result(tfp_call *call, tfp_value *v);

@@ -217,6 +217,23 @@ TFP_EXTERN int tfp_value_to_msgpack(void **out, size_t *len_out, const tfp_value
  */
 TFP_EXTERN int tfp_value_from_json(
     tfp_value **out, const tfp_type *t, const char *json, size_t len, char **err_out);
+
+/** Flags of tfp_value_from_json_flags(). */
+#define TFP_JSON_IGNORE_UNKNOWN 1u /**< skip object attributes that @p t does not have */
+
+/**
+ * tfp_value_from_json() with @p flags (0 = the same behaviour). With TFP_JSON_IGNORE_UNKNOWN,
+ * object attributes (at any depth) that the type does not have are skipped instead of
+ * refused: a handler reads the attributes it knows from state written by another schema
+ * (another provider's state in a MOVE, an older version's in an UPGRADE). Other flag bits
+ * are TFP_EINVALID. @return 0, TFP_EINVALID, TFP_ETOOLARGE, TFP_ENOMEM.
+ */
+TFP_EXTERN int tfp_value_from_json_flags(tfp_value **out,
+                                         const tfp_type *t,
+                                         const char *json,
+                                         size_t len,
+                                         unsigned int flags,
+                                         char **err_out);
 /** Encodes a wholly known value as cty JSON, NUL-terminated, new (tfp_free).
  *  @return 0, TFP_EINVALID (contains unknowns), TFP_ENOMEM. */
 TFP_EXTERN int tfp_value_to_json(char **out, const tfp_value *v);

@@ -123,6 +123,16 @@ int tfp_call_raw_state(const char **out, size_t *len_out, const tfp_call *call)
     return ok ? 0 : TFP_EINVALID;
 }
 
+const char *tfp_call_move_source_provider(const tfp_call *call)
+{
+    return call != NULL ? call->move_provider : NULL;
+}
+
+const char *tfp_call_move_source_type(const tfp_call *call)
+{
+    return call != NULL ? call->move_type : NULL;
+}
+
 const char *tfp_call_terraform_version(const tfp_call *call)
 {
     if (call == NULL || call->tf_version == NULL) {

@@ -220,11 +220,19 @@ struct tfp_schema {
 };
 
 /* ----- provider, resources, calls ----- */
+/** A source a resource type accepts `moved` blocks from (tfp_resource_accept_move). */
+struct tfp__move_source {
+    char *provider; /* normalised: lower case, with the registry host */
+    char *type;
+};
+
 struct tfp_resource {
     char *type_name;
     tfp_schema *schema;
-    tfp_handler_fn handlers[9]; /* indexed by tfp_op */
+    tfp_handler_fn handlers[10]; /* indexed by tfp_op */
     void *payload;
+    struct tfp__move_source *moves;
+    size_t nmoves;
     int is_data_source;
     int registered;
 };
@@ -265,6 +273,8 @@ struct tfp_call {
     const char *raw_state;
     size_t raw_state_len;
     const char *tf_version;
+    const char *move_provider; /* MOVE: source provider address */
+    const char *move_type;     /* MOVE: source resource type */
     tfp_value *result;
     int result_set;
     void *priv_out;
@@ -276,6 +286,10 @@ struct tfp_call {
 };
 
 void tfp__call_init(tfp_call *call, tfp_provider *p, tfp_op op);
+
+/** Normalises a provider source address: "ns/name" gains the public registry host, and the
+ *  whole address is lower-cased. *out is new (util_free). @return 0, TFP_EINVALID, TFP_ENOMEM. */
+int tfp__provider_address_normalize(char **out, const char *addr);
 void tfp__call_dispose(tfp_call *call);
 
 /* ----- logging (test hooks) ----- */

@@ -45,7 +45,8 @@ typedef struct jdec {
     char *err;
     const char *text;
     const jscan *scan;
-    size_t values; /* values decoded so far */
+    size_t values;      /* values decoded so far */
+    unsigned int flags; /* TFP_JSON_* */
 } jdec;
 
 static int jfail(jdec *d, int code, const char *fmt, ...) UTIL_PRINTF(3, 4);
@@ -570,6 +571,9 @@ static int jdec_object(jdec *d, const cJSON *node, const tfp_type *t, tfp_value 
     v->alloc = t->n;
     for (c = node->child; c != NULL; c = c->next) {
         long at = tfp__type_attr_index(t, c->string);
+        if (at < 0 && (d->flags & TFP_JSON_IGNORE_UNKNOWN)) {
+            continue;
+        }
         if (at < 0) {
             error = jfail(d, TFP_EINVALID, "unsupported attribute \"%s\"",
                           c->string != NULL ? c->string : "");
@@ -699,7 +703,17 @@ static int is_json_space(char c)
 int tfp_value_from_json(
     tfp_value **out, const tfp_type *t, const char *json, size_t len, char **err_out)
 {
-    jdec d = {NULL, NULL, json, NULL, 0};
+    return tfp_value_from_json_flags(out, t, json, len, 0, err_out);
+}
+
+int tfp_value_from_json_flags(tfp_value **out,
+                              const tfp_type *t,
+                              const char *json,
+                              size_t len,
+                              unsigned int flags,
+                              char **err_out)
+{
+    jdec d = {NULL, NULL, json, NULL, 0, flags};
     jscan sc;
     jwalk w = {0, 0, 0};
     util_meter meter;
@@ -716,7 +730,8 @@ int tfp_value_from_json(
     if (err_out != NULL) {
         *err_out = NULL;
     }
-    if (out == NULL || t == NULL || (json == NULL && len > 0)) {
+    if (out == NULL || t == NULL || (json == NULL && len > 0) ||
+        (flags & ~TFP_JSON_IGNORE_UNKNOWN) != 0) {
         return TFP_EINVALID;
     }
     if (len == 0) {

@@ -220,9 +220,15 @@ int tfp_resource_new(tfp_resource **out, const char *type_name, tfp_schema *sche
 
 void tfp_resource_free(tfp_resource *r)
 {
+    size_t i;
     if (r == NULL) {
         return;
     }
+    for (i = 0; i < r->nmoves; i++) {
+        util_free(r->moves[i].provider);
+        util_free(r->moves[i].type);
+    }
+    util_free(r->moves);
     tfp_schema_free(r->schema);
     util_free(r->type_name);
     util_free(r);
@@ -230,7 +236,7 @@ void tfp_resource_free(tfp_resource *r)
 
 int tfp_resource_set_handler(tfp_resource *r, tfp_op op, tfp_handler_fn fn)
 {
-    if (r == NULL || op < TFP_OP_VALIDATE || op > TFP_OP_READ_DATA || op == TFP_OP_CONFIGURE) {
+    if (r == NULL || op < TFP_OP_VALIDATE || op > TFP_OP_MOVE || op == TFP_OP_CONFIGURE) {
         return TFP_EINVALID;
     }
     if (r->registered && r->is_data_source && op != TFP_OP_VALIDATE && op != TFP_OP_READ_DATA) {
@@ -240,6 +246,72 @@ int tfp_resource_set_handler(tfp_resource *r, tfp_op op, tfp_handler_fn fn)
         return TFP_EINVALID;
     }
     r->handlers[op] = fn;
+    return 0;
+}
+
+int tfp__provider_address_normalize(char **out, const char *addr)
+{
+    size_t i;
+    size_t n;
+    size_t slashes = 0;
+    char *norm;
+    *out = NULL;
+    if (addr == NULL || addr[0] == '\0') {
+        return TFP_EINVALID;
+    }
+    n = strlen(addr);
+    for (i = 0; i < n; i++) {
+        if (addr[i] == '/') {
+            if (i == 0 || i + 1 == n || addr[i + 1] == '/') {
+                return TFP_EINVALID; /* empty segment */
+            }
+            slashes++;
+        } else if ((unsigned char)addr[i] <= ' ') {
+            return TFP_EINVALID;
+        }
+    }
+    if (slashes != 1 && slashes != 2) {
+        return TFP_EINVALID;
+    }
+    /* "namespace/name" means the public registry, as in required_providers */
+    norm = slashes == 1 ? util_asprintf("registry.terraform.io/%s", addr) : util_strdup(addr);
+    if (norm == NULL) {
+        return TFP_ENOMEM;
+    }
+    for (i = 0; norm[i] != '\0'; i++) {
+        if (norm[i] >= 'A' && norm[i] <= 'Z') {
+            norm[i] = (char)(norm[i] - 'A' + 'a');
+        }
+    }
+    *out = norm;
+    return 0;
+}
+
+int tfp_resource_accept_move(tfp_resource *r, const char *source_provider, const char *source_type)
+{
+    struct tfp__move_source *grown;
+    char *provider = NULL;
+    char *type = NULL;
+    int error;
+    if (r == NULL || source_type == NULL || source_type[0] == '\0' ||
+        (r->registered && r->is_data_source)) {
+        return TFP_EINVALID;
+    }
+    error = tfp__provider_address_normalize(&provider, source_provider);
+    if (error) {
+        return error;
+    }
+    type = util_strdup(source_type);
+    grown = type != NULL ? util_reallocarray(r->moves, r->nmoves + 1, sizeof(*grown)) : NULL;
+    if (grown == NULL) {
+        util_free(type);
+        util_free(provider);
+        return TFP_ENOMEM;
+    }
+    r->moves = grown;
+    r->moves[r->nmoves].provider = provider;
+    r->moves[r->nmoves].type = type;
+    r->nmoves++;
     return 0;
 }
 
@@ -302,6 +374,17 @@ int tfp__rpc_data_source_at(const tfp_provider *p,
     }
     if (schema_out != NULL) {
         *schema_out = p->data_sources[i]->schema;
+    }
+    return 0;
+}
+
+int tfp__rpc_moves_supported(const tfp_provider *p)
+{
+    size_t i;
+    for (i = 0; p != NULL && i < p->nresources; i++) {
+        if (p->resources[i]->nmoves > 0) {
+            return 1;
+        }
     }
     return 0;
 }

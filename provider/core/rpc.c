@@ -264,6 +264,28 @@ static int default_upgrade(tfp_call *call)
     return tfp_call_set_result(call, v);
 }
 
+/* MOVE without a handler: the source has this type's shape (a renamed type). */
+static int default_move(tfp_call *call)
+{
+    tfp_value *v = NULL;
+    char *err = NULL;
+    int error = tfp_value_from_json(&v, tfp_schema_type(call->schema), call->raw_state,
+                                    call->raw_state_len, &err);
+    if (error == TFP_ENOMEM) {
+        util_free(err);
+        return error;
+    }
+    if (error) {
+        tfp_diags_add(call->diags, TFP_SEVERITY_ERROR, NULL, "Unable to move resource state",
+                      "The state of %s (provider %s) does not fit the schema of %s: %s",
+                      call->move_type, call->move_provider, call->type_name,
+                      err != NULL ? err : tfp_strerror(error));
+        util_free(err);
+        return error;
+    }
+    return tfp_call_set_result(call, v);
+}
+
 static int default_unsupported(tfp_call *call)
 {
     const char *what = call->op == TFP_OP_IMPORT  ? "import"
@@ -301,6 +323,8 @@ static const char *op_name(tfp_op op)
         return "import";
     case TFP_OP_READ_DATA:
         return "read data source";
+    case TFP_OP_MOVE:
+        return "move state";
     }
     return "call";
 }
@@ -822,6 +846,107 @@ int tfp__rpc_import(tfp_provider *p, const char *type_name, const char *id, tfp_
             error = TFP_ENOMEM;
         }
     }
+    return rpc_end(&ctx, error, out);
+}
+
+/* The declared source matching @p provider / @p type, or NULL. */
+static const struct tfp__move_source *
+find_move_source(const tfp_resource *r, const char *provider, const char *type)
+{
+    size_t i;
+    for (i = 0; i < r->nmoves; i++) {
+        if (strcmp(r->moves[i].type, type) == 0 && strcmp(r->moves[i].provider, provider) == 0) {
+            return &r->moves[i];
+        }
+    }
+    return NULL;
+}
+
+/* @p s when it is 1..@p max printable ASCII characters (what type names and provider
+ * addresses are), else @p placeholder: a name from the request is quoted in a diagnostic, which
+ * must stay short and valid UTF-8. */
+static const char *printable_or(const char *s, size_t max, const char *placeholder)
+{
+    size_t i;
+    if (s == NULL || s[0] == '\0') {
+        return placeholder;
+    }
+    for (i = 0; s[i] != '\0'; i++) {
+        if (i >= max || (unsigned char)s[i] < 0x21 || (unsigned char)s[i] > 0x7e) {
+            return placeholder;
+        }
+    }
+    return s;
+}
+
+/* The error for a move from a source @p r does not accept, listing the ones it does.
+ * @return 1 (diagnostic added) or TFP_ENOMEM. */
+static int refuse_move(rpc_ctx *ctx, const char *stype, const char *provider)
+{
+    util_buf accepted;
+    size_t i;
+    int error = 0;
+    util_buf_init(&accepted, 65536);
+    for (i = 0; i < ctx->r->nmoves && error == 0; i++) {
+        error = util_buf_printf(&accepted, "%s%s (%s)", i > 0 ? ", " : "", ctx->r->moves[i].type,
+                                ctx->r->moves[i].provider);
+    }
+    if (error == 0) {
+        error = tfp_diags_add(ctx->diags, TFP_SEVERITY_ERROR, NULL, "Unsupported `moved` source",
+                              "%s cannot take over resource type \"%s\" of provider \"%s\". "
+                              "%s%s%s",
+                              ctx->r->type_name, stype, provider,
+                              ctx->r->nmoves > 0 ? "It accepts moves from: "
+                                                 : "It accepts no moves from other types.",
+                              util_buf_cstr(&accepted), ctx->r->nmoves > 0 ? "." : "");
+    }
+    util_buf_dispose(&accepted);
+    return error != 0 ? TFP_ENOMEM : 1;
+}
+
+int tfp__rpc_move_state(tfp_provider *p,
+                        const char *source_provider,
+                        const char *source_type,
+                        int64_t source_version,
+                        const uint8_t *raw_json,
+                        size_t raw_json_len,
+                        const uint8_t *source_private,
+                        size_t source_private_len,
+                        const char *target_type,
+                        tfp__rpc_result *out)
+{
+    rpc_ctx ctx;
+    char *norm = NULL;
+    const char *shown = printable_or(source_provider, 256, "(not a provider address)");
+    const char *stype = printable_or(source_type, 128, "(not a type name)");
+    int error = rpc_begin(&ctx, p, TFP_OP_MOVE, target_type, 0, out);
+    if (error == 0) {
+        error = tfp__provider_address_normalize(&norm, source_provider);
+        if (error == TFP_EINVALID) {
+            error = 0; /* an address we cannot parse matches no declared source */
+        }
+    }
+    if (error == 0 && (norm == NULL || find_move_source(ctx.r, norm, stype) == NULL)) {
+        error = refuse_move(&ctx, stype, shown);
+    }
+    if (error == 0) {
+        ctx.call.move_provider = source_provider;
+        ctx.call.move_type = source_type;
+        ctx.call.state_version = source_version;
+        ctx.call.raw_state = raw_json != NULL ? (const char *)raw_json : "";
+        ctx.call.raw_state_len = raw_json != NULL ? raw_json_len : 0;
+        ctx.call.priv = source_private;
+        ctx.call.priv_len = source_private != NULL ? source_private_len : 0;
+        error = run_handler(&ctx.call, ctx.r->handlers[TFP_OP_MOVE], default_move);
+    }
+    if (error == 0) {
+        error = finish_value(&ctx.call, tfp_schema_type(ctx.call.schema),
+                             CHECK_KNOWN | CHECK_NONNULL, out);
+    }
+    if (error == 0 && ctx.call.priv_out_set) {
+        error = set_priv(out, ctx.call.priv_out, ctx.call.priv_out_len);
+    }
+    util_free(norm);
     return rpc_end(&ctx, error, out);
 }
 

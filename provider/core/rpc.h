@@ -104,6 +104,8 @@ int tfp__rpc_data_source_at(const tfp_provider *p,
                             size_t i,
                             const char **name_out,
                             const tfp_schema **schema_out);
+/** 1 when some resource type accepts moves (the move_resource_state server capability). */
+int tfp__rpc_moves_supported(const tfp_provider *p);
 /** The provider configuration schema (never NULL: an empty block when none was set). */
 const tfp_schema *tfp__rpc_provider_schema(const tfp_provider *p);
 
@@ -163,6 +165,19 @@ int tfp__rpc_apply(tfp_provider *p,
                    tfp__rpc_result *out);
 /** ImportResourceState: on success out->type_name and out->value hold the one import. */
 int tfp__rpc_import(tfp_provider *p, const char *type_name, const char *id, tfp__rpc_result *out);
+/** MoveResourceState: converts the source's raw JSON state into @p target_type's state (out->
+ *  value) when the target accepts that source (tfp_resource_accept_move); refuses it with an
+ *  error diagnostic otherwise. */
+int tfp__rpc_move_state(tfp_provider *p,
+                        const char *source_provider,
+                        const char *source_type,
+                        int64_t source_version,
+                        const uint8_t *raw_json,
+                        size_t raw_json_len,
+                        const uint8_t *source_private,
+                        size_t source_private_len,
+                        const char *target_type,
+                        tfp__rpc_result *out);
 /** ReadDataSource. */
 int tfp__rpc_read_data_source(tfp_provider *p,
                               const char *type_name,

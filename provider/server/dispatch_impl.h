@@ -369,6 +369,8 @@ static void h_get_schema(tfp_provider *p, const uint8_t *in, size_t len, tfp__sr
      * first, as Terraform does. */
     caps.plan_destroy = 0;
     caps.get_provider_schema_optional = 0;
+    /* MoveResourceState is offered when some resource type accepts `moved` sources. */
+    caps.move_resource_state = tfp__rpc_moves_supported(p);
     resp.server_capabilities = &caps;
     if (schema_fill(&a, p, &resp) != 0)
         tfp__srv_reply_status(out, GRPC_STATUS_INTERNAL, "cannot build the provider schema");
@@ -763,6 +765,49 @@ done:
     protobuf_c_message_free_unpacked(&req->base, NULL);
 }
 
+static void h_move_state(tfp_provider *p, const uint8_t *in, size_t len, tfp__srv_reply *out)
+{
+    PT(MoveResourceState__Request) *req = (PT(MoveResourceState__Request) *)req_unpack(
+        &PF(move_resource_state__request__descriptor), in, len, out);
+    PT(MoveResourceState__Response) resp;
+    tfp__rpc_result res = {0};
+    tfp__srv_arena a = {0};
+    const uint8_t *raw = (const uint8_t *)"";
+    size_t raw_len = 0;
+    int rc;
+
+    if (req == NULL)
+        return;
+    if (req->source_state != NULL && req->source_state->json.data != NULL) {
+        raw = req->source_state->json.data;
+        raw_len = req->source_state->json.len;
+    }
+    rc = tfp__rpc_move_state(p, req->source_provider_address, req->source_type_name,
+                             req->source_schema_version, raw, raw_len, req->source_private.data,
+                             req->source_private.data ? req->source_private.len : 0,
+                             req->target_type_name, &res);
+    if (rc < 0) {
+        rpc_failed(out, rc);
+        goto done;
+    }
+    PF(move_resource_state__response__init)(&resp);
+    resp.target_state = dyn_out(&a, res.has_value, res.value, res.value_len);
+    if (res.has_priv) {
+        resp.target_private.data = res.priv;
+        resp.target_private.len = res.priv_len;
+    }
+    if (resp.target_state == NULL ||
+        diags_out(&a, &res, &resp.n_diagnostics, &resp.diagnostics) != 0) {
+        oom(out);
+        goto done;
+    }
+    reply_pack(out, &resp.base);
+done:
+    tfp__srv_arena_free(&a);
+    tfp__rpc_result_dispose(&res);
+    protobuf_c_message_free_unpacked(&req->base, NULL);
+}
+
 static void h_read_data(tfp_provider *p, const uint8_t *in, size_t len, tfp__srv_reply *out)
 {
     PT(ReadDataSource__Request) *req = (PT(ReadDataSource__Request) *)req_unpack(
@@ -820,6 +865,7 @@ static const struct {
     {"PlanResourceChange", h_plan},
     {"ApplyResourceChange", h_apply},
     {"ImportResourceState", h_import},
+    {"MoveResourceState", h_move_state},
     {"ReadDataSource", h_read_data},
 };
 

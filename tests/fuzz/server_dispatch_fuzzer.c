@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -35,6 +36,8 @@ static const char *const fz_paths[] = {
     "/tfplugin5.Provider/ApplyResourceChange",
     "/tfplugin5.Provider/ImportResourceState",
     "/tfplugin5.Provider/ReadDataSource",
+    "/tfplugin6.Provider/MoveResourceState",
+    "/tfplugin5.Provider/MoveResourceState",
 };
 
 static tfp_provider *fz_provider;
@@ -70,6 +73,8 @@ static tfp_provider *fz_make(void)
             (void)tfp_block_add_attribute(b, "x", tfp_type_dynamic(), TFP_ATTR_OPTIONAL, NULL);
         if (tfp_resource_new(&r, "fz_thing", s) == 0) {
             (void)tfp_resource_set_handler(r, TFP_OP_VALIDATE, fz_validate);
+            /* moves from fz/old (the default move decodes the source JSON) */
+            (void)tfp_resource_accept_move(r, "fz/old", "fz_old");
             (void)tfp_provider_add_resource(p, r);
         }
     }
@@ -96,7 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (fz_provider == NULL || size < 1)
         return 0;
     idx = data[0] % (sizeof(fz_paths) / sizeof(fz_paths[0]));
-    proto = idx < 12 ? 6 : 5;
+    proto = strncmp(fz_paths[idx], "/tfplugin5.", 11) == 0 ? 5 : 6;
     if (idx == 11 && (data[0] & 0x80))
         proto = 5; /* health is served under both protocols */
     tfp__srv_handle(fz_provider, proto, fz_paths[idx], data + 1, size - 1, &reply);

@@ -128,6 +128,38 @@ static void test_compact_missing_and_numbers(void **state)
     tfp_type_free(t);
 }
 
+/* TFP_JSON_IGNORE_UNKNOWN: attributes the type lacks are skipped at any depth; the rest of
+ * the checks stay. */
+static void test_ignore_unknown(void **state)
+{
+    static const char json[] = "{\"id\":\"a\",\"region\":\"eu-de\",\"timeouts\":null,"
+                               "\"port\":[{\"client_port\":80,\"packet_id\":7}],"
+                               "\"extra\":{\"deep\":[1,2]}}";
+    tfp_type *t = state_type();
+    tfp_value *v = NULL;
+    char *err = NULL;
+    (void)state;
+    assert_int_equal(tfp_value_from_json(&v, t, json, strlen(json), &err), TFP_EINVALID);
+    tfp_free(err);
+    err = NULL;
+    assert_int_equal(
+        tfp_value_from_json_flags(&v, t, json, strlen(json), TFP_JSON_IGNORE_UNKNOWN, &err), 0);
+    assert_null(err);
+    assert_string_equal(tfp_value_attr_string(v, "id"), "a");
+    assert_int_equal(tfp_value_length(tfp_value_attr(v, "port")), 1);
+    assert_true(tfp_value_is_null(tfp_value_attr(v, "size")));
+    tfp_value_free(v);
+    /* known attributes of the wrong type are still refused */
+    assert_int_equal(
+        tfp_value_from_json_flags(&v, t, "{\"id\":[1],\"x\":1}", 16, TFP_JSON_IGNORE_UNKNOWN, &err),
+        TFP_EINVALID);
+    tfp_free(err);
+    assert_int_equal(tfp_value_from_json_flags(&v, t, "{}", 2, 0x80u, NULL), TFP_EINVALID);
+    assert_int_equal(tfp_value_from_json_flags(&v, t, "{}", 2, 0, NULL), 0);
+    tfp_value_free(v);
+    tfp_type_free(t);
+}
+
 static void test_errors(void **state)
 {
     tfp_type *t = state_type();
@@ -407,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_pretty_state),
         cmocka_unit_test(test_compact_missing_and_numbers),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_ignore_unknown),
         cmocka_unit_test(test_depth),
         cmocka_unit_test(test_unknown_cannot_encode),
         cmocka_unit_test(test_nul_strings),

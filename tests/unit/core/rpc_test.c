@@ -449,6 +449,193 @@ static void test_upgrade(void **state)
     tfp__rpc_result_dispose(&res);
 }
 
+/* A MOVE handler that maps a foreign shape {"uuid": ..., "label": ...} onto test_thing. */
+static int move_handler(tfp_call *call)
+{
+    size_t len = 0;
+    const char *raw = NULL;
+    const char *src = tfp_call_move_source_type(call);
+    tfp_value *v = NULL;
+    int rc;
+    assert_int_equal(tfp_call_raw_state(&raw, &len, call), 0);
+    assert_non_null(tfp_call_move_source_provider(call));
+    assert_int_equal(tfp_call_op(call), TFP_OP_MOVE);
+    if (strcmp(src, "old_thing") != 0 || tfp_call_state_version(call) != 3) {
+        return tfp_diags_error(tfp_call_diags(call), NULL, "unexpected source", "%s", src);
+    }
+    /* the raw JSON is handed over untouched */
+    assert_true(len > 0 && raw[0] == '{');
+    rc = tfp_value_new_object(&v, tfp_schema_type(tfp_call_schema(call)));
+    if (rc == 0) {
+        rc = tfp_value_set_attr_string(v, "id", "moved-1");
+    }
+    if (rc == 0) {
+        rc = tfp_value_set_attr_string(v, "name", "alpha");
+    }
+    if (rc == 0) {
+        rc = tfp_call_set_private(call, "mv", 2);
+    }
+    if (rc != 0) {
+        tfp_value_free(v);
+        return rc;
+    }
+    return tfp_call_set_result(call, v);
+}
+
+static int move_unknown_handler(tfp_call *call)
+{
+    tfp_value *v = NULL;
+    int rc = tfp_value_new_object(&v, tfp_schema_type(tfp_call_schema(call)));
+    if (rc == 0) {
+        rc = tfp_value_set_attr_unknown(v, "id");
+    }
+    if (rc != 0) {
+        tfp_value_free(v);
+        return rc;
+    }
+    return tfp_call_set_result(call, v);
+}
+
+static int find_error_detail(const tfp__rpc_result *res, const char *needle)
+{
+    size_t i;
+    for (i = 0; i < res->ndiags; i++) {
+        if (res->diags[i].severity == 1 && res->diags[i].detail != NULL &&
+            strstr(res->diags[i].detail, needle) != NULL) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void test_move(void **state)
+{
+    tfp_provider *p = NULL;
+    tfp_resource *r = NULL;
+    tfp__rpc_result res;
+    const char raw[] = "{\"uuid\":\"x\",\"label\":\"alpha\"}";
+    const char same[] = "{\"id\":\"thing-755\",\"name\":\"alpha\",\"note\":\"n1\"}";
+    const char *src = "registry.terraform.io/acme/old";
+    (void)state;
+
+    assert_int_equal(tfp_provider_new(&p, "test", "1.0.0"), 0);
+    /* no resource accepts a move yet: no capability */
+    assert_int_equal(tfp_resource_new(&r, "test_mapped", thing_schema(0)), 0);
+    assert_int_equal(tfp_resource_accept_move(r, NULL, "old_thing"), TFP_EINVALID);
+    assert_int_equal(tfp_resource_accept_move(r, "acme", "old_thing"), TFP_EINVALID);
+    assert_int_equal(tfp_resource_accept_move(r, "a/b/c/d", "old_thing"), TFP_EINVALID);
+    assert_int_equal(tfp_resource_accept_move(r, "acme//old", "old_thing"), TFP_EINVALID);
+    assert_int_equal(tfp_resource_accept_move(r, "acme/old", ""), TFP_EINVALID);
+    assert_int_equal(tfp_resource_set_handler(r, TFP_OP_MOVE, move_handler), 0);
+    assert_int_equal(tfp_provider_add_resource(p, r), 0);
+    assert_false(tfp__rpc_moves_supported(p));
+
+    /* a declared move: the short registry form and any case match Terraform's address */
+    assert_int_equal(tfp_resource_new(&r, "test_renamed", thing_schema(0)), 0);
+    assert_int_equal(tfp_resource_accept_move(r, "Acme/Old", "old_same"), 0);
+    assert_int_equal(tfp_resource_accept_move(r, "example.com/acme/old", "old_same"), 0);
+    assert_int_equal(tfp_provider_add_resource(p, r), 0);
+    assert_true(tfp__rpc_moves_supported(p));
+
+    /* the default: the raw state decodes with the target schema */
+    assert_int_equal(tfp__rpc_move_state(p, src, "old_same", 0, (const uint8_t *)same, strlen(same),
+                                         (const uint8_t *)"sp", 2, "test_renamed", &res),
+                     0);
+    assert_int_equal(res.ndiags, 0);
+    assert_value(&res, LIT(STATE_BYTES));
+    assert_false(res.has_priv); /* the source's private is not carried over */
+    tfp__rpc_result_dispose(&res);
+
+    /* ... and reports when it does not */
+    assert_int_equal(tfp__rpc_move_state(p, "example.com/acme/old", "old_same", 0,
+                                         (const uint8_t *)raw, strlen(raw), NULL, 0, "test_renamed",
+                                         &res),
+                     0);
+    assert_error(&res, "Unable to move resource state");
+    assert_false(res.has_value);
+    tfp__rpc_result_dispose(&res);
+
+    /* undeclared sources are refused, naming the source type and provider */
+    assert_int_equal(tfp__rpc_move_state(p, "registry.terraform.io/hashicorp/aws", "aws_instance",
+                                         0, (const uint8_t *)same, strlen(same), NULL, 0,
+                                         "test_renamed", &res),
+                     0);
+    assert_error(&res, "Unsupported `moved` source");
+    assert_true(find_error_detail(&res, "\"aws_instance\""));
+    assert_true(find_error_detail(&res, "\"registry.terraform.io/hashicorp/aws\""));
+    assert_true(find_error_detail(&res, "old_same (registry.terraform.io/acme/old)"));
+    assert_false(res.has_value);
+    tfp__rpc_result_dispose(&res);
+    /* right type, other provider */
+    assert_int_equal(tfp__rpc_move_state(p, "registry.terraform.io/other/old", "old_same", 0,
+                                         (const uint8_t *)same, strlen(same), NULL, 0,
+                                         "test_renamed", &res),
+                     0);
+    assert_error(&res, "Unsupported `moved` source");
+    tfp__rpc_result_dispose(&res);
+    /* a type that accepts nothing, and names that are not printable are not quoted */
+    assert_int_equal(tfp__rpc_move_state(p, "bad\naddress", "x\ty", 0, (const uint8_t *)same,
+                                         strlen(same), NULL, 0, "test_mapped", &res),
+                     0);
+    assert_error(&res, "Unsupported `moved` source");
+    assert_true(find_error_detail(&res, "(not a type name)"));
+    assert_true(find_error_detail(&res, "(not a provider address)"));
+    assert_true(find_error_detail(&res, "accepts no moves"));
+    tfp__rpc_result_dispose(&res);
+    /* an unknown target type */
+    assert_int_equal(tfp__rpc_move_state(p, src, "old_same", 0, (const uint8_t *)same, strlen(same),
+                                         NULL, 0, "nope", &res),
+                     0);
+    assert_error(&res, "Unknown resource type");
+    tfp__rpc_result_dispose(&res);
+    tfp_provider_free(p);
+
+    /* a handler converts another shape and may set private bytes */
+    assert_int_equal(tfp_provider_new(&p, "test", "1.0.0"), 0);
+    assert_int_equal(tfp_resource_new(&r, "test_mapped", thing_schema(0)), 0);
+    assert_int_equal(tfp_resource_accept_move(r, src, "old_thing"), 0);
+    assert_int_equal(tfp_resource_accept_move(r, src, "old_unknown"), 0);
+    assert_int_equal(tfp_resource_set_handler(r, TFP_OP_MOVE, move_handler), 0);
+    assert_int_equal(tfp_provider_add_resource(p, r), 0);
+    assert_int_equal(tfp__rpc_move_state(p, src, "old_thing", 3, (const uint8_t *)raw, strlen(raw),
+                                         NULL, 0, "test_mapped", &res),
+                     0);
+    assert_int_equal(res.ndiags, 0);
+    assert_value(&res, LIT("\x83\xa2id\xa7moved-1\xa4name\xa5"
+                           "alpha\xa4note\xc0"));
+    assert_true(res.has_priv);
+    assert_memory_equal(res.priv, "mv", 2);
+    tfp__rpc_result_dispose(&res);
+    /* the handler's own refusal */
+    assert_int_equal(tfp__rpc_move_state(p, src, "old_thing", 1, (const uint8_t *)raw, strlen(raw),
+                                         NULL, 0, "test_mapped", &res),
+                     0);
+    assert_error(&res, "unexpected source");
+    assert_false(res.has_value);
+    tfp__rpc_result_dispose(&res);
+    /* a result with unknowns is refused (Terraform would reject it) */
+    assert_int_equal(tfp_resource_new(&r, "test_broken", thing_schema(0)), 0);
+    assert_int_equal(tfp_resource_accept_move(r, src, "old_thing"), 0);
+    assert_int_equal(tfp_resource_set_handler(r, TFP_OP_MOVE, move_unknown_handler), 0);
+    assert_int_equal(tfp_provider_add_resource(p, r), 0);
+    assert_int_equal(tfp__rpc_move_state(p, src, "old_thing", 3, (const uint8_t *)raw, strlen(raw),
+                                         NULL, 0, "test_broken", &res),
+                     0);
+    assert_error(&res, "unknown value");
+    assert_false(res.has_value);
+    tfp__rpc_result_dispose(&res);
+    tfp_provider_free(p);
+
+    /* data sources cannot accept moves once registered */
+    assert_int_equal(tfp_provider_new(&p, "test", "1.0.0"), 0);
+    assert_int_equal(tfp_resource_new(&r, "test_ds", thing_schema(0)), 0);
+    assert_int_equal(tfp_provider_add_data_source(p, r), 0);
+    assert_int_equal(tfp_resource_accept_move(r, src, "old_thing"), TFP_EINVALID);
+    assert_int_equal(tfp_resource_set_handler(r, TFP_OP_MOVE, move_handler), TFP_EINVALID);
+    assert_false(tfp__rpc_moves_supported(p));
+    tfp_provider_free(p);
+}
+
 static void test_unknown_type_and_bad_input(void **state)
 {
     tfp_provider *p = *state;
@@ -881,6 +1068,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import, setup, teardown),
         cmocka_unit_test_setup_teardown(test_upgrade, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_type_and_bad_input, setup, teardown),
+        cmocka_unit_test(test_move),
         cmocka_unit_test_setup_teardown(test_validate_and_configure, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nul_in_config, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alloc_failures, setup, teardown),

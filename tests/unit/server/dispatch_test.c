@@ -518,6 +518,7 @@ static void test_malformed_protobuf(void **state)
         "/tfplugin6.Provider/ApplyResourceChange",
         "/tfplugin6.Provider/ImportResourceState",
         "/tfplugin6.Provider/ReadDataSource",
+        "/tfplugin6.Provider/MoveResourceState",
         "/tfplugin6.Provider/StopProvider",
         "/grpc.health.v1.Health/Check",
     };
@@ -528,6 +529,7 @@ static void test_malformed_protobuf(void **state)
         "/tfplugin5.Provider/ValidateDataSourceConfig",
         "/tfplugin5.Provider/Configure",
         "/tfplugin5.Provider/PlanResourceChange",
+        "/tfplugin5.Provider/MoveResourceState",
         "/tfplugin5.Provider/Stop",
     };
     /* a length-delimited field claiming 100 bytes with 2 present; a bad wire type */
@@ -563,7 +565,6 @@ static void test_routing(void **state)
         "/tfplugin6.Provider/GetResourceIdentitySchemas",
         "/tfplugin6.Provider/OpenEphemeralResource",
         "/tfplugin6.Provider/ListResource",
-        "/tfplugin6.Provider/MoveResourceState",
         "/tfplugin6.Provider/GetSchema",
         "/tfplugin5.Provisioner/GetSchema",
         "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
@@ -583,6 +584,102 @@ static void test_routing(void **state)
     assert_int_equal(tfp__srv_lookup(5, "/tfplugin5.Provider/Stop", &h), TFP__SRV_UNARY);
     assert_int_equal(tfp__srv_lookup(5, "/tfplugin5.Provider/StopProvider", &h),
                      TFP__SRV_UNIMPLEMENTED);
+}
+
+/* MoveResourceState in both protocols, and the capability that announces it. */
+static void test_move_state(void **state)
+{
+    Tfplugin6__GetProviderSchema__Request sreq6 = TFPLUGIN6__GET_PROVIDER_SCHEMA__REQUEST__INIT;
+    Tfplugin5__GetProviderSchema__Request sreq5 = TFPLUGIN5__GET_PROVIDER_SCHEMA__REQUEST__INIT;
+    Tfplugin6__MoveResourceState__Request req6 = TFPLUGIN6__MOVE_RESOURCE_STATE__REQUEST__INIT;
+    Tfplugin5__MoveResourceState__Request req5 = TFPLUGIN5__MOVE_RESOURCE_STATE__REQUEST__INIT;
+    Tfplugin6__RawState raw6 = TFPLUGIN6__RAW_STATE__INIT;
+    Tfplugin5__RawState raw5 = TFPLUGIN5__RAW_STATE__INIT;
+    Tfplugin6__GetProviderSchema__Response *schema6;
+    Tfplugin5__GetProviderSchema__Response *schema5;
+    Tfplugin6__MoveResourceState__Response *resp6;
+    Tfplugin5__MoveResourceState__Response *resp5;
+    static const char json[] = "{\"id\":\"old-1\",\"name\":\"n\"}";
+    tfp_provider *p = *state, *moving = NULL;
+    tfp_resource *r = NULL;
+    tfp_schema *s = NULL;
+    tfp_value *v = NULL;
+    tfp__srv_reply r1;
+
+    /* no resource accepts a move: the capability is off */
+    call(p, 6, "/tfplugin6.Provider/GetProviderSchema", &sreq6.base, &r1);
+    schema6 = unpack(&tfplugin6__get_provider_schema__response__descriptor, &r1);
+    assert_non_null(schema6);
+    assert_false(schema6->server_capabilities->move_resource_state);
+    unfree(schema6);
+    tfp__srv_reply_dispose(&r1);
+
+    assert_int_equal(tfp_provider_new(&moving, "ut", "1.2.3"), 0);
+    assert_int_equal(tfp_schema_new(&s, 0), 0);
+    assert_int_equal(tfp_block_add_attribute(tfp_schema_root(s), "id", tfp_type_string(),
+                                             TFP_ATTR_COMPUTED, NULL),
+                     0);
+    assert_int_equal(tfp_block_add_attribute(tfp_schema_root(s), "name", tfp_type_string(),
+                                             TFP_ATTR_REQUIRED, NULL),
+                     0);
+    assert_int_equal(tfp_resource_new(&r, "ut_new", s), 0);
+    assert_int_equal(tfp_resource_accept_move(r, "acme/old", "old_thing"), 0);
+    assert_int_equal(tfp_provider_add_resource(moving, r), 0);
+
+    call(moving, 6, "/tfplugin6.Provider/GetProviderSchema", &sreq6.base, &r1);
+    schema6 = unpack(&tfplugin6__get_provider_schema__response__descriptor, &r1);
+    assert_non_null(schema6);
+    assert_true(schema6->server_capabilities->move_resource_state);
+    unfree(schema6);
+    tfp__srv_reply_dispose(&r1);
+    call(moving, 5, "/tfplugin5.Provider/GetSchema", &sreq5.base, &r1);
+    schema5 = unpack(&tfplugin5__get_provider_schema__response__descriptor, &r1);
+    assert_non_null(schema5);
+    assert_true(schema5->server_capabilities->move_resource_state);
+    unfree(schema5);
+    tfp__srv_reply_dispose(&r1);
+
+    /* v6: accepted, the state comes back as msgpack of the target type */
+    raw6.json.data = (uint8_t *)json;
+    raw6.json.len = strlen(json);
+    req6.source_provider_address = "registry.terraform.io/acme/old";
+    req6.source_type_name = "old_thing";
+    req6.source_state = &raw6;
+    req6.target_type_name = "ut_new";
+    call(moving, 6, "/tfplugin6.Provider/MoveResourceState", &req6.base, &r1);
+    assert_int_equal(r1.status, GRPC_STATUS_OK);
+    resp6 = unpack(&tfplugin6__move_resource_state__response__descriptor, &r1);
+    assert_non_null(resp6);
+    assert_int_equal(resp6->n_diagnostics, 0);
+    assert_non_null(resp6->target_state);
+    assert_int_equal(tfp_value_from_msgpack(&v, tfp_schema_type(tfp_resource_schema(r)),
+                                            resp6->target_state->msgpack.data,
+                                            resp6->target_state->msgpack.len, NULL),
+                     0);
+    assert_string_equal(tfp_value_attr_string(v, "id"), "old-1");
+    tfp_value_free(v);
+    unfree(resp6);
+    tfp__srv_reply_dispose(&r1);
+
+    /* v5: another source is refused with a diagnostic naming it */
+    raw5.json.data = (uint8_t *)json;
+    raw5.json.len = strlen(json);
+    req5.source_provider_address = "registry.terraform.io/hashicorp/random";
+    req5.source_type_name = "random_pet";
+    req5.source_state = &raw5;
+    req5.target_type_name = "ut_new";
+    call(moving, 5, "/tfplugin5.Provider/MoveResourceState", &req5.base, &r1);
+    assert_int_equal(r1.status, GRPC_STATUS_OK);
+    resp5 = unpack(&tfplugin5__move_resource_state__response__descriptor, &r1);
+    assert_non_null(resp5);
+    assert_int_equal(resp5->n_diagnostics, 1);
+    assert_int_equal(resp5->diagnostics[0]->severity, TFPLUGIN5__DIAGNOSTIC__SEVERITY__ERROR);
+    assert_non_null(strstr(resp5->diagnostics[0]->detail, "random_pet"));
+    assert_non_null(
+        strstr(resp5->diagnostics[0]->detail, "registry.terraform.io/hashicorp/random"));
+    unfree(resp5);
+    tfp__srv_reply_dispose(&r1);
+    tfp_provider_free(moving);
 }
 
 static void test_health_and_stop(void **state)
@@ -630,6 +727,7 @@ int main(void)
         cmocka_unit_test(test_malformed_msgpack),
         cmocka_unit_test(test_malformed_protobuf),
         cmocka_unit_test(test_routing),
+        cmocka_unit_test(test_move_state),
         cmocka_unit_test(test_health_and_stop),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
