@@ -233,7 +233,7 @@ static int approval_read(tfp_call *call)
         return tfpv_keep_prior(call); /* provider values unknown until apply: no refresh */
     }
     client = tfpv_client(call);
-    if (client == NULL) {
+    if (client == NULL || tfpv_moved_region_mismatch(call)) {
         return 0;
     }
     if (list_conns(call, client, sid, &conns, &gone) != 0) {
@@ -516,6 +516,8 @@ static const tfpv_handlers approval_handlers = {
     .plan = approval_plan,
     .apply = approval_apply,
     .import = approval_import,
+    .move = tfpv_move_from_go,
+    .move_sources = tfpv_approval_move_sources,
 };
 
 int tfpv_approval_register(tfp_provider *p)

@@ -23,6 +23,8 @@ static tfp_handler_fn handler_for(const tfpv_handlers *h, tfp_op op)
         return h->import;
     case TFP_OP_READ_DATA:
         return h->read_data;
+    case TFP_OP_MOVE:
+        return h->move;
     default:
         return NULL;
     }
@@ -50,8 +52,8 @@ static int trampoline(tfp_call *call)
 int tfpv_register_type(
     tfp_provider *p, const char *name, tfp_schema *schema, const tfpv_handlers *h, int is_data)
 {
-    static const tfp_op ops[] = {TFP_OP_VALIDATE, TFP_OP_UPGRADE, TFP_OP_READ,     TFP_OP_PLAN,
-                                 TFP_OP_APPLY,    TFP_OP_IMPORT,  TFP_OP_READ_DATA};
+    static const tfp_op ops[] = {TFP_OP_VALIDATE, TFP_OP_UPGRADE, TFP_OP_READ,      TFP_OP_PLAN,
+                                 TFP_OP_APPLY,    TFP_OP_IMPORT,  TFP_OP_READ_DATA, TFP_OP_MOVE};
     tfp_resource *r = NULL;
     int rc = tfp_resource_new(&r, name, schema);
     if (rc != 0) {
@@ -64,6 +66,12 @@ int tfpv_register_type(
             if (rc != 0) {
                 goto done;
             }
+        }
+    }
+    for (size_t i = 0; h->move_sources != NULL && h->move_sources[i] != NULL; i += 2) {
+        rc = tfp_resource_accept_move(r, h->move_sources[i], h->move_sources[i + 1]);
+        if (rc != 0) {
+            goto done;
         }
     }
     rc = is_data ? tfp_provider_add_data_source(p, r) : tfp_provider_add_resource(p, r);

@@ -516,7 +516,7 @@ static int endpoint_read(tfp_call *call)
         return tfpv_keep_prior(call); /* provider values unknown until apply: no refresh */
     }
     client = tfpv_client(call);
-    if (client == NULL) {
+    if (client == NULL || tfpv_moved_region_mismatch(call)) {
         return 0;
     }
     rc = read_state(call, client, id, prior, &st);
@@ -867,6 +867,8 @@ static const tfpv_handlers endpoint_handlers = {
     .plan = endpoint_plan,
     .apply = endpoint_apply,
     .import = endpoint_import,
+    .move = tfpv_move_from_go,
+    .move_sources = tfpv_endpoint_move_sources,
 };
 
 int tfpv_endpoint_register(tfp_provider *p)

@@ -175,6 +175,9 @@ typedef struct tfpv_handlers {
     tfp_handler_fn apply;
     tfp_handler_fn import;
     tfp_handler_fn read_data;
+    tfp_handler_fn move;
+    /** Sources whose `moved` state @c move converts: NULL-terminated (provider, type) pairs. */
+    const char *const *move_sources;
 } tfpv_handlers;
 
 /** Creates a resource (is_data 0) or data source (1) with @p schema (stolen) and registers it
@@ -191,6 +194,18 @@ const tfp_call *tfpv_current_call(void);
 void tfpv_set_current_call(const tfp_call *call);
 /** The client cancellation hook: 1 when the current call was stopped. */
 int tfpv_cancelled_hook(void *ud);
+
+/* ----- Moves from the Go providers (move.c) ------------------------------------------- */
+
+/** The (provider, type) pairs each resource accepts `moved` blocks from. */
+extern const char *const tfpv_service_move_sources[];
+extern const char *const tfpv_endpoint_move_sources[];
+extern const char *const tfpv_approval_move_sources[];
+/** The MOVE handler of the three resources: converts the OTC or Huawei Cloud state. */
+int tfpv_move_from_go(tfp_call *call);
+/** READ: 1 (with an error diagnostic) when the object was moved from another region than the
+ *  configured one, so that Read must not look for it; else 0. */
+int tfpv_moved_region_mismatch(tfp_call *call);
 
 /* ----- State upgrade (upgrade.c) --------------------------------------------------------- */
 

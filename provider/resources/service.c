@@ -652,7 +652,7 @@ static int service_read(tfp_call *call)
         return tfpv_keep_prior(call); /* provider values unknown until apply: no refresh */
     }
     client = tfpv_client(call);
-    if (client == NULL) {
+    if (client == NULL || tfpv_moved_region_mismatch(call)) {
         return 0;
     }
     rc = read_state(call, client, id, prior, NULL, 0, &st);
@@ -1104,6 +1104,8 @@ static const tfpv_handlers service_handlers = {
     .plan = service_plan,
     .apply = service_apply,
     .import = service_import,
+    .move = tfpv_move_from_go,
+    .move_sources = tfpv_service_move_sources,
 };
 
 int tfpv_service_register(tfp_provider *p)

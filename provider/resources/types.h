@@ -60,6 +60,12 @@ int tfpv_approval_state(tfp_value **out,
                         const char *service_id,
                         const vpcep_connection_list *conns);
 
+/* moves from the OTC (huawei 0) and Huawei Cloud (huawei 1) providers: @p src is the source
+ * state decoded with move.c's source shape */
+int tfpv_service_from_go(tfp_value **out, const tfp_type *type, const tfp_value *src, int huawei);
+int tfpv_endpoint_from_go(tfp_value **out, const tfp_type *type, const tfp_value *src, int huawei);
+int tfpv_approval_from_go(tfp_value **out, const tfp_type *type, const tfp_value *src);
+
 /* data sources */
 int tfpv_ds_service_schema(tfp_schema **out);
 void tfpv_ds_service_check(tfp_diags *d, const tfp_value *cfg);

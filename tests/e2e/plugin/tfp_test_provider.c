@@ -14,6 +14,13 @@
  * TFPTEST_APPLY_DELAY_MS=<n> makes every create/update wait n ms with tfp_call_sleep, so a
  * StopProvider cancels it (the apply then fails with "Apply cancelled").
  *
+ * Stand-in mode: started as terraform-provider-<name> (a dev_overrides link) with
+ * $TFPTEST_STANDIN_DIR/<name>.json present, it plays provider <name> instead: that file maps
+ * resource type names to the cty type of their state ({"type": ["object", {...}]}), every
+ * attribute becomes optional+computed, and the library's default handlers answer (read keeps
+ * the state, upgrade decodes it). Enough for Terraform to hold another provider's state, e.g.
+ * the source of a `moved` block.
+ *
  * State lives in $TFPTEST_DIR/things.json (default $TMPDIR/tfptest-things-<uid>.json): {"<id>":
  * "<cty JSON of the object>", ...}, so it survives across the plugin processes Terraform starts,
  * and import can find objects by id.
@@ -377,12 +384,91 @@ static int build_echo(tfp_resource **out)
     return rc;
 }
 
+/* ----- stand-in mode ----------------------------------------------------------------------- */
+
+/* The stand-in's JSON description for the name in argv[0], or NULL (normal mode). */
+static cJSON *standin_load(const char *argv0, char *name, size_t cap)
+{
+    const char *dir = getenv("TFPTEST_STANDIN_DIR");
+    const char *base = strrchr(argv0, '/');
+    char path[4096];
+    char *text = NULL;
+    cJSON *root = NULL;
+    FILE *f;
+    long size;
+
+    base = base ? base + 1 : argv0;
+    if (dir == NULL || dir[0] == '\0' || strncmp(base, "terraform-provider-", 19) != 0)
+        return NULL;
+    snprintf(name, cap, "%s", base + 19);
+    name[strcspn(name, "_.")] = '\0';
+    snprintf(path, sizeof(path), "%s/%s.json", dir, name);
+    f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > 0 && size < (1L << 20) &&
+        fseek(f, 0, SEEK_SET) == 0 && (text = calloc(1, (size_t)size + 1)) != NULL &&
+        fread(text, 1, (size_t)size, f) == (size_t)size)
+        root = cJSON_Parse(text);
+    fclose(f);
+    free(text);
+    return root;
+}
+
+/* Registers one resource type per entry of @p desc. @return 0 or -1. */
+static int standin_build(tfp_provider *p, const cJSON *desc)
+{
+    const cJSON *e;
+
+    cJSON_ArrayForEach(e, desc)
+    {
+        char *spec = cJSON_PrintUnformatted(e);
+        tfp_type *t = NULL;
+        tfp_schema *s = NULL;
+        tfp_resource *r = NULL;
+        int rc = spec ? tfp_type_from_json(&t, spec, strlen(spec)) : TFP_ENOMEM;
+        size_t i;
+
+        free(spec);
+        if (rc == 0 && tfp_type_kind(t) != TFP_KIND_OBJECT)
+            rc = TFP_EINVALID;
+        if (rc == 0)
+            rc = tfp_schema_new(&s, 0);
+        for (i = 0; rc == 0 && i < tfp_type_length(t); i++)
+            rc = tfp_block_add_attribute(tfp_schema_root(s), tfp_type_attr_name(t, i),
+                                         tfp_type_at(t, i), TFP_ATTR_OPTIONAL | TFP_ATTR_COMPUTED,
+                                         NULL);
+        tfp_type_free(t);
+        if (rc == 0)
+            rc = tfp_resource_new(&r, e->string, s);
+        else
+            tfp_schema_free(s);
+        if (rc == 0)
+            rc = tfp_provider_add_resource(p, r);
+        if (rc != 0) {
+            fprintf(stderr, "tfp-test-provider: bad stand-in type %s\n", e->string);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     tfp_provider *p = NULL;
     tfp_resource *thing = NULL, *echo = NULL;
+    char name[128];
+    cJSON *standin = argc > 0 ? standin_load(argv[0], name, sizeof(name)) : NULL;
     int rc = 1;
 
+    if (standin != NULL) {
+        if (tfp_provider_new(&p, name, "0.0.1") != 0 || standin_build(p, standin) != 0) {
+            fprintf(stderr, "tfp-test-provider: cannot build the stand-in %s\n", name);
+            goto done;
+        }
+        rc = tfp_serve(p, argc, argv, NULL);
+        goto done;
+    }
     if (tfp_provider_new(&p, "tfptest", "0.0.1") != 0 || build_thing(&thing) != 0 ||
         tfp_provider_add_resource(p, thing) != 0 || build_echo(&echo) != 0 ||
         tfp_provider_add_data_source(p, echo) != 0) {
@@ -391,6 +477,7 @@ int main(int argc, char **argv)
     }
     rc = tfp_serve(p, argc, argv, NULL);
 done:
+    cJSON_Delete(standin);
     tfp_provider_free(p);
     return rc;
 }
