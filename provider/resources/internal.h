@@ -150,6 +150,15 @@ int tfpv_diag_nested(tfp_diags *d,
                      const char *detail_fmt,
                      ...) TFP_PRINTF(5, 6);
 
+/** How many characters of a user's value a message quotes before cutting it. */
+#define TFPV_SHOWN_MAX 40
+/**
+ * Writes @p s into @p buf as a quoted, printable string for a message: at most @p max_chars
+ * characters (then "..."), control characters, quotes and backslashes escaped, never cutting
+ * a UTF-8 sequence; invalid UTF-8 bytes are shown as \xNN. Always NUL-terminated.
+ */
+void tfpv_quote_cut(char *buf, size_t cap, const char *s, size_t max_chars);
+
 /** Timeout of operation @p op ("create", "update", "delete") from obj.timeouts, else the
  *  default (10 minutes). */
 int64_t tfpv_timeout_ms(const tfp_value *obj, const char *op);

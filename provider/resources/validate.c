@@ -253,9 +253,42 @@ int tfpv_parse_duration(const char *s, int64_t *ms_out)
 
 /* ----- Reporting wrappers -------------------------------------------------------------- */
 
+/* Why @p s is not 1..@p max (or 0..) characters of the tag set, for a message. */
+static void charset_reason(char *buf, size_t cap, const char *s, size_t min, size_t max)
+{
+    size_t chars = 0;
+    const unsigned char *bad = NULL;
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        if ((*p & 0xC0) != 0x80) {
+            chars++;
+            if (bad == NULL && !is_name_char(*p)) {
+                bad = p;
+            }
+        }
+    }
+    if (chars < min) {
+        snprintf(buf, cap, "it is empty");
+    } else if (bad != NULL && *bad == ' ') {
+        snprintf(buf, cap, "it contains a space");
+    } else if (bad != NULL && (*bad < 0x20 || *bad == 0x7f)) {
+        snprintf(buf, cap, "it contains the control character 0x%02x", *bad);
+    } else if (bad != NULL) {
+        size_t n = 1;
+        while (n < 4 && (bad[n] & 0xC0) == 0x80) {
+            n++;
+        }
+        snprintf(buf, cap, "'%.*s' is not allowed", (int)n, (const char *)bad);
+    } else if (chars > max) {
+        snprintf(buf, cap, "it has %zu characters", chars);
+    } else {
+        buf[0] = '\0';
+    }
+}
+
 void tfpv_check_tags(tfp_diags *d, const tfp_value *obj, const char *attr)
 {
     const tfp_value *tags = tfpv_get(obj, attr);
+    char shown_key[128], shown_val[128], why[64];
     size_t n;
     if (!tfpv_is_set(tags)) {
         return;
@@ -266,20 +299,26 @@ void tfpv_check_tags(tfp_diags *d, const tfp_value *obj, const char *attr)
                         "%zu tags are configured; a resource can carry at most %d.", n,
                         TFPV_MAX_TAGS);
     }
+    /* One diagnostic per bad key or value, at tags["key"], quoting it (cut when long). */
     for (size_t i = 0; i < n; i++) {
         const char *key = tfp_value_key_at(tags, i);
         const tfp_value *val = tfp_value_at(tags, i);
+        tfpv_quote_cut(shown_key, sizeof shown_key, key, TFPV_SHOWN_MAX);
         if (!tfpv_valid_tag_key(key)) {
+            charset_reason(why, sizeof why, key, 1, TFPV_TAG_KEY_MAX);
             tfpv_diag_key(d, attr, key, "Invalid tag key",
-                          "Tag keys must be 1 to %d characters of letters, digits, '-' and '_'.",
-                          TFPV_TAG_KEY_MAX);
+                          "The tag key %s is not valid: %s. Tag keys must be 1 to %d characters "
+                          "of letters, digits, '-' and '_'.",
+                          shown_key, why, TFPV_TAG_KEY_MAX);
         }
         if (tfp_value_is_known(val) && !tfp_value_is_null(val) &&
             !tfpv_valid_tag_value(tfp_value_string(val))) {
+            charset_reason(why, sizeof why, tfp_value_string(val), 0, TFPV_TAG_VALUE_MAX);
+            tfpv_quote_cut(shown_val, sizeof shown_val, tfp_value_string(val), TFPV_SHOWN_MAX);
             tfpv_diag_key(d, attr, key, "Invalid tag value",
-                          "Tag values must be 0 to %d characters of letters, digits, '-' and "
-                          "'_'.",
-                          TFPV_TAG_VALUE_MAX);
+                          "The value %s of tag %s is not valid: %s. Tag values must be 0 to %d "
+                          "characters of letters, digits, '-' and '_'.",
+                          shown_val, shown_key, why, TFPV_TAG_VALUE_MAX);
         }
     }
 }

@@ -393,6 +393,76 @@ static int diag_path(tfp_diags *d,
     return rc;
 }
 
+/* Length of the valid UTF-8 sequence at @p p (1..4), or 0 when it is not one. */
+static size_t utf8_len(const unsigned char *p)
+{
+    size_t n;
+    if (p[0] < 0x80) {
+        return 1;
+    }
+    if (p[0] >= 0xC2 && p[0] <= 0xDF) {
+        n = 2;
+    } else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+        n = 3;
+    } else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+        n = 4;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80) {
+            return 0;
+        }
+    }
+    return n;
+}
+
+void tfpv_quote_cut(char *buf, size_t cap, const char *s, size_t max_chars)
+{
+    const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+    size_t used = 0, chars = 0;
+    if (cap < 8) {
+        if (cap > 0) {
+            buf[0] = '\0';
+        }
+        return;
+    }
+    buf[used++] = '"';
+    while (*p != '\0') {
+        char piece[8];
+        size_t n = utf8_len(p), len;
+        if (chars == max_chars) {
+            break;
+        }
+        if (n == 0) {
+            len = (size_t)snprintf(piece, sizeof piece, "\\x%02x", *p);
+            n = 1;
+        } else if (*p == '"' || *p == '\\') {
+            piece[0] = '\\';
+            piece[1] = (char)*p;
+            len = 2;
+        } else if (*p < 0x20 || *p == 0x7f) {
+            len = (size_t)snprintf(piece, sizeof piece, "\\x%02x", *p);
+        } else {
+            memcpy(piece, p, n);
+            len = n;
+        }
+        if (used + len + 5 > cap) { /* room for '..."' and the NUL */
+            break;
+        }
+        memcpy(buf + used, piece, len);
+        used += len;
+        p += n;
+        chars++;
+    }
+    if (*p != '\0') {
+        memcpy(buf + used, "...", 3);
+        used += 3;
+    }
+    buf[used++] = '"';
+    buf[used] = '\0';
+}
+
 int tfpv_diag_key(tfp_diags *d,
                   const char *attr,
                   const char *key,

@@ -44,6 +44,26 @@ static void test_valid_config(void **state)
     tfp_diags_free(d);
 }
 
+/* One diagnostic per bad tag, at tags["key"], naming the key or the value. */
+static void test_tag_diagnostics_name_the_tag(void **state)
+{
+    tfp_diags *d = check_json("{" BASE "," PORT80 ",\"tags\":{\"ok\":\"v\",\"a b\":\"v\","
+                              "\"c\":\"x@y\",\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\":"
+                              "\"\"}}");
+    (void)state;
+    assert_int_equal(tfp_diags_count(d), 3);
+    assert_true(has_error_at(d, "tags[\"a b\"]"));
+    assert_true(has_error_at(d, "tags[\"c\"]"));
+    assert_false(has_error_at(d, "tags[\"ok\"]"));
+    assert_true(diag_mentions(d, "The tag key \"a b\" is not valid: it contains a space"));
+    assert_true(
+        diag_mentions(d, "The value \"x@y\" of tag \"c\" is not valid: '@' is not allowed"));
+    /* a long key is cut in the message (the path keeps it whole) */
+    assert_true(diag_mentions(d, "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\" is not valid: it "
+                                 "has 48 characters"));
+    tfp_diags_free(d);
+}
+
 static void test_invalid_attributes_have_paths(void **state)
 {
     struct {
@@ -329,6 +349,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid_config),
+        cmocka_unit_test(test_tag_diagnostics_name_the_tag),
         cmocka_unit_test(test_invalid_attributes_have_paths),
         cmocka_unit_test(test_same_port_other_protocol_is_fine),
         cmocka_unit_test(test_unknown_values_skip_validation),

@@ -106,6 +106,35 @@ static void test_strs_and_sets(void **state)
     tfp_value_free(v);
 }
 
+/* Quoting users' values for messages: escaped, cut after N characters, never inside a UTF-8
+ * sequence, always terminated within the buffer. */
+static void test_quote_cut(void **state)
+{
+    char b[64];
+    char small[12];
+    (void)state;
+    tfpv_quote_cut(b, sizeof b, "env", 40);
+    assert_string_equal(b, "\"env\"");
+    tfpv_quote_cut(b, sizeof b, "", 40);
+    assert_string_equal(b, "\"\"");
+    tfpv_quote_cut(b, sizeof b, NULL, 40);
+    assert_string_equal(b, "\"\"");
+    tfpv_quote_cut(b, sizeof b, "abcdefgh", 5);
+    assert_string_equal(b, "\"abcde...\"");
+    tfpv_quote_cut(b, sizeof b, "a\"b\\c\nd", 40);
+    assert_string_equal(b, "\"a\\\"b\\\\c\\x0ad\"");
+    /* 3 characters of two bytes each, cut after 2: whole characters only */
+    tfpv_quote_cut(b, sizeof b, "\xc3\xa4\xc3\xb6\xc3\xbc", 2);
+    assert_string_equal(b, "\"\xc3\xa4\xc3\xb6...\"");
+    /* invalid UTF-8 is shown as bytes */
+    tfpv_quote_cut(b, sizeof b, "x\xff\xc3", 40);
+    assert_string_equal(b, "\"x\\xff\\xc3\"");
+    /* a small buffer cuts early and stays terminated */
+    tfpv_quote_cut(small, sizeof small, "abcdefghijklmnop", 40);
+    assert_string_equal(small, "\"abcdef...\"");
+    assert_true(strlen(small) < sizeof small);
+}
+
 static void test_cancel_hook_outside_a_call(void **state)
 {
     (void)state;
@@ -122,6 +151,7 @@ int main(void)
         cmocka_unit_test(test_timeouts),
         cmocka_unit_test(test_deadline),
         cmocka_unit_test(test_strs_and_sets),
+        cmocka_unit_test(test_quote_cut),
         cmocka_unit_test(test_cancel_hook_outside_a_call),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
