@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define TYPE_NAME "vpcep_approval"
 
@@ -352,7 +353,9 @@ static int reject_one(tfp_call *call,
     tfp_log(TFP_LOG_DEBUG, "vpcep", "rejecting endpoint %s on service %s", endpoint_id, service_id);
     rc = vpcep_connection_action(NULL, client, service_id, VPCEP_CONNECTION_REJECT, &endpoint_id, 1,
                                  &err);
-    if (rc == VPCEP_ENOTFOUND) {
+    /* Gone, or being deleted since the list above (EndPoint.2018: e.g. destroyed in parallel
+     * when nothing orders the endpoint before the approval): its connection ends with it. */
+    if (rc == VPCEP_ENOTFOUND || strcasecmp(err.error_code, "EndPoint.2018") == 0) {
         return 0;
     }
     if (rc != 0) {

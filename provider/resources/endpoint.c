@@ -99,12 +99,9 @@ void tfpv_endpoint_check(tfp_diags *d, const tfp_value *cfg)
     const char *ip = tfpv_str(cfg, "ip_address");
     const char *desc = tfpv_str(cfg, "description");
 
-    /* An unknown value may still turn out null: only two known values conflict. The final
-     * plan, made with a wholly known configuration, checks again. */
-    if (tfpv_is_set(sid) && tfpv_is_set(sname)) {
-        tfp_diags_error(d, "service_name", "Conflicting arguments",
-                        "Set exactly one of service_id and service_name, not both.");
-    } else if (!has_id && !has_name) {
+    /* Both may be set when they name the same service (what `terraform plan
+     * -generate-config-out` writes after an import); plan checks that against the API. */
+    if (!has_id && !has_name) {
         tfp_diags_error(d, "service_id", "Missing argument",
                         "Set exactly one of service_id and service_name.");
     }
@@ -285,6 +282,20 @@ int tfpv_endpoint_replace_paths(const tfp_value *prior,
     return (int)n;
 }
 
+/* With both service_id and service_name configured: 1 (and an error at service_name) when the
+ * name is not the name of the service with that ID. */
+static int names_other_service(tfp_diags *d, const char *id, const char *name, const char *real)
+{
+    if (real == NULL || tfpv_streq_nocase(real, name)) {
+        return 0;
+    }
+    tfp_diags_error(d, "service_name", "service_id and service_name name different services",
+                    "The service with ID \"%s\" is named \"%s\", not \"%s\". Set one of "
+                    "service_id and service_name, or both for the same service.",
+                    id, real, name);
+    return 1;
+}
+
 /* Looks the service up by ID or full name. Reports "not found" on @p d; other failures too. */
 static int lookup_service(tfp_call *call,
                           vpcep_client *client,
@@ -345,9 +356,20 @@ static int endpoint_plan(tfp_call *call)
             if (lookup_service(call, client, sid, sname, &info) != 0) {
                 goto done; /* reported */
             }
+            if (sid != NULL && sname != NULL &&
+                names_other_service(d, sid, sname, info->service_name)) {
+                goto done;
+            }
             stype = info->service_type;
         }
     } else {
+        const char *sid = tfpv_str(config, "service_id");
+        const char *sname = tfpv_str(config, "service_name");
+        /* Both configured for the same service as before: the state knows the name. */
+        if (sid != NULL && sname != NULL && tfpv_streq_nocase(sid, tfpv_str(prior, "service_id")) &&
+            names_other_service(d, sid, sname, tfpv_str(prior, "service_name"))) {
+            goto done;
+        }
         stype = tfpv_str(prior, "service_type");
     }
     tfpv_endpoint_check_type(d, config, stype);

@@ -191,10 +191,12 @@ svc_ports '  port {
     create = "soon" # <-- bad
   }' | vcase svc-timeout-not-a-duration 'create|timeouts' exact
 
-# ---- vpcep_endpoint: exactly one of service_id / service_name
+# ---- vpcep_endpoint: service_id or service_name (both only for the same service)
+obs_id=$(jq -r '.public_services[] | select(.service_name == "'"$obs"'") | .id' "$E2E_WORK/seed.json")
 ep '  subnet_id    = var.owner_subnet_id
-  service_id   = "0b0e2c2e-0000-4000-8000-000000000001" # <-- bad
-  service_name = "'"$dns"'" # <-- bad' | vcase ep-service-id-and-name 'service_id|service_name' exact
+  service_id   = "'"$obs_id"'"
+  service_name = "'"$dns"'" # <-- bad' |
+  vcase ep-service-id-and-other-name 'service_name' exact 'name different services'
 ep '  subnet_id = var.owner_subnet_id' | vcase ep-neither-id-nor-name 'service_id|service_name' block
 ep '  subnet_id    = var.owner_subnet_id
   service_name = "eu-de.no-such-service.00000000-0000-4000-8000-000000000000" # <-- bad' |

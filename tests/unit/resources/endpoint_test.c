@@ -1,5 +1,5 @@
 /*
- * tests/unit/resources/endpoint_test.c - vpcep_endpoint: validation (exactly one of
+ * tests/unit/resources/endpoint_test.c - vpcep_endpoint: validation (at least one of
  * service_id/service_name, interface-only and gateway-only arguments), plan (defaults,
  * unknowns, what replaces), and the API-to-state mapping.
  */
@@ -45,7 +45,6 @@ static void test_invalid_with_paths(void **state)
         const char *json;
         const char *path;
     } cases[] = {
-        {"{\"service_id\":\"a\",\"service_name\":\"b\",\"vpc_id\":\"v\"}", "service_name"},
         {"{\"vpc_id\":\"v\"}", "service_id"},
         {"{\"service_id\":\"a\",\"vpc_id\":\"v\",\"ip_address\":\"10.0.0.300\"}", "ip_address"},
         {"{\"service_id\":\"a\",\"vpc_id\":\"v\",\"whitelist\":[\"10.0.0.0/40\"]}", "whitelist"},
@@ -79,7 +78,7 @@ static void test_unknown_service_reference_counts_as_set(void **state)
     tfp_value_free(cfg);
 }
 
-static void test_unknown_references_do_not_conflict_yet(void **state)
+static void test_unknown_references_are_undecided(void **state)
 {
     tfp_value *cfg = json_value(schema, "{\"vpc_id\":\"v\"}");
     tfp_diags *d;
@@ -95,10 +94,10 @@ static void test_unknown_references_do_not_conflict_yet(void **state)
     d = run_check(tfpv_endpoint_check, cfg);
     assert_int_equal(tfp_diags_count(d), 0);
     tfp_diags_free(d);
-    /* both known: conflict at service_name */
+    /* both known: allowed (generated configuration has both); plan checks they agree */
     assert_int_equal(tfp_value_set_attr_string(cfg, "service_name", "eu-de.x.y"), 0);
     d = run_check(tfpv_endpoint_check, cfg);
-    assert_true(has_error_at(d, "service_name"));
+    assert_int_equal(tfp_diags_count(d), 0);
     tfp_diags_free(d);
     tfp_value_free(cfg);
 }
@@ -260,7 +259,7 @@ int main(void)
         cmocka_unit_test(test_valid),
         cmocka_unit_test(test_invalid_with_paths),
         cmocka_unit_test(test_unknown_service_reference_counts_as_set),
-        cmocka_unit_test(test_unknown_references_do_not_conflict_yet),
+        cmocka_unit_test(test_unknown_references_are_undecided),
         cmocka_unit_test(test_type_rules),
         cmocka_unit_test(test_plan_create),
         cmocka_unit_test(test_plan_update_in_place_and_replace),

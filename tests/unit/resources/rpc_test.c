@@ -244,6 +244,48 @@ static void test_plan_service_update_requires_replace(void **state)
     tfp_value_free(nv);
 }
 
+/* An imported endpoint's generated configuration has both service_id and service_name: that
+ * plans clean when they are the service's, and is refused when the name is another's. */
+static void test_plan_endpoint_with_id_and_name(void **state)
+{
+    const tfp_schema *s = schema_of("vpcep_endpoint");
+    tfp__rpc_result r;
+    tfp__rpc_dynamic prior, proposed, config;
+    tfp_value *pv =
+        json_value(s, "{\"id\":\"eid\",\"service_id\":\"sid\",\"service_name\":\"eu-de.svc.sid\","
+                      "\"vpc_id\":\"v\",\"subnet_id\":\"n\",\"enable_dns\":true,\"ip_address\":"
+                      "\"10.0.0.5\",\"enable_whitelist\":false,\"route_tables\":[],"
+                      "\"wait_for_acceptance\":false,\"auto_accept\":false,\"status\":\"accepted\","
+                      "\"dns_names\":[],\"service_type\":\"interface\",\"marker_id\":1}");
+    tfp_value *nv = NULL;
+    void *b1, *b2, *b3;
+    (void)state;
+    b1 = encode(&prior, pv);
+    b2 = encode(&proposed, pv);
+    b3 = encode(&config, pv);
+    assert_int_equal(tfp__rpc_plan(prov, "vpcep_endpoint", &prior, &proposed, &config, NULL, 0, &r),
+                     0);
+    assert_false(has_errors(&r));
+    assert_int_equal(r.nrequires_replace, 0);
+    tfp__rpc_result_dispose(&r);
+    tfp_free(b2);
+    tfp_free(b3);
+    /* the same ID with another service's name */
+    assert_int_equal(tfp_value_copy(&nv, pv), 0);
+    assert_int_equal(tfp_value_set_attr_string(nv, "service_name", "eu-de.other.x"), 0);
+    b2 = encode(&proposed, nv);
+    b3 = encode(&config, nv);
+    assert_int_equal(tfp__rpc_plan(prov, "vpcep_endpoint", &prior, &proposed, &config, NULL, 0, &r),
+                     0);
+    assert_true(result_has_error_at(&r, "service_name", "different services"));
+    tfp__rpc_result_dispose(&r);
+    tfp_free(b1);
+    tfp_free(b2);
+    tfp_free(b3);
+    tfp_value_free(pv);
+    tfp_value_free(nv);
+}
+
 static void test_read_while_deferred_keeps_state(void **state)
 {
     const tfp_schema *s = schema_of("vpcep_endpoint");
@@ -323,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_validate_resource_paths),
         cmocka_unit_test(test_plan_endpoint_deferred_provider),
         cmocka_unit_test(test_plan_service_update_requires_replace),
+        cmocka_unit_test(test_plan_endpoint_with_id_and_name),
         cmocka_unit_test(test_read_while_deferred_keeps_state),
         cmocka_unit_test(test_apply_while_deferred_is_an_error),
         cmocka_unit_test(test_upgrade_and_import),
