@@ -13,8 +13,9 @@
  * then each interval 1.5 times the previous one up to poll_max_ms, never sleeping past the
  * deadline. With the ready-made tables' values (200 ms, 5 s, first poll 200 ms after the call
  * that started the transition), a transition of up to about 0.9 s is seen within 300 ms, and a
- * wait longer than 10 s averages less than one poll per second. Retryable request failures (throttling, 5xx, transport) inside a wait are
- * retried by the transport and, when exhausted, counted as a pending poll until the deadline.
+ * wait longer than 10 s averages less than one poll per second. Retryable request failures
+ * (throttling, 5xx, transport) inside a wait are retried by the transport and, when exhausted,
+ * counted as a pending poll until the deadline.
  */
 #ifndef VPCEP_WAIT_H
 #define VPCEP_WAIT_H
