@@ -58,8 +58,20 @@ if [ "$INSIDE" = 1 ]; then
   mount --make-rprivate /
   mount -t proc proc "$ROOT/proc"
   mount -t sysfs -o ro sysfs "$ROOT/sys"
-  mount --bind /dev "$ROOT/dev"
+  # A /dev of its own (never a bind of the host's: a package script in the root that replaces
+  # /dev/null would replace the host's), with the nodes any Debian root expects.
+  mount -t tmpfs -o mode=0755,nosuid tmpfs "$ROOT/dev"
+  for node in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9 tty:5:0; do
+    IFS=: read -r name major minor <<<"$node"
+    mknod -m 666 "$ROOT/dev/$name" c "$major" "$minor"
+  done
+  ln -s /proc/self/fd "$ROOT/dev/fd"
+  ln -s /proc/self/fd/0 "$ROOT/dev/stdin"
+  ln -s /proc/self/fd/1 "$ROOT/dev/stdout"
+  ln -s /proc/self/fd/2 "$ROOT/dev/stderr"
+  mkdir -p "$ROOT/dev/pts" "$ROOT/dev/shm"
   mount -t devpts -o newinstance,ptmxmode=0666 devpts "$ROOT/dev/pts"
+  ln -s pts/ptmx "$ROOT/dev/ptmx"
   mount -t tmpfs tmpfs "$ROOT/dev/shm"
   mount -t tmpfs tmpfs "$ROOT/run"
   mkdir -p "$CACHE/debs/partial" "$ROOT/var/cache/apt/archives"
@@ -145,6 +157,9 @@ rc=${PIPESTATUS[0]}
 set -e
 T2=$(now)
 say "root tarball $((T1 - T0)) s, quick start in the fresh root $((T2 - T1)) s (log: $LOG)"
+# Nothing done in the root may reach the host (a bind of the host's /dev once let a package
+# script replace /dev/null with a regular file).
+[ -c /dev/null ] || die "the host's /dev/null is no longer a character device"
 [ "$rc" -eq 0 ] || die "./scripts/quickstart.sh exited $rc in the fresh root"
 grep -q 'Apply complete' "$LOG" || die "the quick start never printed \"Apply complete\""
 say "PASS: the README's first command reached \"Apply complete\" on a fresh bookworm"
