@@ -2,12 +2,27 @@
  * @file vpcep/model.h
  * @brief Typed objects of the VPCEP API (responses) and their _free functions.
  *
- * Objects returned by the library are owned by the caller and released with the matching
- * _free function (NULL ok); every `char *` member is owned by its object and is NULL when the
- * field was absent. Decoding is lenient: unknown fields are ignored, `is_charge` may be a
- * boolean or a string, timestamps may have or lack the trailing `Z` and fractions
- * (`*_at_epoch` is 0 when unparseable), `marker_id` is int64, booleans that were absent are
- * reported through the matching `*_set` member.
+ * How these structs may grow (the one rule for every struct in this file):
+ *  - they are written only by the library, which allocates every one of them itself;
+ *    callers only ever hold pointers to them: objects come back through `**out` parameters,
+ *    and every array of them is an array of pointers (`vpcep_service **items`,
+ *    `vpcep_tag **tags`), so no caller indexes an array of structs;
+ *  - new fields are only ever appended at the end; none is removed, moved or retyped;
+ *  - so a program compiled against an older header keeps working with a newer library: it
+ *    reads the fields it knows at the offsets it knows, and never depends on the size.
+ * In return a caller must not allocate, copy by value, embed, or take the size of these structs
+ * (`vpcep_service s;`, `*svc`, `sizeof(vpcep_service)` are all wrong), and must treat them as
+ * read-only.
+ *
+ * Ownership: an object returned through an out-parameter belongs to the caller and is released
+ * with the matching _free function (NULL ok), which frees everything it holds; every member
+ * pointer (strings, nested objects, arrays) is owned by its object, is borrowed by whoever reads
+ * it, and is NULL when the field was absent (arrays: NULL with a count of 0).
+ *
+ * Decoding is lenient: unknown fields are ignored, `is_charge` may be a boolean or a string,
+ * timestamps may have or lack the trailing `Z` and fractions (`*_at_epoch` is 0 when
+ * unparseable), `marker_id` is int64, booleans that were absent are reported through the
+ * matching `*_set` member.
  */
 #ifndef VPCEP_MODEL_H
 #define VPCEP_MODEL_H
@@ -60,17 +75,17 @@ typedef struct vpcep_service {
     char *description;
     char *cidr_type;
     int64_t connection_count;
-    vpcep_port_mapping *ports;
+    vpcep_port_mapping **ports;
     size_t n_ports;
-    vpcep_tag *tags;
+    vpcep_tag **tags;
     size_t n_tags;
-    vpcep_error_item *errors;
+    vpcep_error_item **errors;
     size_t n_errors;
 } vpcep_service;
 
 /** A list of services; total_count is the API's (ignores paging). */
 typedef struct vpcep_service_list {
-    vpcep_service *items;
+    vpcep_service **items;
     size_t count;
     int64_t total_count;
 } vpcep_service_list;
@@ -89,7 +104,7 @@ typedef struct vpcep_service_info {
 } vpcep_service_info;
 
 typedef struct vpcep_service_info_list {
-    vpcep_service_info *items;
+    vpcep_service_info **items;
     size_t count;
     int64_t total_count;
 } vpcep_service_info_list;
@@ -105,12 +120,12 @@ typedef struct vpcep_connection {
     int64_t created_at_epoch;
     char *updated_at;
     int64_t updated_at_epoch;
-    vpcep_error_item *errors;
+    vpcep_error_item **errors;
     size_t n_errors;
 } vpcep_connection;
 
 typedef struct vpcep_connection_list {
-    vpcep_connection *items;
+    vpcep_connection **items;
     size_t count;
     int64_t total_count;
 } vpcep_connection_list;
@@ -127,7 +142,7 @@ typedef struct vpcep_permission {
 } vpcep_permission;
 
 typedef struct vpcep_permission_list {
-    vpcep_permission *items;
+    vpcep_permission **items;
     size_t count;
     int64_t total_count;
 } vpcep_permission_list;
@@ -163,9 +178,9 @@ typedef struct vpcep_endpoint {
     char *updated_at;
     int64_t updated_at_epoch;
     char *project_id;
-    vpcep_tag *tags;
+    vpcep_tag **tags;
     size_t n_tags;
-    vpcep_error_item *errors;
+    vpcep_error_item **errors;
     size_t n_errors;
     char **whitelist;
     size_t n_whitelist;
@@ -173,7 +188,7 @@ typedef struct vpcep_endpoint {
     int enable_whitelist_set;
     char **routetables;
     size_t n_routetables;
-    vpcep_policy_statement *policy_statements;
+    vpcep_policy_statement **policy_statements;
     size_t n_policy_statements;
     char *description;
     char *specification_name;
@@ -182,7 +197,7 @@ typedef struct vpcep_endpoint {
 } vpcep_endpoint;
 
 typedef struct vpcep_endpoint_list {
-    vpcep_endpoint *items;
+    vpcep_endpoint **items;
     size_t count;
     int64_t total_count;
 } vpcep_endpoint_list;
@@ -195,7 +210,7 @@ typedef struct vpcep_quota {
 } vpcep_quota;
 
 typedef struct vpcep_quota_list {
-    vpcep_quota *items;
+    vpcep_quota **items;
     size_t count;
 } vpcep_quota_list;
 
@@ -209,7 +224,7 @@ typedef struct vpcep_api_version {
 } vpcep_api_version;
 
 typedef struct vpcep_api_version_list {
-    vpcep_api_version *items;
+    vpcep_api_version **items;
     size_t count;
 } vpcep_api_version_list;
 
@@ -221,7 +236,7 @@ typedef struct vpcep_project_tag {
 } vpcep_project_tag;
 
 typedef struct vpcep_project_tag_list {
-    vpcep_project_tag *items;
+    vpcep_project_tag **items;
     size_t count;
 } vpcep_project_tag_list;
 
@@ -229,13 +244,13 @@ typedef struct vpcep_project_tag_list {
 typedef struct vpcep_tagged_resource {
     char *resource_id;
     char *resource_name;
-    vpcep_tag *tags;
+    vpcep_tag **tags;
     size_t n_tags;
     char *resource_detail_json; /**< the `resource_detail` value as compact JSON ("null" if so) */
 } vpcep_tagged_resource;
 
 typedef struct vpcep_tagged_resource_list {
-    vpcep_tagged_resource *items;
+    vpcep_tagged_resource **items;
     size_t count;
     int64_t total_count;
 } vpcep_tagged_resource_list;

@@ -61,7 +61,7 @@ int tfpv_set_connections(tfp_value *obj, const vpcep_connection_list *conns)
     }
     rc = tfp_value_new_collection(&list, lt);
     for (size_t i = 0; rc == 0 && conns != NULL && i < conns->count; i++) {
-        const vpcep_connection *c = &conns->items[i];
+        const vpcep_connection *c = conns->items[i];
         rc = tfp_value_new_object(&e, et);
         if (rc == 0) {
             rc = tfp_value_set_attr_string(e, "endpoint_id", c->id);
@@ -91,7 +91,7 @@ int tfpv_set_connections(tfp_value *obj, const vpcep_connection_list *conns)
 }
 
 int tfpv_set_tags_from_api(
-    tfp_value *obj, const char *attr, const vpcep_tag *tags, size_t n, const tfp_value *prior_tags)
+    tfp_value *obj, const char *attr, vpcep_tag *const *tags, size_t n, const tfp_value *prior_tags)
 {
     const char **keys = NULL, **vals = NULL;
     int rc;
@@ -108,8 +108,8 @@ int tfpv_set_tags_from_api(
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
-        keys[i] = tags[i].key != NULL ? tags[i].key : "";
-        vals[i] = tags[i].value != NULL ? tags[i].value : "";
+        keys[i] = tags[i]->key != NULL ? tags[i]->key : "";
+        vals[i] = tags[i]->value != NULL ? tags[i]->value : "";
     }
     rc = tfpv_set_string_map(obj, attr, keys, vals, n);
 done:

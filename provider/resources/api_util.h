@@ -28,8 +28,11 @@ int tfpv_set_connections(tfp_value *obj, const vpcep_connection_list *conns);
  * Sets obj[attr] (a map(string)) from API tags. An empty API result keeps the representation
  * of @p prior_tags (null stays null, an empty map stays empty).
  */
-int tfpv_set_tags_from_api(
-    tfp_value *obj, const char *attr, const vpcep_tag *tags, size_t n, const tfp_value *prior_tags);
+int tfpv_set_tags_from_api(tfp_value *obj,
+                           const char *attr,
+                           vpcep_tag *const *tags,
+                           size_t n,
+                           const tfp_value *prior_tags);
 
 /** Sets a set(string) attribute from API strings with the same empty/null rule. */
 int tfpv_set_strings_from_api(

@@ -131,8 +131,8 @@ static int approval_plan(tfp_call *call)
 static const vpcep_connection *find_conn(const vpcep_connection_list *conns, const char *id)
 {
     for (size_t i = 0; conns != NULL && id != NULL && i < conns->count; i++) {
-        if (conns->items[i].id != NULL && strcmp(conns->items[i].id, id) == 0) {
-            return &conns->items[i];
+        if (conns->items[i]->id != NULL && strcmp(conns->items[i]->id, id) == 0) {
+            return conns->items[i];
         }
     }
     return NULL;
@@ -163,7 +163,7 @@ int tfpv_approval_state(tfp_value **out,
         goto done;
     }
     for (size_t i = 0; conns != NULL && i < conns->count; i++) {
-        const vpcep_connection *c = &conns->items[i];
+        const vpcep_connection *c = conns->items[i];
         if (!is_accepted(c) || c->id == NULL) {
             continue;
         }

@@ -81,7 +81,7 @@ int tfpv_ds_public_services_state(tfp_value **out,
         rc = tfp_value_new_collection(&coll, lt);
     }
     for (size_t i = 0; rc == 0 && list != NULL && i < list->count; i++) {
-        const vpcep_service_info *si = &list->items[i];
+        const vpcep_service_info *si = list->items[i];
         rc = tfp_value_new_object(&e, et);
         if (rc == 0) {
             rc = tfp_value_set_attr_string(e, "id", si->id);

@@ -431,7 +431,7 @@ static int set_ports(tfp_value *st, const tfp_value *prior, const vpcep_service 
     }
     rc = tfp_value_new_collection(&set, set_t);
     for (size_t i = 0; rc == 0 && i < svc->n_ports; i++) {
-        const vpcep_port_mapping *m = &svc->ports[i];
+        const vpcep_port_mapping *m = svc->ports[i];
         const char *proto = m->protocol != NULL ? m->protocol : "TCP";
         for (size_t j = 0; tfpv_is_set(pp) && j < tfp_value_length(pp); j++) {
             const tfp_value *f = tfp_value_at(pp, j);
@@ -532,8 +532,8 @@ int tfpv_service_state(tfp_value **out,
             rc = TFP_ENOMEM;
         }
         for (size_t i = 0; rc == 0 && i < perms->count; i++) {
-            const char *dom = perms->items[i].domain_id;
-            const char *perm = perms->items[i].permission;
+            const char *dom = perms->items[i]->domain_id;
+            const char *perm = perms->items[i]->permission;
             if (dom == NULL && perm != NULL) {
                 dom = strncmp(perm, TFPV_DOMAIN_PREFIX, strlen(TFPV_DOMAIN_PREFIX)) == 0
                           ? perm + strlen(TFPV_DOMAIN_PREFIX)

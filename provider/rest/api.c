@@ -61,15 +61,13 @@ static int json_oom(vpcep_error *err)
     return rest_fail(err, VPCEP_ENOMEM, "out of memory");
 }
 
-/* Moves a list item into its own allocation (*own), leaving a zeroed item in the list. */
-static int take_item(void *item, size_t size, void **own, vpcep_error *err)
+/* Moves an element out of a list: the caller owns it, the list's _free skips the empty slot. */
+static void *take_item(void **slot)
 {
-    *own = malloc(size);
-    if (*own == NULL)
-        return json_oom(err);
-    memcpy(*own, item, size);
-    memset(item, 0, size);
-    return 0;
+    void *item = *slot;
+
+    *slot = NULL;
+    return item;
 }
 
 /* A public vpcep_decode_* function: JSON text to a new object in *out. */
@@ -188,7 +186,7 @@ static int list_pages(vpcep_client *c,
                       unsigned int *calls,
                       vpcep_error *err)
 {
-    char *items = NULL;
+    void **items = NULL;
     size_t count = 0;
     int64_t total = 0;
     long long offset = 0;
@@ -239,14 +237,14 @@ static int list_pages(vpcep_client *c,
             goto done;
         }
         if (page.count > 0) {
-            char *grown = realloc(items, (count + page.count) * k->size);
+            void **grown = realloc(items, (count + page.count) * sizeof(*items));
             if (grown == NULL) {
                 rest_dispose_items(k, page.items, page.count);
                 rc = json_oom(err);
                 goto done;
             }
             items = grown;
-            memcpy(items + count * k->size, page.items, page.count * k->size);
+            memcpy(items + count, page.items, page.count * sizeof(*items));
             count += page.count;
         }
         free(page.items);
@@ -458,8 +456,8 @@ static int service_matches(const vpcep_service *s, const vpcep_service_create_op
     if (s->status != NULL && strcmp(s->status, "deleting") == 0)
         return 0;
     for (i = 0; i < s->n_ports; i++) {
-        const char *proto = s->ports[i].protocol ? s->ports[i].protocol : "TCP";
-        if (s->ports[i].server_port == o->ports[0].server_port &&
+        const char *proto = s->ports[i]->protocol ? s->ports[i]->protocol : "TCP";
+        if (s->ports[i]->server_port == o->ports[0].server_port &&
             strcasecmp(proto, want_proto) == 0)
             return 1;
     }
@@ -484,8 +482,8 @@ static int service_lookup(vpcep_client *c,
     if (rc != 0)
         return rc;
     for (i = 0; i < l->count; i++) {
-        if (service_matches(&l->items[i], o)) {
-            rc = take_item(&l->items[i], sizeof(l->items[i]), (void **)found, err);
+        if (service_matches(l->items[i], o)) {
+            *found = take_item((void **)&l->items[i]);
             break;
         }
     }
@@ -591,7 +589,7 @@ int vpcep_services_list(vpcep_service_list **out,
     rc = list_pages(client, "/vpc-endpoint-services", &f, opts ? opts->page_size : 0, 1000,
                     &rest_service_kind, (void **)out, sizeof(**out), &parts, NULL, err);
     if (rc == 0) {
-        (*out)->items = parts.items;
+        (*out)->items = (void *)parts.items;
         (*out)->count = parts.count;
         (*out)->total_count = parts.total;
     }
@@ -734,7 +732,7 @@ int vpcep_public_services_list(vpcep_service_info_list **out,
     rc = list_pages(client, "/vpc-endpoint-services/public", &f, opts ? opts->page_size : 0, 1000,
                     &rest_service_info_kind, (void **)out, sizeof(**out), &parts, NULL, err);
     if (rc == 0) {
-        (*out)->items = parts.items;
+        (*out)->items = (void *)parts.items;
         (*out)->count = parts.count;
         (*out)->total_count = parts.total;
     }
@@ -820,7 +818,7 @@ static int connections_list(vpcep_client *client,
     rc = list_pages(client, path, &f, opts ? opts->page_size : 0, 1000, &rest_connection_kind,
                     (void **)out, sizeof(**out), &parts, calls, err);
     if (rc == 0) {
-        (*out)->items = parts.items;
+        (*out)->items = (void *)parts.items;
         (*out)->count = parts.count;
         (*out)->total_count = parts.total;
     }
@@ -856,8 +854,8 @@ int rest_connection_find(vpcep_client *c,
     if (rc != 0)
         return rc;
     for (i = 0; i < l->count; i++) {
-        if (l->items[i].id != NULL && strcmp(l->items[i].id, endpoint_id) == 0) {
-            rc = take_item(&l->items[i], sizeof(l->items[i]), (void **)out, err);
+        if (l->items[i]->id != NULL && strcmp(l->items[i]->id, endpoint_id) == 0) {
+            *out = take_item((void **)&l->items[i]);
             break;
         }
     }
@@ -931,7 +929,7 @@ int vpcep_connection_action(vpcep_connection_list **out,
         if (rc != 0)
             goto done;
         if (one != NULL && one->count > 0) {
-            vpcep_connection *grown =
+            vpcep_connection **grown =
                 realloc(acc->items, (acc->count + one->count) * sizeof(*acc->items));
             if (grown == NULL) {
                 vpcep_connection_list_free(one);
@@ -1008,7 +1006,7 @@ int vpcep_permissions_list(vpcep_permission_list **out,
     rc = list_pages(client, path, &f, opts ? opts->page_size : 0, 500, &rest_permission_kind,
                     (void **)out, sizeof(**out), &parts, NULL, err);
     if (rc == 0) {
-        (*out)->items = parts.items;
+        (*out)->items = (void *)parts.items;
         (*out)->count = parts.count;
         (*out)->total_count = parts.total;
     }
@@ -1149,10 +1147,10 @@ endpoint_snapshot(vpcep_client *c, const vpcep_endpoint_create_opts *o, id_set *
         goto done;
     }
     for (i = 0; i < l->count; i++) {
-        if (!endpoint_matches(&l->items[i], o))
+        if (!endpoint_matches(l->items[i], o))
             continue;
-        s->ids[s->n] = l->items[i].id;
-        l->items[i].id = NULL;
+        s->ids[s->n] = l->items[i]->id;
+        l->items[i]->id = NULL;
         s->n++;
     }
 done:
@@ -1174,9 +1172,9 @@ static int endpoint_lookup(vpcep_client *c,
     if (rc != 0)
         return rc;
     for (i = 0; i < l->count; i++) {
-        if (!endpoint_matches(&l->items[i], o) || id_set_has(before, l->items[i].id))
+        if (!endpoint_matches(l->items[i], o) || id_set_has(before, l->items[i]->id))
             continue;
-        rc = take_item(&l->items[i], sizeof(l->items[i]), (void **)found, err);
+        *found = take_item((void **)&l->items[i]);
         break;
     }
     vpcep_endpoint_list_free(l);
@@ -1320,7 +1318,7 @@ int vpcep_endpoints_list(vpcep_endpoint_list **out,
     rc = list_pages(client, "/vpc-endpoints", &f, opts ? opts->page_size : 0, 1000,
                     &rest_endpoint_kind, (void **)out, sizeof(**out), &parts, NULL, err);
     if (rc == 0) {
-        (*out)->items = parts.items;
+        (*out)->items = (void *)parts.items;
         (*out)->count = parts.count;
         (*out)->total_count = parts.total;
     }
@@ -1560,7 +1558,7 @@ int vpcep_resources_filter(vpcep_tagged_resource_list **out,
         vpcep_tagged_resource_list *page = NULL;
         rest_request rq;
         rest_result res;
-        vpcep_tagged_resource *grown;
+        vpcep_tagged_resource **grown;
 
         if (body == NULL) {
             rc = json_oom(err);

@@ -292,94 +292,164 @@ static void str_array_free(char **a, size_t n)
     util_free(a);
 }
 
-static int tags_decode(const cJSON *o, vpcep_tag **out, size_t *n)
+/* Decodes one item with k. The decoders copy many optional fields, and a copy that fails would
+ * read as an absent field: an item during whose decoding any allocation failed is an ENOMEM,
+ * never an item with a field missing. */
+static int decode_item(const rest_item_kind *k, const cJSON *o, void *item)
 {
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, "tags"), *it;
-    int cnt;
+    long failures = util_alloc_failures();
+    int rc = k->decode(o, item);
+
+    if (rc == 0 && util_alloc_failures() != failures)
+        rc = VPCEP_ENOMEM;
+    return rc;
+}
+
+/*
+ * Arrays of model structs are arrays of pointers, each element allocated on its own
+ * (vpcep/model.h), so that a struct can grow without changing what callers index. One pair of
+ * functions decodes and frees every such array, driven by a rest_item_kind.
+ */
+static int decode_array(const cJSON *arr, const rest_item_kind *k, void ***out, size_t *n)
+{
+    const cJSON *it;
+    void **items;
+    int cnt, rc;
 
     *out = NULL;
     *n = 0;
     if (!cJSON_IsArray(arr) || (cnt = cJSON_GetArraySize(arr)) <= 0)
         return 0;
-    *out = util_calloc((size_t)cnt, sizeof(**out));
-    if (*out == NULL)
+    items = util_calloc((size_t)cnt, sizeof(*items));
+    if (items == NULL)
         return VPCEP_ENOMEM;
+    *out = items;
     cJSON_ArrayForEach(it, arr)
     {
-        vpcep_tag *t;
         if (!cJSON_IsObject(it))
             continue;
-        t = &(*out)[(*n)++];
-        t->key = rest_json_str(it, "key");
-        t->value = rest_json_str(it, "value");
-    }
-    return 0;
-}
-
-static void tags_free(vpcep_tag *t, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        util_free(t[i].key);
-        util_free(t[i].value);
-    }
-    util_free(t);
-}
-
-static int errors_decode(const cJSON *o, vpcep_error_item **out, size_t *n)
-{
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, "error"), *it;
-    int cnt;
-
-    *out = NULL;
-    *n = 0;
-    if (cJSON_IsObject(arr)) {
-        *out = util_calloc(1, sizeof(**out));
-        if (*out == NULL)
+        items[*n] = util_calloc(1, k->size);
+        if (items[*n] == NULL)
             return VPCEP_ENOMEM;
-        (*out)[0].error_code = rest_json_str(arr, "error_code");
-        (*out)[0].error_message = rest_json_str(arr, "error_message");
-        if ((*out)[0].error_message == NULL)
-            (*out)[0].error_message = rest_json_str(arr, "error_msg");
-        *n = 1;
-        return 0;
-    }
-    if (!cJSON_IsArray(arr) || (cnt = cJSON_GetArraySize(arr)) <= 0)
-        return 0;
-    *out = util_calloc((size_t)cnt, sizeof(**out));
-    if (*out == NULL)
-        return VPCEP_ENOMEM;
-    cJSON_ArrayForEach(it, arr)
-    {
-        vpcep_error_item *e;
-        if (!cJSON_IsObject(it))
-            continue;
-        e = &(*out)[(*n)++];
-        e->error_code = rest_json_str(it, "error_code");
-        e->error_message = rest_json_str(it, "error_message");
-        if (e->error_message == NULL)
-            e->error_message = rest_json_str(it, "error_msg");
+        /* Counted before decoding, so a half-decoded element is disposed with the array. */
+        rc = decode_item(k, it, items[(*n)++]);
+        if (rc != 0)
+            return rc;
     }
     return 0;
 }
 
-static void errors_free(vpcep_error_item *e, size_t n)
+void rest_dispose_items(const rest_item_kind *k, void **items, size_t count)
 {
     size_t i;
 
-    for (i = 0; i < n; i++) {
-        util_free(e[i].error_code);
-        util_free(e[i].error_message);
+    for (i = 0; items != NULL && i < count; i++) {
+        if (items[i] != NULL) {
+            k->dispose(items[i]);
+            util_free(items[i]);
+        }
     }
-    util_free(e);
+    util_free(items);
 }
+
+static int dec_tag(const cJSON *o, void *item)
+{
+    vpcep_tag *t = item;
+
+    t->key = rest_json_str(o, "key");
+    t->value = rest_json_str(o, "value");
+    return 0;
+}
+
+static void disp_tag(void *item)
+{
+    vpcep_tag *t = item;
+
+    util_free(t->key);
+    util_free(t->value);
+}
+
+static const rest_item_kind tag_kind = {NULL, sizeof(vpcep_tag), dec_tag, disp_tag};
+
+static int tags_decode(const cJSON *o, vpcep_tag ***out, size_t *n)
+{
+    return decode_array(cJSON_GetObjectItemCaseSensitive(o, "tags"), &tag_kind, (void ***)out, n);
+}
+
+static void tags_free(vpcep_tag **t, size_t n)
+{
+    rest_dispose_items(&tag_kind, (void **)t, n);
+}
+
+static int dec_error_item(const cJSON *o, void *item)
+{
+    vpcep_error_item *e = item;
+
+    e->error_code = rest_json_str(o, "error_code");
+    e->error_message = rest_json_str(o, "error_message");
+    if (e->error_message == NULL)
+        e->error_message = rest_json_str(o, "error_msg");
+    return 0;
+}
+
+static void disp_error_item(void *item)
+{
+    vpcep_error_item *e = item;
+
+    util_free(e->error_code);
+    util_free(e->error_message);
+}
+
+static const rest_item_kind error_item_kind = {NULL, sizeof(vpcep_error_item), dec_error_item,
+                                               disp_error_item};
+
+/* `error` is an array of {error_code, error_message}, or a single such object. */
+static int errors_decode(const cJSON *o, vpcep_error_item ***out, size_t *n)
+{
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "error");
+    vpcep_error_item **one;
+
+    if (!cJSON_IsObject(e))
+        return decode_array(e, &error_item_kind, (void ***)out, n);
+    *out = NULL;
+    *n = 0;
+    one = util_calloc(1, sizeof(*one));
+    if (one == NULL)
+        return VPCEP_ENOMEM;
+    *out = one;
+    one[0] = util_calloc(1, sizeof(**one));
+    if (one[0] == NULL)
+        return VPCEP_ENOMEM;
+    *n = 1;
+    return dec_error_item(e, one[0]);
+}
+
+static void errors_free(vpcep_error_item **e, size_t n)
+{
+    rest_dispose_items(&error_item_kind, (void **)e, n);
+}
+
+static int dec_port(const cJSON *o, void *item)
+{
+    vpcep_port_mapping *pm = item;
+
+    json_int(o, "client_port", &pm->client_port);
+    json_int(o, "server_port", &pm->server_port);
+    pm->protocol = rest_json_str(o, "protocol");
+    return 0;
+}
+
+static void disp_port(void *item)
+{
+    util_free(((vpcep_port_mapping *)item)->protocol);
+}
+
+static const rest_item_kind port_kind = {NULL, sizeof(vpcep_port_mapping), dec_port, disp_port};
 
 /* ---- services ---------------------------------------------------------------------------- */
 int rest_decode_service_obj(const cJSON *o, vpcep_service *s)
 {
-    const cJSON *ports, *it;
-    int cnt, rc;
+    int rc;
 
     memset(s, 0, sizeof(*s));
     s->id = rest_json_str(o, "id");
@@ -400,22 +470,10 @@ int rest_decode_service_obj(const cJSON *o, vpcep_service *s)
     s->description = rest_json_str(o, "description");
     s->cidr_type = rest_json_str(o, "cidr_type");
     rest_json_int64(o, "connection_count", &s->connection_count);
-    ports = cJSON_GetObjectItemCaseSensitive(o, "ports");
-    if (cJSON_IsArray(ports) && (cnt = cJSON_GetArraySize(ports)) > 0) {
-        s->ports = util_calloc((size_t)cnt, sizeof(*s->ports));
-        if (s->ports == NULL)
-            return VPCEP_ENOMEM;
-        cJSON_ArrayForEach(it, ports)
-        {
-            vpcep_port_mapping *pm;
-            if (!cJSON_IsObject(it))
-                continue;
-            pm = &s->ports[s->n_ports++];
-            json_int(it, "client_port", &pm->client_port);
-            json_int(it, "server_port", &pm->server_port);
-            pm->protocol = rest_json_str(it, "protocol");
-        }
-    }
+    rc = decode_array(cJSON_GetObjectItemCaseSensitive(o, "ports"), &port_kind, (void ***)&s->ports,
+                      &s->n_ports);
+    if (rc != 0)
+        return rc;
     if ((rc = tags_decode(o, &s->tags, &s->n_tags)) != 0)
         return rc;
     return errors_decode(o, &s->errors, &s->n_errors);
@@ -423,8 +481,6 @@ int rest_decode_service_obj(const cJSON *o, vpcep_service *s)
 
 void rest_service_dispose(vpcep_service *s)
 {
-    size_t i;
-
     util_free(s->id);
     util_free(s->port_id);
     util_free(s->vip_port_id);
@@ -441,9 +497,7 @@ void rest_service_dispose(vpcep_service *s)
     util_free(s->tcp_proxy);
     util_free(s->description);
     util_free(s->cidr_type);
-    for (i = 0; i < s->n_ports; i++)
-        util_free(s->ports[i].protocol);
-    util_free(s->ports);
+    rest_dispose_items(&port_kind, (void **)s->ports, s->n_ports);
     tags_free(s->tags, s->n_tags);
     errors_free(s->errors, s->n_errors);
     memset(s, 0, sizeof(*s));
@@ -460,7 +514,7 @@ void vpcep_service_free(vpcep_service *svc)
 void vpcep_service_list_free(vpcep_service_list *list)
 {
     if (list != NULL)
-        rest_dispose_items(&rest_service_kind, list->items, list->count);
+        rest_dispose_items(&rest_service_kind, (void **)list->items, list->count);
     util_free(list);
 }
 
@@ -468,47 +522,13 @@ void vpcep_service_list_free(vpcep_service_list *list)
  * Generic list decoding, driven by a rest_item_kind: every vpcep_*_list is an array of one
  * model struct plus a count (and mostly the API's total_count).
  */
-/* Decodes one item with k. The decoders copy many optional fields, and a copy that fails would
- * read as an absent field: an item during whose decoding any allocation failed is an ENOMEM,
- * never an item with a field missing. */
-static int decode_item(const rest_item_kind *k, const cJSON *o, void *item)
-{
-    long failures = util_alloc_failures();
-    int rc = k->decode(o, item);
-
-    if (rc == 0 && util_alloc_failures() != failures)
-        rc = VPCEP_ENOMEM;
-    return rc;
-}
-
 static int decode_items_in(const cJSON *root, const rest_item_kind *k, rest_items *out)
 {
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, k->key), *it;
-    int cnt, rc = 0;
-    char *p;
+    int rc;
 
-    out->items = NULL;
-    out->count = 0;
     if (!rest_json_int64(root, "total_count", &out->total))
         out->total = -1;
-    if (!cJSON_IsArray(arr) || (cnt = cJSON_GetArraySize(arr)) <= 0)
-        goto done;
-    p = util_calloc((size_t)cnt, k->size);
-    if (p == NULL) {
-        rc = VPCEP_ENOMEM;
-        goto done;
-    }
-    out->items = p;
-    cJSON_ArrayForEach(it, arr)
-    {
-        if (!cJSON_IsObject(it))
-            continue;
-        rc = decode_item(k, it, p + out->count * k->size);
-        out->count++;
-        if (rc != 0)
-            goto done;
-    }
-done:
+    rc = decode_array(cJSON_GetObjectItemCaseSensitive(root, k->key), k, &out->items, &out->count);
     if (rc != 0) {
         rest_dispose_items(k, out->items, out->count);
         out->items = NULL;
@@ -532,15 +552,6 @@ int rest_decode_items(const char *json, size_t len, const rest_item_kind *k, res
         rc = decode_items_in(root, k, out);
     cJSON_Delete(root);
     return rc;
-}
-
-void rest_dispose_items(const rest_item_kind *k, void *items, size_t count)
-{
-    size_t i;
-
-    for (i = 0; i < count; i++)
-        k->dispose((char *)items + i * k->size);
-    util_free(items);
 }
 
 /* Decodes the items and allocates the zeroed list struct (list_size bytes) into *list; the
@@ -631,7 +642,7 @@ int vpcep_decode_service_list(vpcep_service_list **out, const char *json, size_t
     int rc = decode_list_new(json, len, &rest_service_kind, (void **)out, sizeof(**out), &parts);
 
     if (rc == 0) {
-        (*out)->items = parts.items;
+        (*out)->items = (void *)parts.items;
         (*out)->count = parts.count;
         (*out)->total_count = parts.total;
     }
@@ -680,7 +691,7 @@ void vpcep_service_info_free(vpcep_service_info *info)
 void vpcep_service_info_list_free(vpcep_service_info_list *list)
 {
     if (list != NULL)
-        rest_dispose_items(&rest_service_info_kind, list->items, list->count);
+        rest_dispose_items(&rest_service_info_kind, (void **)list->items, list->count);
     util_free(list);
 }
 
@@ -696,7 +707,7 @@ int vpcep_decode_service_info_list(vpcep_service_info_list **out, const char *js
         decode_list_new(json, len, &rest_service_info_kind, (void **)out, sizeof(**out), &parts);
 
     if (rc == 0) {
-        (*out)->items = parts.items;
+        (*out)->items = (void *)parts.items;
         (*out)->count = parts.count;
         (*out)->total_count = parts.total;
     }
@@ -752,7 +763,7 @@ void vpcep_connection_free(vpcep_connection *conn)
 void vpcep_connection_list_free(vpcep_connection_list *list)
 {
     if (list != NULL)
-        rest_dispose_items(&rest_connection_kind, list->items, list->count);
+        rest_dispose_items(&rest_connection_kind, (void **)list->items, list->count);
     util_free(list);
 }
 
@@ -762,7 +773,7 @@ int vpcep_decode_connection_list(vpcep_connection_list **out, const char *json, 
     int rc = decode_list_new(json, len, &rest_connection_kind, (void **)out, sizeof(**out), &parts);
 
     if (rc == 0) {
-        (*out)->items = parts.items;
+        (*out)->items = (void *)parts.items;
         (*out)->count = parts.count;
         (*out)->total_count = parts.total;
     }
@@ -810,7 +821,7 @@ const rest_item_kind rest_permission_kind = {"permissions", sizeof(vpcep_permiss
 void vpcep_permission_list_free(vpcep_permission_list *list)
 {
     if (list != NULL)
-        rest_dispose_items(&rest_permission_kind, list->items, list->count);
+        rest_dispose_items(&rest_permission_kind, (void **)list->items, list->count);
     util_free(list);
 }
 
@@ -820,7 +831,7 @@ int vpcep_decode_permission_list(vpcep_permission_list **out, const char *json, 
     int rc = decode_list_new(json, len, &rest_permission_kind, (void **)out, sizeof(**out), &parts);
 
     if (rc == 0) {
-        (*out)->items = parts.items;
+        (*out)->items = (void *)parts.items;
         (*out)->count = parts.count;
         (*out)->total_count = parts.total;
     }
@@ -834,41 +845,46 @@ static const cJSON *get_ci(const cJSON *o, const char *key)
     return it != NULL ? it : cJSON_GetObjectItem(o, key); /* case-insensitive fallback */
 }
 
+static int dec_policy(const cJSON *o, void *item)
+{
+    vpcep_policy_statement *ps = item;
+    const cJSON *eff = get_ci(o, "Effect");
+    int rc;
+
+    if (cJSON_IsString(eff)) {
+        ps->effect = util_strdup(eff->valuestring);
+        if (ps->effect == NULL)
+            return VPCEP_ENOMEM;
+    }
+    /* str_array looks the key up case-sensitively: try both spellings. */
+    if ((rc = str_array(o, "Action", &ps->actions, &ps->n_actions)) != 0)
+        return rc;
+    if (ps->n_actions == 0 && (rc = str_array(o, "action", &ps->actions, &ps->n_actions)) != 0)
+        return rc;
+    if ((rc = str_array(o, "Resource", &ps->resources, &ps->n_resources)) != 0)
+        return rc;
+    if (ps->n_resources == 0 &&
+        (rc = str_array(o, "resource", &ps->resources, &ps->n_resources)) != 0)
+        return rc;
+    return 0;
+}
+
+static void disp_policy(void *item)
+{
+    vpcep_policy_statement *ps = item;
+
+    util_free(ps->effect);
+    str_array_free(ps->actions, ps->n_actions);
+    str_array_free(ps->resources, ps->n_resources);
+}
+
+static const rest_item_kind policy_kind = {NULL, sizeof(vpcep_policy_statement), dec_policy,
+                                           disp_policy};
+
 static int policy_decode(const cJSON *o, vpcep_endpoint *e)
 {
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, "policy_statement"), *it;
-    int cnt, rc;
-
-    if (!cJSON_IsArray(arr) || (cnt = cJSON_GetArraySize(arr)) <= 0)
-        return 0;
-    e->policy_statements = util_calloc((size_t)cnt, sizeof(*e->policy_statements));
-    if (e->policy_statements == NULL)
-        return VPCEP_ENOMEM;
-    cJSON_ArrayForEach(it, arr)
-    {
-        vpcep_policy_statement *ps;
-        const cJSON *eff;
-        if (!cJSON_IsObject(it))
-            continue;
-        ps = &e->policy_statements[e->n_policy_statements++];
-        eff = get_ci(it, "Effect");
-        if (cJSON_IsString(eff)) {
-            ps->effect = util_strdup(eff->valuestring);
-            if (ps->effect == NULL)
-                return VPCEP_ENOMEM;
-        }
-        /* str_array looks the key up case-sensitively: try both spellings. */
-        if ((rc = str_array(it, "Action", &ps->actions, &ps->n_actions)) != 0)
-            return rc;
-        if (ps->n_actions == 0 && (rc = str_array(it, "action", &ps->actions, &ps->n_actions)) != 0)
-            return rc;
-        if ((rc = str_array(it, "Resource", &ps->resources, &ps->n_resources)) != 0)
-            return rc;
-        if (ps->n_resources == 0 &&
-            (rc = str_array(it, "resource", &ps->resources, &ps->n_resources)) != 0)
-            return rc;
-    }
-    return 0;
+    return decode_array(cJSON_GetObjectItemCaseSensitive(o, "policy_statement"), &policy_kind,
+                        (void ***)&e->policy_statements, &e->n_policy_statements);
 }
 
 int rest_decode_endpoint_obj(const cJSON *o, vpcep_endpoint *e)
@@ -906,8 +922,6 @@ int rest_decode_endpoint_obj(const cJSON *o, vpcep_endpoint *e)
 
 void rest_endpoint_dispose(vpcep_endpoint *e)
 {
-    size_t i;
-
     util_free(e->id);
     util_free(e->service_type);
     util_free(e->status);
@@ -925,12 +939,7 @@ void rest_endpoint_dispose(vpcep_endpoint *e)
     errors_free(e->errors, e->n_errors);
     str_array_free(e->whitelist, e->n_whitelist);
     str_array_free(e->routetables, e->n_routetables);
-    for (i = 0; i < e->n_policy_statements; i++) {
-        util_free(e->policy_statements[i].effect);
-        str_array_free(e->policy_statements[i].actions, e->policy_statements[i].n_actions);
-        str_array_free(e->policy_statements[i].resources, e->policy_statements[i].n_resources);
-    }
-    util_free(e->policy_statements);
+    rest_dispose_items(&policy_kind, (void **)e->policy_statements, e->n_policy_statements);
     util_free(e->description);
     util_free(e->specification_name);
     util_free(e->endpoint_pool_id);
@@ -960,7 +969,7 @@ void vpcep_endpoint_free(vpcep_endpoint *ep)
 void vpcep_endpoint_list_free(vpcep_endpoint_list *list)
 {
     if (list != NULL)
-        rest_dispose_items(&rest_endpoint_kind, list->items, list->count);
+        rest_dispose_items(&rest_endpoint_kind, (void **)list->items, list->count);
     util_free(list);
 }
 
@@ -975,7 +984,7 @@ int vpcep_decode_endpoint_list(vpcep_endpoint_list **out, const char *json, size
     int rc = decode_list_new(json, len, &rest_endpoint_kind, (void **)out, sizeof(**out), &parts);
 
     if (rc == 0) {
-        (*out)->items = parts.items;
+        (*out)->items = (void *)parts.items;
         (*out)->count = parts.count;
         (*out)->total_count = parts.total;
     }
@@ -1005,7 +1014,7 @@ static const rest_item_kind quota_kind = {"resources", sizeof(vpcep_quota), dec_
 void vpcep_quota_list_free(vpcep_quota_list *list)
 {
     if (list != NULL)
-        rest_dispose_items(&quota_kind, list->items, list->count);
+        rest_dispose_items(&quota_kind, (void **)list->items, list->count);
     util_free(list);
 }
 
@@ -1025,7 +1034,7 @@ int vpcep_decode_quota_list(vpcep_quota_list **out, const char *json, size_t len
     if (rc == 0)
         rc = list_new(&quota_kind, (void **)out, sizeof(**out), &parts);
     if (rc == 0) {
-        (*out)->items = parts.items;
+        (*out)->items = (void *)parts.items;
         (*out)->count = parts.count;
     }
     cJSON_Delete(root);
@@ -1062,7 +1071,7 @@ static const rest_item_kind version_kind = {"versions", sizeof(vpcep_api_version
 void vpcep_api_version_list_free(vpcep_api_version_list *list)
 {
     if (list != NULL)
-        rest_dispose_items(&version_kind, list->items, list->count);
+        rest_dispose_items(&version_kind, (void **)list->items, list->count);
     util_free(list);
 }
 
@@ -1079,12 +1088,14 @@ int vpcep_decode_api_version_list(vpcep_api_version_list **out, const char *json
     rc = out == NULL ? VPCEP_EINVALID : rest_json_parse_object(&root, json, len);
     one = cJSON_GetObjectItemCaseSensitive(root, "version");
     if (rc == 0 && cJSON_IsObject(one)) {
-        parts.items = util_calloc(1, version_kind.size);
-        if (parts.items == NULL) {
+        parts.items = util_calloc(1, sizeof(*parts.items));
+        if (parts.items != NULL)
+            parts.items[0] = util_calloc(1, version_kind.size);
+        if (parts.items == NULL || parts.items[0] == NULL) {
             rc = VPCEP_ENOMEM;
         } else {
             parts.count = 1;
-            rc = decode_item(&version_kind, one, parts.items);
+            rc = decode_item(&version_kind, one, parts.items[0]);
         }
     } else if (rc == 0) {
         rc = decode_items_in(root, &version_kind, &parts);
@@ -1092,7 +1103,7 @@ int vpcep_decode_api_version_list(vpcep_api_version_list **out, const char *json
     if (rc == 0)
         rc = list_new(&version_kind, (void **)out, sizeof(**out), &parts);
     if (rc == 0) {
-        (*out)->items = parts.items;
+        (*out)->items = (void *)parts.items;
         (*out)->count = parts.count;
     } else {
         rest_dispose_items(&version_kind, parts.items, parts.count);
@@ -1124,7 +1135,7 @@ static const rest_item_kind project_tag_kind = {"tags", sizeof(vpcep_project_tag
 void vpcep_project_tag_list_free(vpcep_project_tag_list *list)
 {
     if (list != NULL)
-        rest_dispose_items(&project_tag_kind, list->items, list->count);
+        rest_dispose_items(&project_tag_kind, (void **)list->items, list->count);
     util_free(list);
 }
 
@@ -1134,7 +1145,7 @@ int vpcep_decode_project_tag_list(vpcep_project_tag_list **out, const char *json
     int rc = decode_list_new(json, len, &project_tag_kind, (void **)out, sizeof(**out), &parts);
 
     if (rc == 0) {
-        (*out)->items = parts.items;
+        (*out)->items = (void *)parts.items;
         (*out)->count = parts.count;
     }
     return rc;
@@ -1177,7 +1188,7 @@ static const rest_item_kind tagged_resource_kind = {"resources", sizeof(vpcep_ta
 void vpcep_tagged_resource_list_free(vpcep_tagged_resource_list *list)
 {
     if (list != NULL)
-        rest_dispose_items(&tagged_resource_kind, list->items, list->count);
+        rest_dispose_items(&tagged_resource_kind, (void **)list->items, list->count);
     util_free(list);
 }
 
@@ -1189,7 +1200,7 @@ int vpcep_decode_tagged_resource_list(vpcep_tagged_resource_list **out,
     int rc = decode_list_new(json, len, &tagged_resource_kind, (void **)out, sizeof(**out), &parts);
 
     if (rc == 0) {
-        (*out)->items = parts.items;
+        (*out)->items = (void *)parts.items;
         (*out)->count = parts.count;
         (*out)->total_count = parts.total;
     }

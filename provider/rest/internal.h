@@ -237,16 +237,16 @@ REST_HIDDEN void rest_connection_dispose(vpcep_connection *c);
 
 /* How to decode and free one element of an API array (one vpcep_* model struct). */
 typedef struct rest_item_kind {
-    const char *key; /* the array's key in a list answer */
+    const char *key; /* the array's key in a list answer (NULL for nested arrays) */
     size_t size;     /* sizeof the model struct */
     int (*decode)(const cJSON *o, void *item);
     void (*dispose)(void *item); /* frees the members, not the item */
 } rest_item_kind;
 
-/* What every vpcep_*_list holds: the items, their count and the API's total_count (the count
- * when the answer has none). */
+/* What every vpcep_*_list holds: the items (an array of pointers to separately allocated model
+ * structs), their count and the API's total_count (the count when the answer has none). */
 typedef struct rest_items {
-    void *items;
+    void **items;
     size_t count;
     int64_t total;
 } rest_items;
@@ -260,8 +260,8 @@ REST_HIDDEN extern const rest_item_kind rest_endpoint_kind;
 /* Decodes the array under k->key of a JSON object answer (ENOMEM, EINVALID if not an object). */
 REST_HIDDEN int
 rest_decode_items(const char *json, size_t len, const rest_item_kind *k, rest_items *out);
-/* Disposes count items of kind k and frees the array. */
-REST_HIDDEN void rest_dispose_items(const rest_item_kind *k, void *items, size_t count);
+/* Disposes and frees count items of kind k (NULL elements skipped) and frees the array. */
+REST_HIDDEN void rest_dispose_items(const rest_item_kind *k, void **items, size_t count);
 
 /* Internal getters that count HTTP calls (waiters). */
 REST_HIDDEN int rest_service_get(

@@ -157,7 +157,7 @@ typedef struct wait_target {
                 unsigned int *calls,
                 vpcep_error *err);
     const char *(*state)(const void *obj);
-    void (*errors)(const void *obj, const vpcep_error_item **items, size_t *n);
+    void (*errors)(const void *obj, vpcep_error_item *const **items, size_t *n);
     void (*free_obj)(void *obj);
     const char *service_id; /* connections */
 } wait_target;
@@ -248,17 +248,18 @@ static int wait_generic(vpcep_client *c,
                 rc = rest_fail(err, VPCEP_ENOTFOUND, "%s %s disappeared while waiting", t->what,
                                t->id);
             } else {
-                const vpcep_error_item *items = NULL;
+                vpcep_error_item *const *items = NULL;
                 size_t n = 0;
                 t->errors(last, &items, &n);
                 rc = rest_fail(err, VPCEP_EAPI, "%s %s reached state %s", t->what, t->id,
                                last_state);
                 if (err != NULL && n > 0) {
-                    util_strlcpy(err->error_code, items[0].error_code ? items[0].error_code : "",
+                    const vpcep_error_item *e0 = items[0];
+                    util_strlcpy(err->error_code, e0->error_code ? e0->error_code : "",
                                  sizeof(err->error_code));
                     snprintf(err->error_msg, sizeof(err->error_msg), "%s %s reached state %s: %s",
                              t->what, t->id, last_state,
-                             items[0].error_message ? items[0].error_message : "");
+                             e0->error_message ? e0->error_message : "");
                 }
             }
             if (err != NULL)
@@ -313,7 +314,7 @@ static const char *state_service(const void *o)
 {
     return ((const vpcep_service *)o)->status;
 }
-static void errors_service(const void *o, const vpcep_error_item **items, size_t *n)
+static void errors_service(const void *o, vpcep_error_item *const **items, size_t *n)
 {
     *items = o ? ((const vpcep_service *)o)->errors : NULL;
     *n = o ? ((const vpcep_service *)o)->n_errors : 0;
@@ -332,7 +333,7 @@ static const char *state_endpoint(const void *o)
 {
     return ((const vpcep_endpoint *)o)->status;
 }
-static void errors_endpoint(const void *o, const vpcep_error_item **items, size_t *n)
+static void errors_endpoint(const void *o, vpcep_error_item *const **items, size_t *n)
 {
     *items = o ? ((const vpcep_endpoint *)o)->errors : NULL;
     *n = o ? ((const vpcep_endpoint *)o)->n_errors : 0;
@@ -351,7 +352,7 @@ static const char *state_connection(const void *o)
 {
     return ((const vpcep_connection *)o)->status;
 }
-static void errors_connection(const void *o, const vpcep_error_item **items, size_t *n)
+static void errors_connection(const void *o, vpcep_error_item *const **items, size_t *n)
 {
     *items = o ? ((const vpcep_connection *)o)->errors : NULL;
     *n = o ? ((const vpcep_connection *)o)->n_errors : 0;

@@ -31,11 +31,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vpcep_service *s = NULL;
         if (vpcep_decode_service(&s, json, len) == 0) {
             for (i = 0; i < s->n_ports; i++)
-                sum += walk_str(s->ports[i].protocol);
+                sum += walk_str(s->ports[i]->protocol);
             for (i = 0; i < s->n_tags; i++)
-                sum += walk_str(s->tags[i].key) + walk_str(s->tags[i].value);
+                sum += walk_str(s->tags[i]->key) + walk_str(s->tags[i]->value);
             for (i = 0; i < s->n_errors; i++)
-                sum += walk_str(s->errors[i].error_code) + walk_str(s->errors[i].error_message);
+                sum += walk_str(s->errors[i]->error_code) + walk_str(s->errors[i]->error_message);
         }
         vpcep_service_free(s);
         break;
@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vpcep_service_list *l = NULL;
         if (vpcep_decode_service_list(&l, json, len) == 0)
             for (i = 0; i < l->count; i++)
-                sum += walk_str(l->items[i].id);
+                sum += walk_str(l->items[i]->id);
         vpcep_service_list_free(l);
         break;
     }
@@ -59,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vpcep_service_info_list *l = NULL;
         if (vpcep_decode_service_info_list(&l, json, len) == 0)
             for (i = 0; i < l->count; i++)
-                sum += walk_str(l->items[i].owner);
+                sum += walk_str(l->items[i]->owner);
         vpcep_service_info_list_free(l);
         break;
     }
@@ -67,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vpcep_connection_list *l = NULL;
         if (vpcep_decode_connection_list(&l, json, len) == 0)
             for (i = 0; i < l->count; i++)
-                sum += walk_str(l->items[i].status) + (size_t)l->items[i].n_errors;
+                sum += walk_str(l->items[i]->status) + (size_t)l->items[i]->n_errors;
         vpcep_connection_list_free(l);
         break;
     }
@@ -75,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vpcep_permission_list *l = NULL;
         if (vpcep_decode_permission_list(&l, json, len) == 0)
             for (i = 0; i < l->count; i++)
-                sum += walk_str(l->items[i].domain_id);
+                sum += walk_str(l->items[i]->domain_id);
         vpcep_permission_list_free(l);
         break;
     }
@@ -83,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vpcep_endpoint *e = NULL;
         if (vpcep_decode_endpoint(&e, json, len) == 0) {
             for (i = 0; i < e->n_policy_statements; i++)
-                sum += e->policy_statements[i].n_actions + e->policy_statements[i].n_resources;
+                sum += e->policy_statements[i]->n_actions + e->policy_statements[i]->n_resources;
             for (i = 0; i < e->n_dns_names; i++)
                 sum += walk_str(e->dns_names[i]);
         }
@@ -94,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vpcep_endpoint_list *l = NULL;
         if (vpcep_decode_endpoint_list(&l, json, len) == 0)
             for (i = 0; i < l->count; i++)
-                sum += walk_str(l->items[i].ip);
+                sum += walk_str(l->items[i]->ip);
         vpcep_endpoint_list_free(l);
         break;
     }
@@ -102,7 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vpcep_quota_list *l = NULL;
         if (vpcep_decode_quota_list(&l, json, len) == 0)
             for (i = 0; i < l->count; i++)
-                sum += walk_str(l->items[i].type);
+                sum += walk_str(l->items[i]->type);
         vpcep_quota_list_free(l);
         break;
     }
@@ -110,7 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vpcep_api_version_list *l = NULL;
         if (vpcep_decode_api_version_list(&l, json, len) == 0)
             for (i = 0; i < l->count; i++)
-                sum += walk_str(l->items[i].id);
+                sum += walk_str(l->items[i]->id);
         vpcep_api_version_list_free(l);
         break;
     }
@@ -118,7 +118,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vpcep_project_tag_list *l = NULL;
         if (vpcep_decode_project_tag_list(&l, json, len) == 0)
             for (i = 0; i < l->count; i++)
-                sum += l->items[i].n_values;
+                sum += l->items[i]->n_values;
         vpcep_project_tag_list_free(l);
         break;
     }
@@ -133,7 +133,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vpcep_tagged_resource_list *l = NULL;
         if (vpcep_decode_tagged_resource_list(&l, json, len) == 0)
             for (i = 0; i < l->count; i++)
-                sum += walk_str(l->items[i].resource_detail_json) + l->items[i].n_tags;
+                sum += walk_str(l->items[i]->resource_detail_json) + l->items[i]->n_tags;
         vpcep_tagged_resource_list_free(l);
         break;
     }

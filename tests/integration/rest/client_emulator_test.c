@@ -213,7 +213,7 @@ static void lifecycle(const char *mode)
 
     check(vpcep_versions_list(&vl, own, &err), &err, "versions");
     assert_true(vl->count >= 1);
-    assert_string_equal(vl->items[0].id, "v1");
+    assert_string_equal(vl->items[0]->id, "v1");
     vpcep_api_version_list_free(vl);
 
     check(vpcep_quota_get(&ql, own, NULL, &err), &err, "quotas");
@@ -221,14 +221,14 @@ static void lifecycle(const char *mode)
     vpcep_quota_list_free(ql);
     check(vpcep_quota_get(&ql, own, "endpoint_service", &err), &err, "quota by type");
     assert_int_equal(ql->count, 1);
-    assert_string_equal(ql->items[0].type, "endpoint_service");
-    assert_true(ql->items[0].quota >= 20);
+    assert_string_equal(ql->items[0]->type, "endpoint_service");
+    assert_true(ql->items[0]->quota >= 20);
     vpcep_quota_list_free(ql);
 
     check(vpcep_public_services_list(&pub, own, NULL, &err), &err, "public services");
     found = 0;
     for (i = 0; i < pub->count; i++)
-        found |= strcmp(pub->items[i].service_name, "com.t-systems.otc.eu-de.dns") == 0;
+        found |= strcmp(pub->items[i]->service_name, "com.t-systems.otc.eu-de.dns") == 0;
     assert_true(found);
     vpcep_service_info_list_free(pub);
     check(vpcep_service_describe(&info, con, NULL, "com.t-systems.otc.eu-de.dns", &err), &err,
@@ -243,13 +243,13 @@ static void lifecycle(const char *mode)
     assert_true(got->approval_enabled_set && got->approval_enabled);
     assert_int_equal(got->n_tags, 1);
     assert_int_equal(got->n_ports, 1);
-    assert_int_equal(got->ports[0].server_port, 80);
+    assert_int_equal(got->ports[0]->server_port, 80);
     vpcep_service_free(got);
 
     slo.name = name;
     check(vpcep_services_list(&sl, own, &slo, &err), &err, "service list");
     assert_int_equal(sl->count, 1);
-    assert_string_equal(sl->items[0].id, svc->id);
+    assert_string_equal(sl->items[0]->id, svc->id);
     vpcep_service_list_free(sl);
 
     uo.description = "updated";
@@ -265,7 +265,7 @@ static void lifecycle(const char *mode)
           &err, "tags delete");
     check(vpcep_service_get(&got, own, svc->id, &err), &err, "service get after tags");
     assert_int_equal(got->n_tags, 1);
-    assert_string_equal(got->tags[0].key, "k2");
+    assert_string_equal(got->tags[0]->key, "k2");
     vpcep_service_free(got);
     {
         const char *vals[] = {"v2"};
@@ -278,7 +278,7 @@ static void lifecycle(const char *mode)
         check(vpcep_resources_filter(&trl, own, VPCEP_RESOURCE_SERVICE, &rq, &err), &err,
               "resources by tag");
         assert_int_equal(trl->count, 1);
-        assert_string_equal(trl->items[0].resource_id, svc->id);
+        assert_string_equal(trl->items[0]->resource_id, svc->id);
         vpcep_tagged_resource_list_free(trl);
         check(vpcep_resources_count(&cnt, own, VPCEP_RESOURCE_SERVICE, &rq, &err), &err,
               "count by tag");
@@ -305,7 +305,7 @@ static void lifecycle(const char *mode)
     check(vpcep_permissions_list(&pl, own, svc->id, NULL, &err), &err, "permission list");
     found = 0;
     for (i = 0; i < pl->count; i++)
-        found |= pl->items[i].domain_id && strcmp(pl->items[i].domain_id, dom[0]) == 0;
+        found |= pl->items[i]->domain_id && strcmp(pl->items[i]->domain_id, dom[0]) == 0;
     assert_true(found);
     vpcep_permission_list_free(pl);
 
@@ -322,16 +322,16 @@ static void lifecycle(const char *mode)
 
     check(vpcep_connections_list(&cl, own, svc->id, NULL, &err), &err, "connections");
     assert_int_equal(cl->count, 1);
-    assert_string_equal(cl->items[0].id, ep->id);
-    assert_string_equal(cl->items[0].domain_id, E.consumer.domain_id);
-    assert_true(cl->items[0].marker_id > 0);
+    assert_string_equal(cl->items[0]->id, ep->id);
+    assert_string_equal(cl->items[0]->domain_id, E.consumer.domain_id);
+    assert_true(cl->items[0]->marker_id > 0);
     vpcep_connection_list_free(cl);
 
     ids[0] = ep->id;
     check(vpcep_connection_action(&cl, own, svc->id, VPCEP_CONNECTION_ACCEPT, ids, 1, &err), &err,
           "accept");
     assert_int_equal(cl->count, 1);
-    assert_string_equal(cl->items[0].status, "accepted");
+    assert_string_equal(cl->items[0]->status, "accepted");
     vpcep_connection_list_free(cl);
     vpcep_wait_spec_connection_accepted(&spec, WAIT_MS);
     check(vpcep_wait_connection(&conn, NULL, own, svc->id, ep->id, &spec, &err), &err,
@@ -518,7 +518,7 @@ static void test_paging(void **state)
     assert_int_equal(sl->total_count, 12);
     for (i = 0; i < 12; i++) /* no item twice */
         for (j = i + 1; j < 12; j++)
-            assert_string_not_equal(sl->items[i].id, sl->items[j].id);
+            assert_string_not_equal(sl->items[i]->id, sl->items[j]->id);
     vpcep_service_list_free(sl);
     slo.name = "page1"; /* fuzzy: page1, page10, page11 */
     slo.page_size = 1;

@@ -139,15 +139,15 @@ static void test_plan_create(void **state)
 {
     tfp_value *cfg = json_value(schema, "{\"service_name\":\"eu-de.x.sid\",\"vpc_id\":\"v\","
                                         "\"subnet_id\":\"s\",\"enable_dns\":false}");
-    vpcep_service_info info;
+    static const char info_json[] =
+        "{\"id\":\"sid\",\"service_name\":\"eu-de.x.sid\",\"service_type\":\"interface\"}";
+    vpcep_service_info *info = NULL;
     tfp_value *planned = NULL;
     int b = 1;
     (void)state;
-    memset(&info, 0, sizeof info);
-    info.id = "sid";
-    info.service_name = "eu-de.x.sid";
-    info.service_type = "interface";
-    assert_int_equal(tfpv_endpoint_plan_value(&planned, NULL, cfg, &info), 0);
+    /* Model objects are only ever made by the library (vpcep/model.h): decode an answer. */
+    assert_int_equal(vpcep_decode_service_info(&info, info_json, strlen(info_json)), 0);
+    assert_int_equal(tfpv_endpoint_plan_value(&planned, NULL, cfg, info), 0);
     assert_string_equal(tfpv_str(planned, "service_id"), "sid");
     assert_string_equal(tfpv_str(planned, "service_type"), "interface");
     assert_true(tfpv_bool(planned, "wait_for_acceptance", &b));
@@ -167,6 +167,7 @@ static void test_plan_create(void **state)
     assert_false(tfp_value_is_known(tfp_value_attr(planned, "service_id")));
     tfp_value_free(planned);
     tfp_value_free(cfg);
+    vpcep_service_info_free(info);
 }
 
 #define PRIOR                                                                                      \

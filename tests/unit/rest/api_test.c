@@ -175,7 +175,7 @@ static void test_paging_all_pages(void **state)
     for (i = 0; i < 7; i++) {
         char want[8];
         snprintf(want, sizeof(want), "s%d", i);
-        assert_string_equal(l->items[i].id, want);
+        assert_string_equal(l->items[i]->id, want);
     }
     assert_int_equal(F.n_requests, 3);
     assert_string_equal(F.requests[0].url, "http://vpcep.test:8080/v1/p123/vpc-endpoint-services?"
@@ -306,8 +306,8 @@ static void test_connection_action_one_per_call(void **state)
     assert_string_equal(F.requests[1].body, "{\"action\":\"receive\",\"endpoints\":[\"e2\"]}");
     assert_non_null(strstr(F.requests[0].url, "/vpc-endpoint-services/svc/connections/action"));
     assert_int_equal(out->count, 2);
-    assert_true(out->items[0].marker_id == INT64_C(422321321312321321));
-    assert_string_equal(out->items[1].id, "e2");
+    assert_true(out->items[0]->marker_id == INT64_C(422321321312321321));
+    assert_string_equal(out->items[1]->id, "e2");
     vpcep_connection_list_free(out);
     free(j);
     /* the documented error: EndPoint.2013 stops at the first failure */
@@ -616,10 +616,10 @@ static void test_resource_instances(void **state)
     fake_push(&F, 200, "{\"resources\":[],\"total_count\":1000}");
     assert_int_equal(vpcep_resources_filter(&l, C, VPCEP_RESOURCE_SERVICE, &q, &err), 0);
     assert_int_equal(l->count, 2);
-    assert_string_equal(l->items[0].resource_detail_json, "{\"x\":1}");
-    assert_string_equal(l->items[1].resource_id, "cdfs_cefs_wesas_12_dsad");
-    assert_string_equal(l->items[1].resource_detail_json, "null");
-    assert_int_equal(l->items[1].n_tags, 2);
+    assert_string_equal(l->items[0]->resource_detail_json, "{\"x\":1}");
+    assert_string_equal(l->items[1]->resource_id, "cdfs_cefs_wesas_12_dsad");
+    assert_string_equal(l->items[1]->resource_detail_json, "null");
+    assert_int_equal(l->items[1]->n_tags, 2);
     got = rest_json_parse(F.requests[1].body, strlen(F.requests[1].body));
     assert_string_equal(cJSON_GetObjectItem(got, "limit")->valuestring, "1");
     assert_string_equal(cJSON_GetObjectItem(got, "offset")->valuestring, "0");

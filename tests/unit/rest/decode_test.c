@@ -36,11 +36,11 @@ static void test_service_get(void **state)
     assert_int_equal(s->created_at_epoch, 1517298121);
     assert_null(s->updated_at);
     assert_int_equal(s->n_ports, 2);
-    assert_int_equal(s->ports[0].client_port, 8080);
-    assert_int_equal(s->ports[0].server_port, 90);
-    assert_string_equal(s->ports[0].protocol, "TCP");
-    assert_int_equal(s->ports[1].client_port, 8081);
-    assert_int_equal(s->ports[1].server_port, 80);
+    assert_int_equal(s->ports[0]->client_port, 8080);
+    assert_int_equal(s->ports[0]->server_port, 90);
+    assert_string_equal(s->ports[0]->protocol, "TCP");
+    assert_int_equal(s->ports[1]->client_port, 8081);
+    assert_int_equal(s->ports[1]->server_port, 80);
     vpcep_service_free(s);
     free(j);
 }
@@ -75,9 +75,9 @@ static void test_service_list(void **state)
     assert_int_equal(vpcep_decode_service_list(&l, j, len), 0);
     assert_int_equal(l->count, 1);
     assert_int_equal(l->total_count, 1);
-    assert_string_equal(l->items[0].domain_id, "5fc973eea581490997e82ea11a1df31f");
-    assert_string_equal(l->items[0].updated_at, "2018-01-30T07:42:01Z");
-    assert_int_equal(l->items[0].n_ports, 2);
+    assert_string_equal(l->items[0]->domain_id, "5fc973eea581490997e82ea11a1df31f");
+    assert_string_equal(l->items[0]->updated_at, "2018-01-30T07:42:01Z");
+    assert_int_equal(l->items[0]->n_ports, 2);
     vpcep_service_list_free(l);
     free(j);
 }
@@ -115,10 +115,10 @@ static void test_public_services(void **state)
     assert_int_equal(vpcep_decode_service_info_list(&l, j, len), 0);
     assert_int_equal(l->count, 2);
     assert_int_equal(l->total_count, 2);
-    assert_string_equal(l->items[0].owner, "example");
-    assert_string_equal(l->items[1].service_name, "OBS");
-    assert_string_equal(l->items[1].service_type, "gateway");
-    assert_int_equal(l->items[1].is_charge, 1);
+    assert_string_equal(l->items[0]->owner, "example");
+    assert_string_equal(l->items[1]->service_name, "OBS");
+    assert_string_equal(l->items[1]->service_type, "gateway");
+    assert_int_equal(l->items[1]->is_charge, 1);
     vpcep_service_info_list_free(l);
     free(j);
 }
@@ -133,10 +133,10 @@ static void test_connections(void **state)
     assert_int_equal(vpcep_decode_connection_list(&l, j, len), 0);
     assert_int_equal(l->count, 2);
     assert_int_equal(l->total_count, 2);
-    assert_string_equal(l->items[0].id, "adb7b229-bb11-4072-bcc0-3327cd784263");
-    assert_int_equal(l->items[0].marker_id, 16777510);
-    assert_string_equal(l->items[1].status, "accepted");
-    assert_int_equal(l->items[1].updated_at_epoch, 1537169338);
+    assert_string_equal(l->items[0]->id, "adb7b229-bb11-4072-bcc0-3327cd784263");
+    assert_int_equal(l->items[0]->marker_id, 16777510);
+    assert_string_equal(l->items[1]->status, "accepted");
+    assert_int_equal(l->items[1]->updated_at_epoch, 1537169338);
     vpcep_connection_list_free(l);
     free(j);
 
@@ -144,8 +144,8 @@ static void test_connections(void **state)
     j = fixture("connection_action_response.json", &len);
     assert_int_equal(vpcep_decode_connection_list(&l, j, len), 0);
     assert_int_equal(l->count, 1);
-    assert_true(l->items[0].marker_id == INT64_C(422321321312321321));
-    assert_string_equal(l->items[0].domain_id, "6e9dfd51d1124e8d8498dce894923a0d");
+    assert_true(l->items[0]->marker_id == INT64_C(422321321312321321));
+    assert_string_equal(l->items[0]->domain_id, "6e9dfd51d1124e8d8498dce894923a0d");
     vpcep_connection_list_free(l);
     free(j);
 }
@@ -159,17 +159,17 @@ static void test_permissions(void **state)
     (void)state;
     assert_int_equal(vpcep_decode_permission_list(&l, j, len), 0);
     assert_int_equal(l->count, 1);
-    assert_string_equal(l->items[0].permission, "*");
-    assert_string_equal(l->items[0].domain_id, "*");
-    assert_string_equal(l->items[0].permission_type, "domainId");
-    assert_string_equal(l->items[0].description, "demo");
+    assert_string_equal(l->items[0]->permission, "*");
+    assert_string_equal(l->items[0]->domain_id, "*");
+    assert_string_equal(l->items[0]->permission_type, "domainId");
+    assert_string_equal(l->items[0]->description, "demo");
     vpcep_permission_list_free(l);
     free(j);
     assert_int_equal(
         DEC(vpcep_decode_permission_list,
             "{\"permissions\":[{\"permission\":\"iam:domain::abc\"}],\"total_count\":1}", &l),
         0);
-    assert_string_equal(l->items[0].domain_id, "abc");
+    assert_string_equal(l->items[0]->domain_id, "abc");
     vpcep_permission_list_free(l);
 }
 
@@ -185,8 +185,8 @@ static void test_endpoint_interface(void **state)
     assert_string_equal(e->status, "accepted");
     assert_string_equal(e->ip, "192.168.14.23");
     assert_int_equal(e->n_tags, 1);
-    assert_string_equal(e->tags[0].key, "test2");
-    assert_string_equal(e->tags[0].value, "test2");
+    assert_string_equal(e->tags[0]->key, "test2");
+    assert_string_equal(e->tags[0]->value, "test2");
     assert_int_equal(e->n_whitelist, 0);
     assert_int_equal(e->marker_id, 201515772);
     assert_int_equal(e->n_active_status, 1);
@@ -223,9 +223,9 @@ static void test_endpoint_gateway(void **state)
         assert_string_equal(e->service_type, "gateway");
         assert_int_equal(e->n_routetables, 1);
         assert_int_equal(e->n_policy_statements, 1);
-        assert_string_equal(e->policy_statements[0].effect, "Allow");
-        assert_true(e->policy_statements[0].n_actions >= 1);
-        assert_true(e->policy_statements[0].n_resources >= 1);
+        assert_string_equal(e->policy_statements[0]->effect, "Allow");
+        assert_true(e->policy_statements[0]->n_actions >= 1);
+        assert_true(e->policy_statements[0]->n_resources >= 1);
         assert_null(e->ip);
         vpcep_endpoint_free(e);
         free(j);
@@ -280,36 +280,36 @@ static void test_quotas_versions_tags(void **state)
     (void)state;
     assert_int_equal(vpcep_decode_quota_list(&q, j, len), 0);
     assert_int_equal(q->count, 2);
-    assert_string_equal(q->items[0].type, "endpoint");
-    assert_int_equal(q->items[0].used, 4);
-    assert_int_equal(q->items[0].quota, 150);
-    assert_string_equal(q->items[1].type, "endpoint_service");
+    assert_string_equal(q->items[0]->type, "endpoint");
+    assert_int_equal(q->items[0]->used, 4);
+    assert_int_equal(q->items[0]->quota, 150);
+    assert_string_equal(q->items[1]->type, "endpoint_service");
     vpcep_quota_list_free(q);
     free(j);
 
     j = fixture("list_versions_response.json", &len);
     assert_int_equal(vpcep_decode_api_version_list(&v, j, len), 0);
     assert_int_equal(v->count, 2);
-    assert_string_equal(v->items[0].id, "v1");
-    assert_string_equal(v->items[1].id, "v2");
-    assert_string_equal(v->items[1].status, "CURRENT");
+    assert_string_equal(v->items[0]->id, "v1");
+    assert_string_equal(v->items[1]->id, "v2");
+    assert_string_equal(v->items[1]->status, "CURRENT");
     vpcep_api_version_list_free(v);
     free(j);
 
     j = fixture("get_version_v1_response.json", &len);
     assert_int_equal(vpcep_decode_api_version_list(&v, j, len), 0);
     assert_int_equal(v->count, 1);
-    assert_string_equal(v->items[0].version, "1");
-    assert_string_equal(v->items[0].min_version, "");
+    assert_string_equal(v->items[0]->version, "1");
+    assert_string_equal(v->items[0]->min_version, "");
     vpcep_api_version_list_free(v);
     free(j);
 
     j = fixture("list_project_tags_response.json", &len);
     assert_int_equal(vpcep_decode_project_tag_list(&t, j, len), 0);
     assert_int_equal(t->count, 1);
-    assert_string_equal(t->items[0].key, "key1");
-    assert_int_equal(t->items[0].n_values, 2);
-    assert_string_equal(t->items[0].values[0], "*value1");
+    assert_string_equal(t->items[0]->key, "key1");
+    assert_int_equal(t->items[0]->n_values, 2);
+    assert_string_equal(t->items[0]->values[0], "*value1");
     vpcep_project_tag_list_free(t);
     free(j);
 }
@@ -352,11 +352,11 @@ static void test_tagged_resources(void **state)
     assert_int_equal(vpcep_decode_tagged_resource_list(&l, j, len), 0);
     assert_int_equal(l->count, 1);
     assert_int_equal(l->total_count, 1000);
-    assert_string_equal(l->items[0].resource_id, "cdfs_cefs_wesas_12_dsad");
-    assert_string_equal(l->items[0].resource_name, "resource1");
-    assert_string_equal(l->items[0].resource_detail_json, "null");
-    assert_int_equal(l->items[0].n_tags, 2);
-    assert_string_equal(l->items[0].tags[1].key, "key2");
+    assert_string_equal(l->items[0]->resource_id, "cdfs_cefs_wesas_12_dsad");
+    assert_string_equal(l->items[0]->resource_name, "resource1");
+    assert_string_equal(l->items[0]->resource_detail_json, "null");
+    assert_int_equal(l->items[0]->n_tags, 2);
+    assert_string_equal(l->items[0]->tags[1]->key, "key2");
     vpcep_tagged_resource_list_free(l);
     free(j);
     j = fixture("resource_instances_count_response.json", &len);
@@ -402,11 +402,11 @@ static void test_lenient_and_malformed(void **state)
     assert_true(s->approval_enabled_set);
     assert_int_equal(s->approval_enabled, 0);
     assert_int_equal(s->n_ports, 1);
-    assert_int_equal(s->ports[0].client_port, 80);
-    assert_int_equal(s->ports[0].server_port, 1000000000);
+    assert_int_equal(s->ports[0]->client_port, 80);
+    assert_int_equal(s->ports[0]->server_port, 1000000000);
     assert_int_equal(s->n_tags, 0);
     assert_int_equal(s->n_errors, 1);
-    assert_string_equal(s->errors[0].error_message, "m");
+    assert_string_equal(s->errors[0]->error_message, "m");
     vpcep_service_free(s);
 
     assert_int_equal(DEC(vpcep_decode_service, "not json", &s), VPCEP_EINVALID);
