@@ -823,7 +823,7 @@ static int service_create(tfp_call *call, vpcep_client *client, const tfp_value 
     port_params ports = {0};
     tfpv_tag_params tags = {0};
     tfp_value *st = NULL;
-    char *id = NULL;
+    const char *id = NULL;
     int b = 1, rc;
 
     memset(&opts, 0, sizeof opts);
@@ -860,45 +860,60 @@ static int service_create(tfp_call *call, vpcep_client *client, const tfp_value 
         rc = 0;
         goto done;
     }
-    id = tfpv_strdup(svc->id);
+    id = svc->id; /* borrowed from svc, which lives until the end */
     if (id == NULL) {
-        rc = TFP_ENOMEM;
+        tfp_diags_error(d, NULL, "Cannot create the endpoint service",
+                        "The API answered the create without a service ID.");
         goto done;
     }
     tfp_log(TFP_LOG_INFO, "vpcep", "created endpoint service %s", id);
 
     if (wait_available(client, d, id, tfpv_timeout_ms(planned, "create"), "create", &got) != 0 ||
         apply_whitelist_diff(client, d, id, NULL, tfpv_get(planned, "whitelist")) != 0) {
-        /* Keep the new ID in state (tainted) so that nothing is orphaned. */
-        rc = partial_state(&st, planned, id);
-        if (rc == 0 && svc->status != NULL) {
-            rc = tfp_value_set_attr_string(st, "status", svc->status);
-        }
-        if (rc == 0 && svc->service_name != NULL) {
-            rc = tfp_value_set_attr_string(st, "service_name", svc->service_name);
-        }
-        if (rc == 0) {
-            rc = tfp_call_set_result(call, st);
-            st = NULL;
-        }
-        goto done;
+        goto keep_id;
     }
     /* The last poll is the read-back; with no whitelist planned, nothing was added to it. */
     rc = read_state(call, client, id, planned, got, tfpv_is_empty(tfpv_get(planned, "whitelist")),
                     &st);
     got = NULL;
-    if (rc == 0 && st == NULL && !tfp_diags_has_errors(d)) {
-        tfp_diags_error(d, NULL, "Endpoint service disappeared",
-                        "Service %s was created but could not be read back.", id);
+    if (rc != 0 || st == NULL) {
+        /* Read-back failed (its diagnostic is there) or found nothing: the ID stays. */
+        if (rc == 0 && !tfp_diags_has_errors(d)) {
+            tfp_diags_error(d, NULL, "Endpoint service disappeared",
+                            "Service %s was created but could not be read back.", id);
+        }
+        tfp_value_free(st);
+        st = NULL;
+        goto keep_id;
     }
-    if (rc == 0 && st == NULL) {
-        rc = partial_state(&st, planned, id);
-    }
-    if (rc == 0) {
-        rc = tfpv_overlay_known(st, planned);
-    }
+    rc = tfpv_overlay_known(st, planned);
     if (rc == 0) {
         rc = tfpv_unknowns_to_null(&st); /* never lose the new ID over an unknown */
+    }
+    if (rc == 0) {
+        rc = tfp_call_set_result(call, st);
+        st = NULL;
+    }
+    if (rc != TFP_ENOMEM) {
+        goto done;
+    }
+keep_id:
+    /* Whatever failed after the POST, the service exists: its ID goes into state with what was
+     * planned (Terraform taints it, as the call has an error), so that nothing is orphaned. */
+    if (!tfp_diags_has_errors(d)) {
+        tfp_diags_error(d, NULL, "Endpoint service created, state incomplete",
+                        "Service %s was created, but its state could not be completed (out of "
+                        "memory). It is kept in state and will be replaced.",
+                        id);
+    }
+    tfp_value_free(st);
+    st = NULL;
+    rc = partial_state(&st, planned, id);
+    if (rc == 0 && svc->status != NULL) {
+        rc = tfp_value_set_attr_string(st, "status", svc->status);
+    }
+    if (rc == 0 && svc->service_name != NULL) {
+        rc = tfp_value_set_attr_string(st, "service_name", svc->service_name);
     }
     if (rc == 0) {
         rc = tfp_call_set_result(call, st);
@@ -910,7 +925,6 @@ done:
     vpcep_service_free(got);
     free(ports.items);
     tfpv_tag_params_dispose(&tags);
-    free(id);
     return rc == TFP_ENOMEM ? rc : 0;
 }
 
