@@ -6,6 +6,7 @@
 #         terraform-provider-vpcep_v<version>      (a filesystem-mirror layout that Terraform
 #                                                   searches by default for P = /usr/local,
 #                                                   /usr, ~/.local)
+#     P/bin/vpcep-emulator                        (when libmicrohttpd was found)
 #     P/lib/libtfp.so.0, libvpcep.so.0 (+ .so links), P/include/{tfp,vpcep}/*.h
 #     P/lib/pkgconfig/{tfp,vpcep}.pc
 #     P/lib/cmake/vpcep/vpcepConfig*.cmake  (find_package(vpcep) -> vpcep::tfp, vpcep::vpcep)
@@ -62,6 +63,11 @@ if(TARGET terraform-provider-vpcep)
     COMMENT "Packaging terraform-provider-vpcep ${PROJECT_VERSION} (${TFPV_PLATFORM})"
     VERBATIM)
   add_custom_target(package DEPENDS ${TFPV_PACKAGE_ZIP} ${TFPV_PACKAGE_SUMS})
+endif()
+
+# ----- the emulator: an installed user keeps the playground (docs/index.md, "The emulator") -----
+if(TARGET vpcep-emulator)
+  install(TARGETS vpcep-emulator RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT emulator)
 endif()
 
 # ----- the libraries, headers, pkg-config and CMake package config -----------------------------
@@ -140,6 +146,7 @@ if(TFPV_TESTS AND TARGET terraform-provider-vpcep AND TARGET tfp AND TARGET vpce
   add_test(NAME packaging
            COMMAND ${CMAKE_COMMAND} -DBUILD_DIR=${CMAKE_BINARY_DIR} -DVERSION=${PROJECT_VERSION}
                    -DPLATFORM=${TFPV_PLATFORM} -DWORK=${CMAKE_BINARY_DIR}/packaging-test
+                   -DEMULATOR=$<TARGET_EXISTS:vpcep-emulator>
                    -P ${CMAKE_SOURCE_DIR}/tests/docs/packaging_test.cmake)
   set_tests_properties(packaging PROPERTIES LABELS packaging TIMEOUT 300)
 endif()

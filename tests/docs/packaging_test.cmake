@@ -2,9 +2,9 @@
 #   cmake -DBUILD_DIR=<build> -DVERSION=<v> -DPLATFORM=<os_arch> -DWORK=<scratch>
 #         -P tests/docs/packaging_test.cmake
 # Installs the build into a scratch prefix and checks the layout users rely on: the plugin in the
-# filesystem-mirror layout reporting the right --version, the libraries with their SONAME links,
-# headers, pkg-config files that resolve, the CMake package config; then builds the `package`
-# target and checks the zip and its SHA256SUMS line.
+# filesystem-mirror layout reporting the right --version, vpcep-emulator in bin/ (EMULATOR=1), the
+# libraries with their SONAME links, headers, pkg-config files that resolve, the CMake package
+# config; then builds the `package` target and checks the zip and its SHA256SUMS line.
 foreach(_v BUILD_DIR VERSION PLATFORM WORK)
   if(NOT DEFINED ${_v} OR "${${_v}}" STREQUAL "")
     message(FATAL_ERROR "packaging_test: ${_v} is not set")
@@ -38,6 +38,20 @@ else()
     problem("`terraform-provider-vpcep --version` exited ${_rc}: ${_ver}")
   elseif(_m STREQUAL "")
     problem("`terraform-provider-vpcep --version` prints '${_ver}', not ${VERSION}")
+  endif()
+endif()
+
+# The emulator, so that an installed user keeps the playground.
+if(EMULATOR)
+  if(NOT EXISTS "${P}/bin/vpcep-emulator")
+    problem("vpcep-emulator not installed into ${P}/bin")
+  else()
+    execute_process(COMMAND "${P}/bin/vpcep-emulator" --help OUTPUT_VARIABLE _help
+                    ERROR_VARIABLE _help RESULT_VARIABLE _rc TIMEOUT 30)
+    string(FIND "${_help}" "--listen" _listen)
+    if(NOT _rc EQUAL 0 OR _listen EQUAL -1)
+      problem("installed `vpcep-emulator --help` (exit ${_rc}) does not list --listen: ${_help}")
+    endif()
   endif()
 endif()
 
