@@ -419,7 +419,7 @@ set_nocase_string(tfp_value *st, const tfp_value *prior, const char *attr, const
     return tfp_value_set_attr_string(st, attr, api);
 }
 
-static int set_ports(tfp_value *st, const tfp_value *prior, const vpcep_service *svc)
+int tfpv_service_set_ports(tfp_value *st, const tfp_value *prior, const vpcep_service *svc)
 {
     const tfp_type *set_t = tfpv_attr_type(st, "port");
     const tfp_type *et = set_t != NULL ? tfp_type_element(set_t) : NULL;
@@ -468,6 +468,36 @@ static int set_ports(tfp_value *st, const tfp_value *prior, const vpcep_service 
     return rc;
 }
 
+int tfpv_service_set_whitelist(tfp_value *st,
+                               const vpcep_permission_list *perms,
+                               const tfp_value *prior)
+{
+    const char **wl = NULL;
+    size_t n_wl = 0;
+    int rc = 0;
+    if (perms != NULL && perms->count > 0) {
+        wl = calloc(perms->count, sizeof *wl);
+        if (wl == NULL) {
+            return TFP_ENOMEM;
+        }
+        for (size_t i = 0; i < perms->count; i++) {
+            const char *dom = perms->items[i]->domain_id;
+            const char *perm = perms->items[i]->permission;
+            if (dom == NULL && perm != NULL) {
+                dom = strncmp(perm, TFPV_DOMAIN_PREFIX, strlen(TFPV_DOMAIN_PREFIX)) == 0
+                          ? perm + strlen(TFPV_DOMAIN_PREFIX)
+                          : perm;
+            }
+            if (dom != NULL) {
+                wl[n_wl++] = dom;
+            }
+        }
+    }
+    rc = tfpv_set_strings_from_api(st, "whitelist", wl, n_wl, prior);
+    free(wl);
+    return rc;
+}
+
 int tfpv_service_state(tfp_value **out,
                        const tfp_type *type,
                        const tfp_value *prior,
@@ -477,8 +507,6 @@ int tfpv_service_state(tfp_value **out,
 {
     tfp_value *st = NULL;
     char *name = NULL;
-    const char **wl = NULL;
-    size_t n_wl = 0;
     const char *desc;
     int rc = tfp_value_new_object(&st, type);
     if (rc != 0) {
@@ -524,28 +552,10 @@ int tfpv_service_state(tfp_value **out,
         rc = tfp_value_set_attr_bool(st, "approval_enabled", b);
     }
     if (rc == 0) {
-        rc = set_ports(st, prior, svc);
-    }
-    if (rc == 0 && perms != NULL && perms->count > 0) {
-        wl = calloc(perms->count, sizeof *wl);
-        if (wl == NULL) {
-            rc = TFP_ENOMEM;
-        }
-        for (size_t i = 0; rc == 0 && i < perms->count; i++) {
-            const char *dom = perms->items[i]->domain_id;
-            const char *perm = perms->items[i]->permission;
-            if (dom == NULL && perm != NULL) {
-                dom = strncmp(perm, TFPV_DOMAIN_PREFIX, strlen(TFPV_DOMAIN_PREFIX)) == 0
-                          ? perm + strlen(TFPV_DOMAIN_PREFIX)
-                          : perm;
-            }
-            if (dom != NULL) {
-                wl[n_wl++] = dom;
-            }
-        }
+        rc = tfpv_service_set_ports(st, prior, svc);
     }
     if (rc == 0) {
-        rc = tfpv_set_strings_from_api(st, "whitelist", wl, n_wl, tfpv_get(prior, "whitelist"));
+        rc = tfpv_service_set_whitelist(st, perms, tfpv_get(prior, "whitelist"));
     }
     if (rc == 0) {
         rc = tfpv_set_tags_from_api(st, "tags", svc->tags, svc->n_tags, tfpv_get(prior, "tags"));
@@ -563,7 +573,6 @@ int tfpv_service_state(tfp_value **out,
         rc = tfpv_copy_attr(st, prior, "timeouts");
     }
     free(name);
-    free(wl);
     if (rc != 0) {
         tfp_value_free(st);
         return rc;

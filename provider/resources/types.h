@@ -28,6 +28,14 @@ int tfpv_service_state(tfp_value **out,
                        const vpcep_service *svc,
                        const vpcep_permission_list *perms,
                        const vpcep_connection_list *conns);
+/** Sets st.port (a set of {client_port, server_port, protocol}) from the service's ports;
+ *  @p prior (may be NULL) keeps the user's spelling of the protocol. */
+int tfpv_service_set_ports(tfp_value *st, const tfp_value *prior, const vpcep_service *svc);
+/** Sets st.whitelist (set of domain IDs) from the permissions (NULL = none); empty stays null
+ *  unless @p prior is a known set. */
+int tfpv_service_set_whitelist(tfp_value *st,
+                               const vpcep_permission_list *perms,
+                               const tfp_value *prior);
 
 /* vpcep_endpoint */
 int tfpv_endpoint_schema(tfp_schema **out);
@@ -67,9 +75,32 @@ int tfpv_endpoint_from_go(tfp_value **out, const tfp_type *type, const tfp_value
 int tfpv_approval_from_go(tfp_value **out, const tfp_type *type, const tfp_value *src);
 
 /* data sources */
+
+/** A computed data-source attribute: name, cty JSON type, description. */
+typedef struct tfpv_ds_attr {
+    const char *name;
+    const char *type_json;
+    const char *desc;
+} tfpv_ds_attr;
+/** Adds the attributes of @p attrs (terminated by a NULL name) as computed attributes. */
+int tfpv_ds_add_attrs(tfp_block *b, const tfpv_ds_attr *attrs);
+/** The object type of the attributes of every table in @p tables (NULL-terminated). */
+int tfpv_ds_object_type(tfp_type **out, const tfpv_ds_attr *const *tables);
+
+/** What a service read with the owner's GET fills (vpcep_service and vpcep_services). */
+extern const tfpv_ds_attr tfpv_ds_service_attrs[];
+/** Sets the attributes of tfpv_ds_service_attrs on @p obj from @p svc. */
+int tfpv_ds_service_fill(tfp_value *obj, const vpcep_service *svc);
 int tfpv_ds_service_schema(tfp_schema **out);
 void tfpv_ds_service_check(tfp_diags *d, const tfp_value *cfg);
-int tfpv_ds_service_state(tfp_value **out, const tfp_type *type, const vpcep_service_info *info);
+/** @p info: the describe answer; @p svc, @p perms, @p conns: the owner's view, NULL for a
+ *  service of another project (those attributes stay null). */
+int tfpv_ds_service_state(tfp_value **out,
+                          const tfp_type *type,
+                          const vpcep_service_info *info,
+                          const vpcep_service *svc,
+                          const vpcep_permission_list *perms,
+                          const vpcep_connection_list *conns);
 int tfpv_ds_public_services_schema(tfp_schema **out);
 int tfpv_ds_public_services_state(tfp_value **out,
                                   const tfp_type *type,

@@ -33,14 +33,93 @@ static void test_ds_service(void **state)
     tfp_value_free(cfg);
 
     assert_int_equal(vpcep_decode_service_info(&info, info_json, strlen(info_json)), 0);
-    assert_int_equal(tfpv_ds_service_state(&st, tfp_schema_type(s), info), 0);
+    assert_int_equal(tfpv_ds_service_state(&st, tfp_schema_type(s), info, NULL, NULL, NULL), 0);
     assert_true(tfp_value_is_wholly_known(st));
     assert_string_equal(tfpv_str(st, "id"), "9d4c");
     assert_string_equal(tfpv_str(st, "name"), "test123");
     assert_true(tfpv_bool(st, "is_charge", &b)); /* the doc's string form */
     assert_int_equal(b, 1);
+    /* Another account's service: only what the describe API tells. */
+    assert_true(tfp_value_is_null(tfp_value_attr(st, "vpc_id")));
+    assert_true(tfp_value_is_null(tfp_value_attr(st, "port")));
+    assert_true(tfp_value_is_null(tfp_value_attr(st, "connections")));
+    assert_string_equal(tfpv_str(st, "service_name"), "test123");
     tfp_value_free(st);
     vpcep_service_info_free(info);
+    tfp_schema_free(s);
+}
+
+/* A service of the configured project: everything the resource exports. */
+static void test_ds_service_own(void **state)
+{
+    static const char info_json[] =
+        "{\"id\":\"4189d3c2\",\"service_name\":\"eu-de.my-svc.4189d3c2\",\"service_type\":"
+        "\"interface\",\"created_at\":\"2018-09-17T07:28:31Z\",\"is_charge\":false}";
+    static const char svc_json[] =
+        "{\"id\":\"4189d3c2\",\"port_id\":\"port-9\",\"vpc_id\":\"vpc-9\",\"status\":"
+        "\"available\",\"approval_enabled\":false,\"service_name\":\"eu-de.my-svc.4189d3c2\","
+        "\"service_type\":\"interface\",\"server_type\":\"VM\",\"description\":\"d\","
+        "\"tcp_proxy\":\"toa_open\",\"connection_count\":1,\"project_id\":\"pr-1\","
+        "\"tags\":[{\"key\":\"env\",\"value\":\"e2e\"}],"
+        "\"ports\":[{\"client_port\":8080,\"server_port\":90,\"protocol\":\"TCP\"},"
+        "{\"client_port\":8081,\"server_port\":80}]}";
+    static const char perms_json[] =
+        "{\"permissions\":[{\"id\":\"p1\",\"permission\":\"iam:domain::abc123\"}],"
+        "\"total_count\":1}";
+    static const char conns_json[] =
+        "{\"connections\":[{\"id\":\"ep-1\",\"status\":\"accepted\",\"marker_id\":7,"
+        "\"domain_id\":\"dom-1\"}],\"total_count\":1}";
+    tfp_schema *s = NULL;
+    tfp_value *st = NULL;
+    vpcep_service_info *info = NULL;
+    vpcep_service *svc = NULL;
+    vpcep_permission_list *perms = NULL;
+    vpcep_connection_list *conns = NULL;
+    const tfp_value *port;
+    int64_t n = 0;
+    int b = 1;
+    (void)state;
+    assert_int_equal(tfpv_ds_service_schema(&s), 0);
+    assert_int_equal(vpcep_decode_service_info(&info, info_json, strlen(info_json)), 0);
+    assert_int_equal(vpcep_decode_service(&svc, svc_json, strlen(svc_json)), 0);
+    assert_int_equal(vpcep_decode_permission_list(&perms, perms_json, strlen(perms_json)), 0);
+    assert_int_equal(vpcep_decode_connection_list(&conns, conns_json, strlen(conns_json)), 0);
+    assert_int_equal(tfpv_ds_service_state(&st, tfp_schema_type(s), info, svc, perms, conns), 0);
+    assert_true(tfp_value_is_wholly_known(st));
+    assert_string_equal(tfpv_str(st, "name"), "eu-de.my-svc.4189d3c2");
+    assert_string_equal(tfpv_str(st, "vpc_id"), "vpc-9");
+    assert_string_equal(tfpv_str(st, "port_id"), "port-9");
+    assert_string_equal(tfpv_str(st, "server_type"), "VM");
+    assert_string_equal(tfpv_str(st, "tcp_proxy"), "toa_open");
+    assert_string_equal(tfpv_str(st, "status"), "available");
+    assert_string_equal(tfpv_str(st, "project_id"), "pr-1");
+    assert_true(tfpv_bool(st, "approval_enabled", &b));
+    assert_int_equal(b, 0);
+    assert_true(tfpv_int(st, "connection_count", &n));
+    assert_int_equal(n, 1);
+    port = tfp_value_attr(st, "port");
+    assert_int_equal(tfp_value_length(port), 2);
+    for (size_t i = 0; i < 2; i++) {
+        assert_string_equal(tfpv_str(tfp_value_at(port, i), "protocol"), "TCP"); /* default */
+    }
+    assert_string_equal(tfp_value_string(tfp_value_map_get(tfp_value_attr(st, "tags"), "env")),
+                        "e2e");
+    assert_true(tfpv_set_has_string(tfp_value_attr(st, "whitelist"), "abc123"));
+    assert_int_equal(tfp_value_length(tfp_value_attr(st, "connections")), 1);
+    assert_true(tfpv_bool(st, "is_charge", &b));
+    assert_int_equal(b, 0);
+    tfp_value_free(st);
+    /* No whitelist, no tags: empty, not null (a data source has no prior to follow). */
+    assert_int_equal(tfpv_ds_service_state(&st, tfp_schema_type(s), info, svc, NULL, NULL), 0);
+    assert_true(tfp_value_is_wholly_known(st));
+    assert_int_equal(tfp_value_length(tfp_value_attr(st, "whitelist")), 0);
+    assert_false(tfp_value_is_null(tfp_value_attr(st, "whitelist")));
+    assert_false(tfp_value_is_null(tfp_value_attr(st, "connections")));
+    tfp_value_free(st);
+    vpcep_service_info_free(info);
+    vpcep_service_free(svc);
+    vpcep_permission_list_free(perms);
+    vpcep_connection_list_free(conns);
     tfp_schema_free(s);
 }
 
@@ -81,6 +160,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ds_service),
+        cmocka_unit_test(test_ds_service_own),
         cmocka_unit_test(test_ds_public_services),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
