@@ -17,6 +17,10 @@ int main(int argc, char **argv)
     int status;
     int rc = tfp_provider_new(&p, "vpcep", TFPV_VERSION);
     if (rc == 0) {
+        /* the address of required_providers (tf_provider_addr of the log lines) */
+        rc = tfp_provider_set_address(p, "registry.terraform.io/otc/vpcep");
+    }
+    if (rc == 0) {
         rc = tfpv_resources_register(p);
     }
     if (rc != 0) {

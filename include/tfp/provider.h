@@ -68,6 +68,12 @@ TFP_EXTERN void tfp_provider_set_payload(tfp_provider *p, void *payload);
 TFP_EXTERN int tfp_provider_add_resource(tfp_provider *p, tfp_resource *r);
 /** Registers a data-source type (stolen, also on failure). Same codes. */
 TFP_EXTERN int tfp_provider_add_data_source(tfp_provider *p, tfp_resource *r);
+/**
+ * Sets the provider's source address as Terraform knows it, e.g.
+ * "registry.terraform.io/otc/vpcep" (copied; "ns/name" gains the public registry host). Log
+ * lines carry it as `tf_provider_addr`. @return 0, TFP_EINVALID (not an address), TFP_ENOMEM.
+ */
+TFP_EXTERN int tfp_provider_set_address(tfp_provider *p, const char *address);
 TFP_EXTERN const char *tfp_provider_name(const tfp_provider *p);
 TFP_EXTERN const char *tfp_provider_version(const tfp_provider *p);
 

@@ -25,7 +25,15 @@
  *
  * Logging: the log callback receives one line per request at VPCEP_LOG_DEBUG (method, path,
  * status, duration, request ID, attempt) and retry notices at VPCEP_LOG_WARN. Secrets (keys,
- * passwords, tokens, signatures) are never passed to it.
+ * passwords, tokens, signatures) are never passed to it. The structured log_fields callback
+ * (options version 2) receives the same lines with their data as fields named like
+ * terraform-plugin-sdk's HTTP transport (`tf_http_op_type` "request"/"response",
+ * `tf_http_trans_id`, `tf_http_req_method`, `tf_http_req_uri`, `tf_http_res_status_code`,
+ * `tf_http_duration_ms`, `tf_http_attempt`, `X-Request-Id`), and, at VPCEP_LOG_TRACE, a request
+ * line with the request headers and `tf_http_req_body` and the response body as
+ * `tf_http_res_body`: credentials headers (Authorization, X-Auth-Token, X-Security-Token) and
+ * JSON members whose names say password, secret, token, signature or access key are replaced by
+ * "[REDACTED]"; a body that is not JSON is not shown.
  */
 #ifndef VPCEP_CLIENT_H
 #define VPCEP_CLIENT_H
@@ -60,7 +68,18 @@ typedef enum vpcep_log_level {
 #define VPCEP_DEFAULT_RETRY_BASE_MS 500L
 #define VPCEP_DEFAULT_RETRY_CAP_MS 10000L
 
-#define VPCEP_CLIENT_OPTIONS_VERSION 1
+#define VPCEP_CLIENT_OPTIONS_VERSION 2
+
+/**
+ * One field of a structured log line (the log_fields callback). Frozen: passed in arrays, so it
+ * never gains a member. `value` is the string value, or NULL when the field is the integer
+ * `number`.
+ */
+typedef struct vpcep_log_field {
+    const char *key;
+    const char *value;
+    long long number;
+} vpcep_log_field;
 
 /**
  * Client configuration. Versioned: set `version` with VPCEP_CLIENT_OPTIONS_INIT or
@@ -100,6 +119,15 @@ typedef struct vpcep_client_options {
     int (*cancelled)(void *ud);
     void *cancel_ud;
 
+    /* ---- version 2 ---- */
+    /** Structured log sink (NULL = the log callback only). When set, it receives every line
+     *  instead of log: @p msg and @p n @p fields, all borrowed for the call; called with
+     *  log_ud from the calling thread. */
+    void (*log_fields)(
+        void *ud, int level, const char *msg, const vpcep_log_field *fields, size_t n);
+    /** Whether a line at @p level would be kept (NULL = every level): lines that are not
+     *  wanted (request and response bodies at VPCEP_LOG_TRACE) are then not even built. */
+    int (*log_enabled)(void *ud, int level);
 } vpcep_client_options;
 
 #define VPCEP_CLIENT_OPTIONS_INIT VPCEP_INIT_VERSIONED(VPCEP_CLIENT_OPTIONS_VERSION)

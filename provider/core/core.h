@@ -240,6 +240,7 @@ struct tfp_resource {
 struct tfp_provider {
     char *name;
     char *version;
+    char *address; /* tfp_provider_set_address(), or NULL */
     tfp_schema *schema;
     tfp_handler_fn validate;
     tfp_handler_fn configure;
@@ -297,5 +298,18 @@ void tfp__call_dispose(tfp_call *call);
 void tfp__log_reload(void);
 /** Redirects log output to @p fd (-1 restores stderr). */
 void tfp__log_set_fd(int fd);
+
+/* ----- logging context: the fields every line of an RPC carries ----- */
+/** tf_provider_addr of every line (copied; NULL or "" = none). */
+void tfp__log_set_provider_addr(const char *addr);
+/** The calling thread serves RPC @p rpc ("ApplyResourceChange") of protocol @p proto (0 =
+ *  unknown): its lines carry tf_rpc, tf_proto_version and a new tf_req_id until
+ *  tfp__log_rpc_end(). */
+void tfp__log_rpc_begin(const char *rpc, int proto);
+/** The RPC concerns resource (or, with @p data_source, data source) type @p type_name. */
+void tfp__log_rpc_type(const char *type_name, int data_source);
+void tfp__log_rpc_end(void);
+/** The calling thread's tf_req_id ("" outside an RPC). */
+const char *tfp__log_req_id(void);
 
 #endif

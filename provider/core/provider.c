@@ -88,6 +88,7 @@ void tfp_provider_free(tfp_provider *p)
     pthread_mutex_destroy(&p->lock);
     util_free(p->name);
     util_free(p->version);
+    util_free(p->address);
     util_free(p);
 }
 
@@ -284,6 +285,23 @@ int tfp__provider_address_normalize(char **out, const char *addr)
         }
     }
     *out = norm;
+    return 0;
+}
+
+int tfp_provider_set_address(tfp_provider *p, const char *address)
+{
+    char *norm = NULL;
+    int error;
+    if (p == NULL) {
+        return TFP_EINVALID;
+    }
+    error = tfp__provider_address_normalize(&norm, address);
+    if (error != 0) {
+        return error;
+    }
+    util_free(p->address);
+    p->address = norm;
+    tfp__log_set_provider_addr(norm);
     return 0;
 }
 

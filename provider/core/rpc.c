@@ -512,6 +512,9 @@ static int rpc_begin(rpc_ctx *ctx,
         return TFP_EINVALID;
     }
     memset(out, 0, sizeof(*out));
+    if (type_name != NULL) {
+        tfp__log_rpc_type(type_name, data_source);
+    }
     tfp_log(TFP_LOG_TRACE, "tfp", "rpc %s%s%s", op_name(op), type_name != NULL ? " " : "",
             type_name != NULL ? type_name : "");
     if (tfp_diags_new(&ctx->diags) != 0) {

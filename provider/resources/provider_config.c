@@ -287,6 +287,34 @@ static void log_to_tfp(void *ud, int level, const char *msg)
     tfp_log((tfp_log_level)level, "vpcep", "%s", msg);
 }
 
+/* The client's structured lines (the API calls) keep their fields: tf_http_* next to the RPC's
+ * tf_rpc, tf_req_id and resource type. */
+static void
+log_fields_to_tfp(void *ud, int level, const char *msg, const vpcep_log_field *fields, size_t n)
+{
+    tfp_log_field f[24];
+    size_t i;
+    (void)ud;
+    if (level < TFP_LOG_TRACE || level > TFP_LOG_ERROR) {
+        level = TFP_LOG_DEBUG;
+    }
+    if (n > sizeof f / sizeof f[0]) {
+        n = sizeof f / sizeof f[0];
+    }
+    for (i = 0; i < n; i++) {
+        f[i].key = fields[i].key;
+        f[i].value = fields[i].value;
+        f[i].number = fields[i].number;
+    }
+    tfp_log_fields((tfp_log_level)level, "vpcep", f, n, "%s", msg);
+}
+
+static int log_enabled_tfp(void *ud, int level)
+{
+    (void)ud;
+    return tfp_log_enabled((tfp_log_level)level);
+}
+
 int tfpv_provider_configure(tfp_call *call)
 {
     tfp_diags *d = tfp_call_diags(call);
@@ -346,6 +374,8 @@ int tfpv_provider_configure(tfp_call *call)
     }
     opts.user_agent = "terraform-provider-vpcep";
     opts.log = log_to_tfp;
+    opts.log_fields = log_fields_to_tfp;
+    opts.log_enabled = log_enabled_tfp;
     opts.cancelled = tfpv_cancelled_hook;
 
     rc = vpcep_client_new(&ctx->client, &opts, &err);

@@ -1,16 +1,24 @@
 /* The client: option validation, defaults, lifetime, accessors and the log hook. */
 #include "internal.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+/* The size of the options struct of each version: a caller built against an older header
+ * passes a smaller struct. */
+static size_t options_size(unsigned int version)
+{
+    return version == 1 ? offsetof(vpcep_client_options, log_fields) : sizeof(vpcep_client_options);
+}
+
 int vpcep_client_options_init(vpcep_client_options *opts, unsigned int version)
 {
     if (opts == NULL || version == 0 || version > VPCEP_CLIENT_OPTIONS_VERSION)
         return VPCEP_EINVALID;
-    memset(opts, 0, sizeof(*opts));
+    memset(opts, 0, options_size(version));
     opts->version = version;
     return 0;
 }
@@ -189,6 +197,10 @@ int vpcep_client_new(vpcep_client **out, const vpcep_client_options *opts, vpcep
     }
     c->log = opts->log;
     c->log_ud = opts->log_ud;
+    if (opts->version >= 2) {
+        c->log_fields = opts->log_fields;
+        c->log_enabled = opts->log_enabled;
+    }
     c->cancelled = opts->cancelled;
     c->cancel_ud = opts->cancel_ud;
     c->rng = ((uint64_t)time(NULL) << 20) ^ (uint64_t)(uintptr_t)c ^ 0x9e3779b97f4a7c15ULL;
@@ -251,15 +263,42 @@ void vpcep_client_get_stats(vpcep_client_stats *out, const vpcep_client *client)
     pthread_mutex_unlock((pthread_mutex_t *)&client->lock);
 }
 
-void rest_log(vpcep_client *c, int level, const char *fmt, ...)
+int rest_log_enabled(vpcep_client *c, int level)
+{
+    if (c->log_fields != NULL)
+        return c->log_enabled == NULL || c->log_enabled(c->log_ud, level);
+    return c->log != NULL && level > VPCEP_LOG_TRACE; /* the plain sink gets no TRACE lines */
+}
+
+static void rest_vlog_fields(
+    vpcep_client *c, int level, const vpcep_log_field *f, size_t n, const char *fmt, va_list ap)
 {
     char msg[1024];
+
+    if (!rest_log_enabled(c, level))
+        return;
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    if (c->log_fields != NULL)
+        c->log_fields(c->log_ud, level, msg, f, n);
+    else
+        c->log(c->log_ud, level, msg);
+}
+
+void rest_log(vpcep_client *c, int level, const char *fmt, ...)
+{
     va_list ap;
 
-    if (c->log == NULL)
-        return;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    rest_vlog_fields(c, level, NULL, 0, fmt, ap);
     va_end(ap);
-    c->log(c->log_ud, level, msg);
+}
+
+void rest_log_fields(
+    vpcep_client *c, int level, const vpcep_log_field *f, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    rest_vlog_fields(c, level, f, n, fmt, ap);
+    va_end(ap);
 }

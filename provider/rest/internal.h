@@ -69,6 +69,7 @@ typedef struct rest_http_request {
     /* A new connection: libcurl silently re-sends a request whose reused connection died
      * before an answer, which must never happen to a create (it could apply twice). */
     int fresh_connection;
+    int attempt; /* 1 for the first sending, for the logs */
 } rest_http_request;
 
 typedef struct rest_http_response {
@@ -133,6 +134,9 @@ struct vpcep_client {
     long retry_base_ms;
     long retry_cap_ms;
     void (*log)(void *ud, int level, const char *msg);
+    void (*log_fields)(
+        void *ud, int level, const char *msg, const vpcep_log_field *fields, size_t n);
+    int (*log_enabled)(void *ud, int level);
     void *log_ud;
     int (*cancelled)(void *ud);
     void *cancel_ud;
@@ -178,6 +182,18 @@ REST_HIDDEN int
 rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_error *err);
 REST_HIDDEN void rest_log(vpcep_client *c, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A log line with structured fields (the plain log sink gets the message only). */
+REST_HIDDEN void rest_log_fields(
+    vpcep_client *c, int level, const vpcep_log_field *fields, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* 1 if a line at level would reach a sink (TRACE only reaches log_fields). */
+REST_HIDDEN int rest_log_enabled(vpcep_client *c, int level);
+/* A copy of an HTTP body fit for a log (new, util_free): a JSON text with the values of
+ * members named like credentials replaced by "[REDACTED]"; a placeholder for a body that is
+ * not JSON; NULL on ENOMEM. */
+REST_HIDDEN char *rest_redact_body(const char *body, size_t len);
+/* 1 if an HTTP header "Name: value" carries a credential (its value is never logged). */
+REST_HIDDEN int rest_secret_header(const char *line);
 REST_HIDDEN int rest_cancelled(vpcep_client *c);
 /* Sleeps ms (honouring cancellation): 0 or VPCEP_ECANCELED. */
 REST_HIDDEN int rest_sleep(vpcep_client *c, long ms, vpcep_error *err);

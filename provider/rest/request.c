@@ -43,6 +43,182 @@ long rest_backoff_jittered(vpcep_client *c, int attempt)
     return d / 2 + (long)(x % (uint64_t)(d / 2 + 1));
 }
 
+/* ---- logs: the exchange as terraform-plugin-sdk's logging HTTP transport names it ---------- */
+
+#define REST_REDACTED "[REDACTED]"
+#define REST_LOG_HEADERS 8
+
+/* Member names whose values are credentials (compared without case, as substrings). */
+static int secret_name(const char *k)
+{
+    static const char *const words[] = {"password",  "secret",     "token",
+                                        "signature", "credential", "private_key"};
+    static const char *const exact[] = {"access", "access_key", "ak", "sk"};
+    size_t i;
+
+    for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+        if (util_strcasecmp(k, exact[i]) == 0)
+            return 1;
+    for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        size_t n = strlen(words[i]), j;
+        for (j = 0; k[j] != '\0'; j++)
+            if (util_strncasecmp(k + j, words[i], n) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+/* Replaces the values of credential members anywhere below @p node. 0 or -1 (ENOMEM). */
+static int redact_json(cJSON *node)
+{
+    cJSON *it;
+
+    for (it = node != NULL ? node->child : NULL; it != NULL; it = it->next) {
+        if (it->string != NULL && secret_name(it->string)) {
+            cJSON *r = cJSON_CreateString(REST_REDACTED);
+            if (r == NULL)
+                return -1;
+            /* the member keeps its name: moved over, not copied */
+            r->string = it->string;
+            r->type |= it->type & cJSON_StringIsConst;
+            it->string = NULL;
+            (void)cJSON_ReplaceItemViaPointer(node, it, r); /* cannot fail: it is a child */
+            it = r;
+            continue;
+        }
+        if ((cJSON_IsObject(it) || cJSON_IsArray(it)) && redact_json(it) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+char *rest_redact_body(const char *body, size_t len)
+{
+    cJSON *root;
+    char *text, *out;
+
+    if (body == NULL || len == 0)
+        return util_strdup("");
+    root = rest_json_parse(body, len);
+    if (root == NULL)
+        return util_asprintf("[%zu bytes, not JSON: not shown]", len);
+    if (redact_json(root) != 0) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    text = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    if (text == NULL)
+        return NULL;
+    out = util_strdup(text);
+    cJSON_free(text);
+    return out;
+}
+
+int rest_secret_header(const char *line)
+{
+    static const char *const names[] = {"Authorization",   "X-Auth-Token", "X-Security-Token",
+                                        "X-Subject-Token", "Cookie",       "Proxy-Authorization"};
+    size_t i;
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        size_t n = strlen(names[i]);
+        if (util_strncasecmp(line, names[i], n) == 0 && line[n] == ':')
+            return 1;
+    }
+    return 0;
+}
+
+/* The path and query of an absolute URL (borrowed from it; "/" when it has none). */
+static const char *url_path(const char *url)
+{
+    const char *p = strstr(url, "://");
+
+    p = p != NULL ? strpbrk(p + 3, "/?") : NULL;
+    return p != NULL ? p : "/";
+}
+
+/* The TRACE line of a request: its headers (credentials redacted) and its body. */
+static void log_request(vpcep_client *c, const rest_http_request *rq, const char *trans_id)
+{
+    vpcep_log_field f[6 + REST_LOG_HEADERS];
+    char names[REST_LOG_HEADERS][64], values[REST_LOG_HEADERS][256];
+    char *body = NULL;
+    size_t n = 0, i;
+
+    if (!rest_log_enabled(c, VPCEP_LOG_TRACE))
+        return;
+    f[n++] = (vpcep_log_field){"tf_http_op_type", "request", 0};
+    f[n++] = (vpcep_log_field){"tf_http_trans_id", trans_id, 0};
+    f[n++] = (vpcep_log_field){"tf_http_req_method", rq->method, 0};
+    f[n++] = (vpcep_log_field){"tf_http_req_uri", url_path(rq->url), 0};
+    f[n++] = (vpcep_log_field){"tf_http_attempt", NULL, rq->attempt};
+    for (i = 0; i < rq->n_headers && i < REST_LOG_HEADERS; i++) {
+        const char *h = rq->headers[i], *colon = strchr(h, ':');
+        size_t len = colon != NULL ? (size_t)(colon - h) : 0;
+        if (len == 0 || len >= sizeof(names[i]))
+            continue;
+        memcpy(names[i], h, len);
+        names[i][len] = '\0';
+        colon++;
+        while (*colon == ' ')
+            colon++;
+        snprintf(values[i], sizeof(values[i]), "%s", rest_secret_header(h) ? REST_REDACTED : colon);
+        f[n++] = (vpcep_log_field){names[i], values[i], 0};
+    }
+    if (rq->body != NULL) {
+        body = rest_redact_body(rq->body, rq->body_len);
+        if (body != NULL)
+            f[n++] = (vpcep_log_field){"tf_http_req_body", body, 0};
+    }
+    rest_log_fields(c, VPCEP_LOG_TRACE, f, n, "vpcep: HTTP request %s %s (attempt %d)", rq->method,
+                    rq->url, rq->attempt);
+    util_free(body);
+}
+
+/* The DEBUG line of an answer (or of a failed exchange, @p rc != 0); the body at TRACE. */
+static void log_response(vpcep_client *c,
+                         const rest_http_request *rq,
+                         const rest_http_response *rs,
+                         int rc,
+                         long long ms,
+                         const char *trans_id)
+{
+    vpcep_log_field f[10];
+    char *body = NULL;
+    char shown[512];
+    size_t n = 0;
+    const char *q;
+
+    if (!rest_log_enabled(c, VPCEP_LOG_DEBUG))
+        return;
+    /* the message names the URL without its query */
+    q = strchr(rq->url, '?');
+    snprintf(shown, sizeof(shown), "%.*s", q != NULL ? (int)(q - rq->url) : (int)strlen(rq->url),
+             rq->url);
+    f[n++] = (vpcep_log_field){"tf_http_op_type", "response", 0};
+    f[n++] = (vpcep_log_field){"tf_http_trans_id", trans_id, 0};
+    f[n++] = (vpcep_log_field){"tf_http_req_method", rq->method, 0};
+    f[n++] = (vpcep_log_field){"tf_http_req_uri", url_path(rq->url), 0};
+    f[n++] = (vpcep_log_field){"tf_http_res_status_code", NULL, rc == 0 ? rs->status : 0};
+    f[n++] = (vpcep_log_field){"tf_http_duration_ms", NULL, ms};
+    f[n++] = (vpcep_log_field){"tf_http_attempt", NULL, rq->attempt};
+    if (rs->request_id[0] != '\0')
+        f[n++] = (vpcep_log_field){"X-Request-Id", rs->request_id, 0};
+    if (rc != 0)
+        f[n++] = (vpcep_log_field){"tf_http_error", vpcep_strerror(rc), 0};
+    if (rc == 0 && rest_log_enabled(c, VPCEP_LOG_TRACE)) {
+        body = rest_redact_body(rs->body, rs->body_len);
+        if (body != NULL)
+            f[n++] = (vpcep_log_field){"tf_http_res_body", body, 0};
+    }
+    rest_log_fields(c, VPCEP_LOG_DEBUG, f, n,
+                    "vpcep: %s %s -> %ld (%lld ms, request id %s, attempt %d)", rq->method, shown,
+                    rc == 0 ? rs->status : 0L, ms, rs->request_id[0] ? rs->request_id : "-",
+                    rq->attempt);
+    util_free(body);
+}
+
 int rest_send_counted(vpcep_client *c,
                       const rest_http_request *rq,
                       rest_http_response *rs,
@@ -50,17 +226,24 @@ int rest_send_counted(vpcep_client *c,
                       int retry,
                       vpcep_error *err)
 {
+    char trans_id[24];
+    uint64_t seq;
+    int64_t t0;
     int rc;
 
     pthread_mutex_lock(&c->lock);
-    c->stats.requests++;
+    seq = ++c->stats.requests;
     if (retry)
         c->stats.retries++;
     pthread_mutex_unlock(&c->lock);
     if (calls != NULL)
         (*calls)++;
     rest_http_response_dispose(rs);
+    snprintf(trans_id, sizeof(trans_id), "%llu", (unsigned long long)seq);
+    log_request(c, rq, trans_id);
+    t0 = rest_now_ms(c);
     rc = c->transport(c->transport_ud, c, rq, rs, err);
+    log_response(c, rq, rs, rc, (long long)(rest_now_ms(c) - t0), trans_id);
     return rc;
 }
 
@@ -113,7 +296,6 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
     char date_hdr[32];
     unsigned int gen = 0;
     int rc = 0, attempt, renewed = 0, retry_count = 0, n;
-    int64_t t0;
     vpcep_error local = VPCEP_ERROR_INIT;
 
     if (err == NULL)
@@ -204,14 +386,9 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
         hrq.body = rq->body;
         hrq.body_len = rq->body ? strlen(rq->body) : 0;
         hrq.fresh_connection = rq->create;
-        t0 = rest_now_ms(c);
+        hrq.attempt = attempt + 1;
         rest_error_clear(err);
         rc = rest_send_counted(c, &hrq, &rs, rq->calls, attempt > 0, err);
-        rest_log(c, VPCEP_LOG_DEBUG, "vpcep: %s %s%s%s -> %ld (%lld ms, request id %s, attempt %d)",
-                 rq->method, rq->raw_path ? "" : "/v1/{project}", rq->path,
-                 rq->query && rq->query[0] ? "?..." : "", rc == 0 ? rs.status : 0L,
-                 (long long)(rest_now_ms(c) - t0), rs.request_id[0] ? rs.request_id : "-",
-                 attempt + 1);
         if (rc == 0 && rs.status >= 200 && rs.status < 300) {
             res->status = rs.status;
             res->body = rs.body;

@@ -50,7 +50,6 @@ int rest_fetch_token(
     const char *headers[1] = {"Content-Type: application/json;charset=utf8"};
     char *body = NULL, *url = NULL, *pid = NULL;
     int rc = 0, attempt, have;
-    int64_t t0;
 
     memset(&rs, 0, sizeof(rs));
     rs.retry_after_s = -1;
@@ -78,14 +77,11 @@ int rest_fetch_token(
             rc = rest_fail(err, VPCEP_ECANCELED, "cancelled");
             goto done;
         }
-        t0 = rest_now_ms(c);
         pthread_mutex_lock(&c->lock);
         c->stats.token_requests++;
         pthread_mutex_unlock(&c->lock);
+        rq.attempt = attempt + 1;
         rc = rest_send_counted(c, &rq, &rs, calls, attempt > 0, err);
-        rest_log(c, VPCEP_LOG_DEBUG, "vpcep: POST %s/auth/tokens -> %ld (%lld ms, attempt %d)",
-                 c->auth_url, rc == 0 ? rs.status : 0L, (long long)(rest_now_ms(c) - t0),
-                 attempt + 1);
         if (rc == 0 && rs.status >= 200 && rs.status < 300)
             break;
         if (rc == VPCEP_ECANCELED || rc == VPCEP_ENOMEM || rc == VPCEP_ETOOLARGE)

@@ -136,6 +136,10 @@ int tfp__srv_lookup(int proto, const char *path, tfp__srv_handler *handler_out)
         return TFP__SRV_UNIMPLEMENTED;
     if (strcmp(path, "/plugin.GRPCController/Shutdown") == 0)
         return TFP__SRV_SHUTDOWN;
+    if (strcmp(path, "/plugin.GRPCStdio/StreamStdio") == 0)
+        return TFP__SRV_STDIO;
+    if (strcmp(path, "/plugin.GRPCBroker/StartStream") == 0)
+        return TFP__SRV_BROKER;
     if (strcmp(path, "/grpc.health.v1.Health/Check") == 0) {
         h = h_health_check;
     } else if (proto == 6 && (m = strip_prefix(path, "/tfplugin6.Provider/")) != NULL) {
@@ -148,6 +152,16 @@ int tfp__srv_lookup(int proto, const char *path, tfp__srv_handler *handler_out)
     if (handler_out != NULL)
         *handler_out = h;
     return TFP__SRV_UNARY;
+}
+
+const char *tfp__srv_rpc_name(const char *path)
+{
+    const char *slash;
+
+    if (path == NULL)
+        return "";
+    slash = strrchr(path, '/');
+    return slash != NULL ? slash + 1 : path;
 }
 
 void tfp__srv_handle(tfp_provider *p,
@@ -165,6 +179,8 @@ void tfp__srv_handle(tfp_provider *p,
         h(p, in, len, out);
         break;
     case TFP__SRV_SHUTDOWN:
+    case TFP__SRV_STDIO:
+    case TFP__SRV_BROKER:
         out->status = GRPC_STATUS_OK;
         break;
     default:

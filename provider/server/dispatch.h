@@ -43,7 +43,13 @@ void tfp__srv_request_unpacked(void);
 enum tfp__srv_method_kind {
     TFP__SRV_UNIMPLEMENTED = 0, /**< answer UNIMPLEMENTED without reading the request */
     TFP__SRV_UNARY = 1,         /**< read one message, call the handler, send its reply */
-    TFP__SRV_SHUTDOWN = 2       /**< plugin.GRPCController/Shutdown */
+    TFP__SRV_SHUTDOWN = 2,      /**< plugin.GRPCController/Shutdown */
+    TFP__SRV_STDIO = 3,         /**< plugin.GRPCStdio/StreamStdio: a server stream held open
+                                     until the server shuts down (nothing is written to it:
+                                     the plugin's stdout goes to stderr, which Terraform reads) */
+    TFP__SRV_BROKER = 4         /**< plugin.GRPCBroker/StartStream: a bidirectional stream held
+                                     open; no brokered services exist, so the client's
+                                     ConnInfo messages are read and dropped */
 };
 
 /**
@@ -52,6 +58,9 @@ enum tfp__srv_method_kind {
  * @p handler_out receives the handler for TFP__SRV_UNARY (may be NULL).
  */
 int tfp__srv_lookup(int proto, const char *path, tfp__srv_handler *handler_out);
+
+/** The RPC name of a method path for logs: the part after the last '/' ("" if none). */
+const char *tfp__srv_rpc_name(const char *path);
 
 /** Convenience for tests: lookup + call; unknown methods give UNIMPLEMENTED. */
 void tfp__srv_handle(tfp_provider *p,

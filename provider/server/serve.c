@@ -6,6 +6,7 @@
  * handlers never block StopProvider or each other. Nothing but the handshake line ever goes to
  * the real stdout: fd 1 is pointed at stderr before gRPC starts.
  */
+#include "../core/core.h"
 #include "../core/rpc.h"
 #include "dispatch.h"
 #include "handshake.h"
@@ -50,9 +51,14 @@
 #define SRV_TRIM_AFTER (4 * 1024 * 1024)
 #define SRV_PENDING_REQUESTS 4
 #define SRV_MAX_STREAMS 64
+/* How often a held-open go-plugin stream (stdio, broker) looks whether its call has ended
+ * (the shutdown itself finishes them at once). */
+#define SRV_STREAM_POLL_MS 1000
 /* After Shutdown: how long open connections get to close before they are dropped. */
 #define SRV_SHUTDOWN_GRACE_MS 50
 #define SRV_LOG_MODULE "tfp.server"
+
+typedef struct srv_stream srv_stream;
 
 typedef struct srv_state {
     tfp_provider *provider;
@@ -62,7 +68,8 @@ typedef struct srv_state {
     atomic_int shutting_down;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    int active; /* worker threads alive */
+    int active;          /* worker threads alive */
+    srv_stream *streams; /* open go-plugin streams (srv_serve_stream), under mu */
 } srv_state;
 
 typedef struct srv_call {
@@ -72,6 +79,14 @@ typedef struct srv_call {
     grpc_metadata_array md;
     grpc_completion_queue *cq; /* pluck queue bound to this call */
 } srv_call;
+
+/* An open go-plugin stream; lives on its worker's stack while listed. */
+struct srv_stream {
+    srv_call *sc;
+    int status_started; /* the OK status batch (tag_status) was started */
+    int tag_status;
+    srv_stream *next;
+};
 
 /* The tag of the server-shutdown notification. */
 static int srv_shutdown_tag;
@@ -104,12 +119,34 @@ static void srv_gpr_log(gpr_log_func_args *args)
                 args->message ? args->message : "");
 }
 
+/* Ends a stream with status OK (once). Called with st->mu held. */
+static void srv_stream_finish(srv_stream *s)
+{
+    grpc_op op;
+    static grpc_slice no_details; /* an empty slice: all zero */
+
+    if (s->status_started)
+        return;
+    memset(&op, 0, sizeof(op));
+    op.op = GRPC_OP_SEND_STATUS_FROM_SERVER;
+    op.data.send_status_from_server.status = GRPC_STATUS_OK;
+    op.data.send_status_from_server.status_details = &no_details;
+    s->status_started =
+        grpc_call_start_batch(s->sc->call, &op, 1, &s->tag_status, NULL) == GRPC_CALL_OK;
+}
+
 static void srv_begin_shutdown(srv_state *st)
 {
     int expected = 0;
+    srv_stream *s;
 
     if (!atomic_compare_exchange_strong(&st->shutting_down, &expected, 1))
         return;
+    /* Terraform's stdio and broker streams end with OK before the connections close. */
+    pthread_mutex_lock(&st->mu);
+    for (s = st->streams; s != NULL; s = s->next)
+        srv_stream_finish(s);
+    pthread_mutex_unlock(&st->mu);
     tfp__rpc_stop(st->provider);
     grpc_server_shutdown_and_notify(st->server, st->cq, &srv_shutdown_tag);
 }
@@ -265,6 +302,111 @@ static int srv_send(srv_call *sc, tfp__srv_reply *r)
     return ok;
 }
 
+/* Waits for the completion of @p tag on the call's queue, up to @p ms (-1 = forever).
+ * @return 1 completed successfully, 0 completed with failure, -1 timed out. */
+static int srv_wait(srv_call *sc, void *tag, long ms)
+{
+    gpr_timespec deadline =
+        ms < 0 ? gpr_inf_future(GPR_CLOCK_REALTIME)
+               : gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), gpr_time_from_millis(ms, GPR_TIMESPAN));
+    grpc_event ev = grpc_completion_queue_pluck(sc->cq, tag, deadline, NULL);
+
+    if (ev.type == GRPC_QUEUE_TIMEOUT)
+        return -1;
+    return ev.type == GRPC_OP_COMPLETE && ev.success;
+}
+
+/* go-plugin's GRPCStdio/StreamStdio and GRPCBroker/StartStream, which Terraform opens right
+ * after connecting and keeps open for the life of the plugin. Both are held open until the
+ * client ends them or the server stops, then finished with OK: answering UNIMPLEMENTED made
+ * go-plugin log an error on every start. Nothing is sent: the plugin's stdout already goes to
+ * its stderr, which go-plugin reads, and no brokered services exist (a broker client's ConnInfo
+ * messages are read and dropped). Open streams are listed in srv_state::streams, so that
+ * srv_begin_shutdown() finishes them (status OK) before the connections are dropped.
+ * @return the status the call ended with. */
+static int srv_serve_stream(srv_call *sc, int kind)
+{
+    srv_state *st = sc->st;
+    srv_stream self;
+    srv_stream **pp;
+    grpc_op ops[2];
+    grpc_byte_buffer *bb = NULL;
+    int cancelled = 0, closed = 0, client_done = 0, recv_pending = 0, reading = 1, started, r;
+    int tag_open, tag_recv; /* distinct addresses as batch tags */
+
+    memset(&self, 0, sizeof(self));
+    self.sc = sc;
+    memset(ops, 0, sizeof(ops));
+    ops[0].op = GRPC_OP_SEND_INITIAL_METADATA;
+    ops[1].op = GRPC_OP_RECV_CLOSE_ON_SERVER;
+    ops[1].data.recv_close_on_server.cancelled = &cancelled;
+    if (grpc_call_start_batch(sc->call, ops, 2, &tag_open, NULL) != GRPC_CALL_OK)
+        return GRPC_STATUS_INTERNAL;
+    pthread_mutex_lock(&st->mu);
+    self.next = st->streams;
+    st->streams = &self;
+    if (atomic_load(&st->shutting_down))
+        srv_stream_finish(&self); /* the shutdown began before the list held this stream */
+    pthread_mutex_unlock(&st->mu);
+    for (;;) {
+        pthread_mutex_lock(&st->mu);
+        started = self.status_started;
+        pthread_mutex_unlock(&st->mu);
+        if (closed || client_done || started)
+            break;
+        if (reading && !recv_pending) {
+            /* stdio: the one google.protobuf.Empty; broker: the client's ConnInfo messages */
+            memset(ops, 0, sizeof(ops));
+            ops[0].op = GRPC_OP_RECV_MESSAGE;
+            ops[0].data.recv_message.recv_message = &bb;
+            if (grpc_call_start_batch(sc->call, ops, 1, &tag_recv, NULL) != GRPC_CALL_OK)
+                break;
+            recv_pending = 1;
+        }
+        if (!recv_pending) {
+            /* nothing more to read: the call ends when the client goes or the status is sent */
+            closed = srv_wait(sc, &tag_open, SRV_STREAM_POLL_MS) != -1;
+            continue;
+        }
+        r = srv_wait(sc, &tag_recv, SRV_STREAM_POLL_MS);
+        if (r == -1) {
+            closed = srv_wait(sc, &tag_open, 0) != -1; /* has the call ended? */
+            continue;
+        }
+        recv_pending = 0;
+        if (bb != NULL) {
+            grpc_byte_buffer_destroy(bb);
+            bb = NULL;
+        } else {
+            /* the client half-closed: the broker's client is done, stdio's just sent its
+             * request; a failed receive means the call is over */
+            reading = 0;
+            client_done = kind == TFP__SRV_BROKER || r == 0;
+        }
+    }
+    pthread_mutex_lock(&st->mu);
+    for (pp = &st->streams; *pp != NULL; pp = &(*pp)->next) {
+        if (*pp == &self) {
+            *pp = self.next;
+            break;
+        }
+    }
+    if (!closed && !self.status_started)
+        srv_stream_finish(&self);
+    started = self.status_started;
+    pthread_mutex_unlock(&st->mu);
+    if (started)
+        (void)srv_wait(sc, &self.tag_status, -1);
+    if (!closed)
+        (void)srv_wait(sc, &tag_open, -1);
+    if (recv_pending) {
+        (void)srv_wait(sc, &tag_recv, -1); /* fails once the call is over */
+        if (bb != NULL)
+            grpc_byte_buffer_destroy(bb);
+    }
+    return cancelled ? GRPC_STATUS_CANCELLED : GRPC_STATUS_OK;
+}
+
 static void srv_serve_call(srv_call *sc)
 {
     srv_state *st = sc->st;
@@ -286,6 +428,12 @@ static void srv_serve_call(srv_call *sc)
         method[mlen] = '\0';
         kind = tfp__srv_lookup(st->proto, method, &handler);
     }
+    /* Every line logged while serving this call carries tf_rpc and its own tf_req_id. */
+    tfp__log_rpc_begin(tfp__srv_rpc_name(method), st->proto);
+    if (kind == TFP__SRV_STDIO || kind == TFP__SRV_BROKER) {
+        reply.status = srv_serve_stream(sc, kind);
+        goto logged;
+    }
     if (kind == TFP__SRV_UNARY) {
         if (!srv_recv(sc, &in, &got))
             goto done; /* the client went away */
@@ -302,12 +450,18 @@ static void srv_serve_call(srv_call *sc)
         tfp__srv_reply_status(&reply, GRPC_STATUS_UNIMPLEMENTED, "method not implemented");
     }
     (void)srv_send(sc, &reply);
-    if (tfp_log_enabled(TFP_LOG_DEBUG))
-        tfp_log(TFP_LOG_DEBUG, SRV_LOG_MODULE, "rpc %s status=%d duration=%.3fms", method,
-                reply.status, now_ms() - t0);
+logged:
+    if (tfp_log_enabled(TFP_LOG_DEBUG)) {
+        double ms = now_ms() - t0;
+        tfp_log_field f[2] = {{"grpc_status", NULL, reply.status},
+                              {"tf_req_duration_ms", NULL, (long long)ms}};
+        tfp_log_fields(TFP_LOG_DEBUG, SRV_LOG_MODULE, f, 2, "rpc %s status=%d duration=%.3fms",
+                       method, reply.status, ms);
+    }
     if (kind == TFP__SRV_SHUTDOWN)
         srv_begin_shutdown(st);
 done:
+    tfp__log_rpc_end();
     grpc_slice_unref(in);
     tfp__srv_reply_dispose(&reply);
 }

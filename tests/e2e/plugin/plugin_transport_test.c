@@ -200,8 +200,6 @@ static void test_mtls(void **state)
 static void test_unimplemented_and_malformed(void **state)
 {
     static const char *const unimplemented[] = {
-        "/plugin.GRPCStdio/StreamStdio",
-        "/plugin.GRPCBroker/StartStream",
         "/grpc.health.v1.Health/Watch",
         "/tfplugin6.Provider/GetMetadata",
         "/tfplugin6.Provider/GetFunctions",

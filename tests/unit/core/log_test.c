@@ -185,6 +185,88 @@ static void test_concurrent_lines(void **state)
     fclose(f);
 }
 
+static const char *str_of(const cJSON *line, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(line, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* The fields Terraform's Go SDKs put on every line of an RPC, and the caller's own fields. */
+static void test_rpc_context_and_fields(void **state)
+{
+    char buf[4096];
+    char first_id[64];
+    cJSON *line;
+    const cJSON *num;
+    tfp_log_field f[5] = {{"tf_http_req_method", "GET", 0},
+                          {"tf_http_res_status_code", NULL, 200},
+                          {"tf_rpc", "Forged", 0}, /* a context field is never replaced */
+                          {"@level", "error", 0},  /* nor an hclog one */
+                          {NULL, "skipped", 0}};
+    (void)state;
+    set_env("trace", NULL);
+    tfp__log_set_provider_addr("registry.terraform.io/otc/vpcep");
+
+    /* outside an RPC: the provider address only */
+    tfp_log(TFP_LOG_INFO, "m", "idle");
+    assert_true(drain(buf, sizeof(buf)) > 0);
+    line = cJSON_Parse(buf);
+    assert_string_equal(str_of(line, "tf_provider_addr"), "registry.terraform.io/otc/vpcep");
+    assert_null(str_of(line, "tf_rpc"));
+    assert_null(str_of(line, "tf_req_id"));
+    cJSON_Delete(line);
+
+    tfp__log_rpc_begin("ApplyResourceChange", 6);
+    tfp__log_rpc_type("vpcep_service", 0);
+    tfp_log_fields(TFP_LOG_DEBUG, "vpcep", f, 5, "GET %s", "/x");
+    assert_true(drain(buf, sizeof(buf)) > 0);
+    line = cJSON_Parse(buf);
+    assert_non_null(line);
+    assert_string_equal(str_of(line, "@message"), "GET /x");
+    assert_string_equal(str_of(line, "@level"), "debug");
+    assert_string_equal(str_of(line, "tf_rpc"), "ApplyResourceChange");
+    assert_string_equal(str_of(line, "tf_proto_version"), "6");
+    assert_string_equal(str_of(line, "tf_resource_type"), "vpcep_service");
+    assert_null(str_of(line, "tf_data_source_type"));
+    assert_string_equal(str_of(line, "tf_http_req_method"), "GET");
+    num = cJSON_GetObjectItemCaseSensitive(line, "tf_http_res_status_code");
+    assert_true(cJSON_IsNumber(num));
+    assert_int_equal(num->valueint, 200);
+    /* a version 4 UUID, the same on every line of the RPC */
+    assert_non_null(str_of(line, "tf_req_id"));
+    assert_int_equal(strlen(str_of(line, "tf_req_id")), 36);
+    assert_int_equal(str_of(line, "tf_req_id")[14], '4');
+    assert_string_equal(str_of(line, "tf_req_id"), tfp__log_req_id());
+    snprintf(first_id, sizeof(first_id), "%s", tfp__log_req_id());
+    cJSON_Delete(line);
+    tfp_log(TFP_LOG_INFO, "vpcep", "again");
+    assert_true(drain(buf, sizeof(buf)) > 0);
+    line = cJSON_Parse(buf);
+    assert_string_equal(str_of(line, "tf_req_id"), first_id);
+    cJSON_Delete(line);
+    tfp__log_rpc_end();
+
+    /* the next RPC has its own ID; a data source is named as one */
+    tfp__log_rpc_begin("ReadDataSource", 5);
+    tfp__log_rpc_type("vpcep_public_services", 1);
+    assert_string_not_equal(tfp__log_req_id(), first_id);
+    tfp_log(TFP_LOG_INFO, "vpcep", "read");
+    assert_true(drain(buf, sizeof(buf)) > 0);
+    line = cJSON_Parse(buf);
+    assert_string_equal(str_of(line, "tf_data_source_type"), "vpcep_public_services");
+    assert_null(str_of(line, "tf_resource_type"));
+    assert_string_equal(str_of(line, "tf_rpc"), "ReadDataSource");
+    cJSON_Delete(line);
+    tfp__log_rpc_end();
+    assert_string_equal(tfp__log_req_id(), "");
+    tfp__log_set_provider_addr(NULL);
+
+    /* levels apply to tfp_log_fields too */
+    set_env("warn", NULL);
+    tfp_log_fields(TFP_LOG_INFO, "m", f, 2, "hidden");
+    assert_int_equal(drain(buf, sizeof(buf)), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -192,6 +274,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_levels, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_message_truncated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rpc_context_and_fields, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
 #include "fake.h"
 
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -187,6 +188,121 @@ static void test_static_token(void **state)
     vpcep_client_free(c);
 }
 
+/* The structured log sink: every line with its fields, as "key=value" pairs. */
+static char g_lines[32768];
+
+static void
+capture_fields(void *ud, int level, const char *msg, const vpcep_log_field *fields, size_t n)
+{
+    size_t used = strlen(g_lines), i;
+    (void)ud;
+    used += (size_t)snprintf(g_lines + used, sizeof(g_lines) - used, "%d %s |", level, msg);
+    for (i = 0; i < n && used < sizeof(g_lines); i++) {
+        if (fields[i].value != NULL)
+            used += (size_t)snprintf(g_lines + used, sizeof(g_lines) - used, " %s=%s",
+                                     fields[i].key, fields[i].value);
+        else
+            used += (size_t)snprintf(g_lines + used, sizeof(g_lines) - used, " %s=%lld",
+                                     fields[i].key, fields[i].number);
+    }
+    if (used < sizeof(g_lines) - 1)
+        snprintf(g_lines + used, sizeof(g_lines) - used, "\n");
+}
+
+static int g_trace;
+static int enabled(void *ud, int level)
+{
+    (void)ud;
+    return g_trace || level > VPCEP_LOG_TRACE;
+}
+
+static void test_structured_logs(void **state)
+{
+    fake f;
+    vpcep_client_options o;
+    vpcep_client *c;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    vpcep_quota_list *q = NULL;
+
+    (void)state;
+    fake_init(&f);
+    fake_options(&f, &o);
+    o.log_fields = capture_fields;
+    o.log_enabled = enabled;
+    c = fake_client(&f, &o);
+
+    /* DEBUG only: the response line with its fields, no body, no request line */
+    g_lines[0] = '\0';
+    g_trace = 0;
+    fake_push(&f, 503, "{\"error_code\":\"EndPoint.0001\",\"error_msg\":\"busy\"}");
+    fake_push(&f, 200, QUOTAS);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), 0);
+    vpcep_quota_list_free(q);
+    q = NULL;
+    assert_non_null(strstr(g_lines, "2 vpcep: GET http://vpcep.test:8080/v1/p123/quotas -> 503"));
+    assert_non_null(strstr(g_lines, " tf_http_op_type=response tf_http_trans_id=1 "
+                                    "tf_http_req_method=GET tf_http_req_uri=/v1/p123/quotas "
+                                    "tf_http_res_status_code=503 tf_http_duration_ms=0 "
+                                    "tf_http_attempt=1"));
+    assert_non_null(strstr(g_lines, "tf_http_res_status_code=200 tf_http_duration_ms=0 "
+                                    "tf_http_attempt=2"));
+    assert_null(strstr(g_lines, "tf_http_op_type=request"));
+    assert_null(strstr(g_lines, "_body="));
+    assert_null(f.log[0] != '\0' ? f.log : NULL); /* the plain sink is not used as well */
+
+    /* TRACE: the request line with headers and bodies, credentials redacted */
+    g_lines[0] = '\0';
+    g_trace = 1;
+    fake_push(&f, 200,
+              "{\"quotas\":{\"resources\":[]},\"credential\":{\"secret\":\"S3\"},"
+              "\"user\":{\"name\":\"u\",\"password\":\"PW-IN-BODY\"}}");
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), 0);
+    vpcep_quota_list_free(q);
+    assert_non_null(
+        strstr(g_lines, "1 vpcep: HTTP request GET http://vpcep.test:8080/v1/p123/quotas"));
+    assert_non_null(strstr(g_lines, "tf_http_op_type=request"));
+    assert_non_null(strstr(g_lines, " Host=vpcep.test:8080"));
+    assert_non_null(strstr(g_lines, " Authorization=[REDACTED]"));
+    assert_non_null(strstr(g_lines, "X-Sdk-Date="));
+    assert_non_null(strstr(g_lines, "tf_http_res_body={\"quotas\":{\"resources\":[]},"
+                                    "\"credential\":\"[REDACTED]\",\"user\":{\"name\":\"u\","
+                                    "\"password\":\"[REDACTED]\"}}"));
+    assert_null(strstr(g_lines, "SDK-HMAC"));
+    assert_null(strstr(g_lines, "Signature="));
+    assert_null(strstr(g_lines, "PW-IN-BODY"));
+    assert_null(strstr(g_lines, "S3"));
+    assert_null(strstr(g_lines, "SKSECRET"));
+    vpcep_client_free(c);
+}
+
+static void test_redact(void **state)
+{
+    char *r;
+    (void)state;
+    r = rest_redact_body("{\"auth\":{\"identity\":{\"methods\":[\"password\"],\"password\":"
+                         "{\"user\":{\"name\":\"n\",\"password\":\"pw\"}}}},\"tags\":[{"
+                         "\"key\":\"k\",\"value\":\"v\"}],\"X-Auth-Token\":\"t\",\"Access\":\"AK\","
+                         "\"securitytoken\":\"st\"}",
+                         182);
+    assert_non_null(r);
+    assert_string_equal(r, "{\"auth\":{\"identity\":{\"methods\":[\"password\"],\"password\":"
+                           "\"[REDACTED]\"}},\"tags\":[{\"key\":\"k\",\"value\":\"v\"}],"
+                           "\"X-Auth-Token\":\"[REDACTED]\",\"Access\":\"[REDACTED]\","
+                           "\"securitytoken\":\"[REDACTED]\"}");
+    util_free(r);
+    r = rest_redact_body("password=hunter2", 16);
+    assert_string_equal(r, "[16 bytes, not JSON: not shown]");
+    util_free(r);
+    r = rest_redact_body(NULL, 0);
+    assert_string_equal(r, "");
+    util_free(r);
+    assert_true(rest_secret_header("Authorization: SDK-HMAC-SHA256 Access=x"));
+    assert_true(rest_secret_header("x-auth-token: t"));
+    assert_true(rest_secret_header("X-Security-Token: t"));
+    assert_false(rest_secret_header("X-Sdk-Date: 20260101T000000Z"));
+    assert_false(rest_secret_header("Authorizationx: y"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -196,6 +312,8 @@ int main(void)
         cmocka_unit_test(test_not_retried),
         cmocka_unit_test(test_cancel),
         cmocka_unit_test(test_static_token),
+        cmocka_unit_test(test_structured_logs),
+        cmocka_unit_test(test_redact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

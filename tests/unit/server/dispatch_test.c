@@ -556,8 +556,6 @@ static void test_malformed_protobuf(void **state)
 static void test_routing(void **state)
 {
     static const char *const unimplemented[] = {
-        "/plugin.GRPCStdio/StreamStdio",
-        "/plugin.GRPCBroker/StartStream",
         "/grpc.health.v1.Health/Watch",
         "/tfplugin6.Provider/GetMetadata",
         "/tfplugin6.Provider/GetFunctions",
@@ -578,6 +576,14 @@ static void test_routing(void **state)
     for (i = 0; i < sizeof(unimplemented) / sizeof(unimplemented[0]); i++)
         assert_int_equal(tfp__srv_lookup(6, unimplemented[i], &h), TFP__SRV_UNIMPLEMENTED);
     assert_int_equal(tfp__srv_lookup(6, NULL, &h), TFP__SRV_UNIMPLEMENTED);
+    /* go-plugin's streams are served (held open), in both protocols */
+    assert_int_equal(tfp__srv_lookup(6, "/plugin.GRPCStdio/StreamStdio", &h), TFP__SRV_STDIO);
+    assert_int_equal(tfp__srv_lookup(5, "/plugin.GRPCStdio/StreamStdio", &h), TFP__SRV_STDIO);
+    assert_int_equal(tfp__srv_lookup(6, "/plugin.GRPCBroker/StartStream", &h), TFP__SRV_BROKER);
+    assert_int_equal(tfp__srv_lookup(5, "/plugin.GRPCBroker/StartStream", &h), TFP__SRV_BROKER);
+    assert_string_equal(tfp__srv_rpc_name("/tfplugin5.Provider/ApplyResourceChange"),
+                        "ApplyResourceChange");
+    assert_string_equal(tfp__srv_rpc_name("nonsense"), "nonsense");
     assert_int_equal(tfp__srv_lookup(5, "/plugin.GRPCController/Shutdown", &h), TFP__SRV_SHUTDOWN);
     assert_int_equal(tfp__srv_lookup(6, "/tfplugin6.Provider/StopProvider", &h), TFP__SRV_UNARY);
     assert_non_null(h);
