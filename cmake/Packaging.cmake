@@ -1,4 +1,4 @@
-# Install rules and the `package` target. Included from the root CMakeLists.txt after the
+# Install rules. Included from the root CMakeLists.txt after the
 # provider/ tree (it only acts on the targets that exist: tfp, vpcep, terraform-provider-vpcep).
 #
 #   cmake --install <build> [--prefix P] installs
@@ -10,9 +10,7 @@
 #     P/lib/libtfp.so.0, libvpcep.so.0 (+ .so links), P/include/{tfp,vpcep}/*.h
 #     P/lib/pkgconfig/{tfp,vpcep}.pc
 #     P/lib/cmake/vpcep/vpcepConfig*.cmake  (find_package(vpcep) -> vpcep::tfp, vpcep::vpcep)
-#   cmake --build <build> --target package writes into <build>:
-#     terraform-provider-vpcep_<version>_<os>_<arch>.zip
-#     terraform-provider-vpcep_<version>_SHA256SUMS
+# Release archives (zips, manifest, SHA256SUMS, signature) are scripts/release.sh's job.
 include_guard(GLOBAL)
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
@@ -47,22 +45,6 @@ if(TARGET terraform-provider-vpcep)
           DESTINATION ${TFPV_PLUGIN_MIRROR_DIR}
           RENAME ${TFPV_PLUGIN_FILE_NAME}
           COMPONENT plugin)
-
-  set(TFPV_PACKAGE_ZIP
-      "${CMAKE_BINARY_DIR}/terraform-provider-${TFPV_PROVIDER_TYPE}_${PROJECT_VERSION}_${TFPV_PLATFORM}.zip")
-  set(TFPV_PACKAGE_SUMS
-      "${CMAKE_BINARY_DIR}/terraform-provider-${TFPV_PROVIDER_TYPE}_${PROJECT_VERSION}_SHA256SUMS")
-  add_custom_command(
-    OUTPUT ${TFPV_PACKAGE_ZIP} ${TFPV_PACKAGE_SUMS}
-    COMMAND ${CMAKE_COMMAND} -DPLUGIN=$<TARGET_FILE:terraform-provider-vpcep>
-            -DVERSION=${PROJECT_VERSION} -DFILE_NAME=${TFPV_PLUGIN_FILE_NAME}
-            -DZIP=${TFPV_PACKAGE_ZIP} -DSUMS=${TFPV_PACKAGE_SUMS}
-            -DSTAGING=${CMAKE_BINARY_DIR}/package-staging
-            -P ${CMAKE_CURRENT_LIST_DIR}/package.cmake
-    DEPENDS terraform-provider-vpcep ${CMAKE_CURRENT_LIST_DIR}/package.cmake
-    COMMENT "Packaging terraform-provider-vpcep ${PROJECT_VERSION} (${TFPV_PLATFORM})"
-    VERBATIM)
-  add_custom_target(package DEPENDS ${TFPV_PACKAGE_ZIP} ${TFPV_PACKAGE_SUMS})
 endif()
 
 # ----- the emulator: an installed user keeps the playground (docs/index.md, "The emulator") -----

@@ -9,7 +9,7 @@ PKGS=(build-essential cmake pkg-config git
       libcurl4-openssl-dev libcjson-dev libmsgpack-dev libssl-dev
       libmicrohttpd-dev libcmocka-dev abigail-tools
       clang libclang-rt-14-dev clang-format valgrind openssl unzip zip nodejs npm
-      curl jq mmdebstrap)
+      curl jq mmdebstrap gnupg)
 
 missing=()
 for p in "${PKGS[@]}"; do
