@@ -217,7 +217,8 @@ TFP_EXTERN int tfp_call_sleep(const tfp_call *call, unsigned int ms);
 #define TFP_SERVE_OPTIONS_VERSION 1
 
 /** Versioned options of tfp_serve(). Initialise with TFP_SERVE_OPTIONS_INIT or
- *  tfp_serve_options_init(); fields are only ever appended. */
+ *  tfp_serve_options_init(); fields are only ever appended, with a new version. The library
+ *  accepts versions 1..TFP_SERVE_OPTIONS_VERSION and reads only the fields of the one set. */
 typedef struct tfp_serve_options {
     unsigned int version;
     /** "unix", "tcp" or NULL: NULL uses TFP_PLUGIN_NETWORK from the environment, else unix. */
@@ -231,7 +232,8 @@ typedef struct tfp_serve_options {
         TFP_SERVE_OPTIONS_VERSION, NULL, 0u                                                        \
     }
 
-/** @return 0, TFP_EINVALID (NULL or unsupported version). */
+/** Initialises the fields @p version (1..TFP_SERVE_OPTIONS_VERSION) has, and nothing beyond.
+ *  @return 0, TFP_EINVALID (NULL or unsupported version; nothing written). */
 TFP_EXTERN int tfp_serve_options_init(tfp_serve_options *opts, unsigned int version);
 
 /**
@@ -240,7 +242,8 @@ TFP_EXTERN int tfp_serve_options_init(tfp_serve_options *opts, unsigned int vers
  * negotiates protocol 5 or 6 from PLUGIN_PROTOCOL_VERSIONS, serves AutoMTLS when
  * PLUGIN_CLIENT_CERT is set, prints the handshake line on stdout, and serves until
  * GRPCController.Shutdown. @p opts may be NULL.
- * @return the process exit status to use (0 after a clean shutdown).
+ * @return the process exit status to use (0 after a clean shutdown; 1 for NULL @p p or options
+ *         of a version this library does not know).
  */
 TFP_EXTERN int tfp_serve(tfp_provider *p, int argc, char **argv, const tfp_serve_options *opts);
 

@@ -132,8 +132,9 @@ typedef struct vpcep_client_options {
 
 #define VPCEP_CLIENT_OPTIONS_INIT VPCEP_INIT_VERSIONED(VPCEP_CLIENT_OPTIONS_VERSION)
 
-/** Initialises @p opts to the defaults of @p version. Returns 0 or VPCEP_EINVALID (bad
- *  version or NULL). */
+/** Initialises @p opts to the defaults of @p version (1..VPCEP_CLIENT_OPTIONS_VERSION),
+ *  writing only the fields that version has. Returns 0 or VPCEP_EINVALID (bad version or
+ *  NULL; nothing written). */
 VPCEP_EXTERN int vpcep_client_options_init(vpcep_client_options *opts, unsigned int version);
 
 /**
@@ -161,15 +162,27 @@ VPCEP_EXTERN int vpcep_client_project_id(const char **out, vpcep_client *client,
 /** The resolved endpoint base URL (borrowed, never NULL for a valid client). */
 VPCEP_EXTERN const char *vpcep_client_endpoint(const vpcep_client *client);
 
-/** Statistics of a client since creation (all requests including retries and IAM calls). */
+#define VPCEP_CLIENT_STATS_VERSION 1
+
+/**
+ * Statistics of a client since creation (all requests including retries and IAM calls).
+ * Versioned, caller-allocated, library-written: set `version` (VPCEP_CLIENT_STATS_INIT); the
+ * library fills the counters that version has and nothing beyond them.
+ */
 typedef struct vpcep_client_stats {
+    unsigned int version;    /**< VPCEP_CLIENT_STATS_VERSION, kept as the caller set it */
     uint64_t requests;       /**< HTTP requests sent */
     uint64_t retries;        /**< of which retries */
     uint64_t token_requests; /**< IAM token requests */
 } vpcep_client_stats;
 
-/** Copies the client's counters into @p out. */
-VPCEP_EXTERN void vpcep_client_get_stats(vpcep_client_stats *out, const vpcep_client *client);
+#define VPCEP_CLIENT_STATS_INIT VPCEP_INIT_VERSIONED(VPCEP_CLIENT_STATS_VERSION)
+
+/**
+ * Copies the client's counters into @p out, as many as `out->version` has.
+ * @return 0; VPCEP_EINVALID (NULL, or a version the library does not know; nothing written).
+ */
+VPCEP_EXTERN int vpcep_client_get_stats(vpcep_client_stats *out, const vpcep_client *client);
 
 #ifdef __cplusplus
 }

@@ -78,15 +78,16 @@ typedef enum vpcep_error_code {
     VPCEP_EAPI = -103        /**< another API error, or a waiter reached a failure state */
 } vpcep_error_code;
 
-#define VPCEP_ERROR_VERSION 1
-
 /**
  * Detail of the last failure of one call. Caller-allocated (usually on the stack), filled by
  * every call that receives it: cleared on entry, written on failure. All strings are
  * NUL-terminated and truncated to fit; none ever contains a secret.
+ *
+ * Frozen: this struct has no version because it never changes; its size and every field stay
+ * as they are for the life of the ABI (major version 0), so the library may write all of it.
+ * More detail, if ever needed, comes as a new type with its own functions.
  */
 typedef struct vpcep_error {
-    unsigned int version; /**< VPCEP_ERROR_VERSION (set by vpcep_error_init / VPCEP_ERROR_INIT) */
     int kind;             /**< the ::vpcep_error_code also returned, 0 when the call succeeded */
     int http_status;      /**< HTTP status of the last answer, 0 when there was none */
     int retries;          /**< how many times the failing request was retried */
@@ -96,9 +97,12 @@ typedef struct vpcep_error {
     char state[32];       /**< waiters: the last observed state ("" if none) */
 } vpcep_error;
 
-#define VPCEP_ERROR_INIT VPCEP_INIT_VERSIONED(VPCEP_ERROR_VERSION)
+#define VPCEP_ERROR_INIT                                                                           \
+    {                                                                                              \
+        0                                                                                          \
+    }
 
-/** Initialises @p err (any version <= VPCEP_ERROR_VERSION). NULL is ignored. */
+/** Clears @p err (all fields zero or empty). NULL is ignored. */
 VPCEP_EXTERN void vpcep_error_init(vpcep_error *err);
 
 /** A static, human-readable description of a return code. Never NULL. */

@@ -39,6 +39,8 @@ typedef enum vpcep_wait_missing {
 /**
  * A state table. The state arrays hold up to VPCEP_WAIT_MAX_STATES borrowed strings each,
  * terminated by NULL or by the array end; comparison is exact (camelCase statuses).
+ * Versioned and caller-allocated: start from VPCEP_WAIT_SPEC_INIT; the library reads only the
+ * fields of the version set, and refuses (VPCEP_EINVALID) a version it does not know.
  */
 typedef struct vpcep_wait_spec {
     unsigned int version;
@@ -53,15 +55,27 @@ typedef struct vpcep_wait_spec {
 } vpcep_wait_spec;
 #define VPCEP_WAIT_SPEC_INIT VPCEP_INIT_VERSIONED(VPCEP_WAIT_SPEC_VERSION)
 
-/** Counters of one wait (for benchmarks and logs). */
+#define VPCEP_WAIT_STATS_VERSION 1
+
+/**
+ * Counters of one wait (for benchmarks and logs). Versioned, caller-allocated,
+ * library-written: set `version` (VPCEP_WAIT_STATS_INIT); a wait fills the counters that
+ * version has and nothing beyond them, and refuses (VPCEP_EINVALID) a version it does not know.
+ */
 typedef struct vpcep_wait_stats {
+    unsigned int version;   /**< VPCEP_WAIT_STATS_VERSION, kept as the caller set it */
     unsigned int polls;     /**< status reads performed */
     unsigned int api_calls; /**< HTTP requests spent, retries included */
     int64_t elapsed_ms;
 } vpcep_wait_stats;
 
+#define VPCEP_WAIT_STATS_INIT VPCEP_INIT_VERSIONED(VPCEP_WAIT_STATS_VERSION)
+
 /*
- * Ready-made state tables; each fills @p spec (all fields) with the given timeout.
+ * Ready-made state tables. Each fills every field of @p spec that its version has (set it
+ * first with VPCEP_WAIT_SPEC_INIT) with the table and the given timeout, and returns 0; a NULL
+ * spec or one whose version is not 1..VPCEP_WAIT_SPEC_VERSION is left as it is
+ * (VPCEP_EINVALID).
  *
  * service_available:   pending creating; target available; failure failed, deleting.
  * service_deleted:     pending available, deleting, creating; target 404; failure failed.
@@ -76,18 +90,18 @@ typedef struct vpcep_wait_stats {
  * connection_rejected: pending accepted, pendingAcceptance, creating; target rejected;
  *                      failure failed; missing = target (a gone endpoint counts as rejected).
  */
-VPCEP_EXTERN void vpcep_wait_spec_service_available(vpcep_wait_spec *spec, long timeout_ms);
-VPCEP_EXTERN void vpcep_wait_spec_service_deleted(vpcep_wait_spec *spec, long timeout_ms);
-VPCEP_EXTERN void vpcep_wait_spec_endpoint_created(vpcep_wait_spec *spec, long timeout_ms);
-VPCEP_EXTERN void vpcep_wait_spec_endpoint_accepted(vpcep_wait_spec *spec, long timeout_ms);
-VPCEP_EXTERN void vpcep_wait_spec_endpoint_deleted(vpcep_wait_spec *spec, long timeout_ms);
-VPCEP_EXTERN void vpcep_wait_spec_connection_accepted(vpcep_wait_spec *spec, long timeout_ms);
-VPCEP_EXTERN void vpcep_wait_spec_connection_rejected(vpcep_wait_spec *spec, long timeout_ms);
+VPCEP_EXTERN int vpcep_wait_spec_service_available(vpcep_wait_spec *spec, long timeout_ms);
+VPCEP_EXTERN int vpcep_wait_spec_service_deleted(vpcep_wait_spec *spec, long timeout_ms);
+VPCEP_EXTERN int vpcep_wait_spec_endpoint_created(vpcep_wait_spec *spec, long timeout_ms);
+VPCEP_EXTERN int vpcep_wait_spec_endpoint_accepted(vpcep_wait_spec *spec, long timeout_ms);
+VPCEP_EXTERN int vpcep_wait_spec_endpoint_deleted(vpcep_wait_spec *spec, long timeout_ms);
+VPCEP_EXTERN int vpcep_wait_spec_connection_accepted(vpcep_wait_spec *spec, long timeout_ms);
+VPCEP_EXTERN int vpcep_wait_spec_connection_rejected(vpcep_wait_spec *spec, long timeout_ms);
 
 /**
  * Waits on GET /vpc-endpoint-services/{id}.
  * @param[out] out    optional: the last object read (NULL when it ended missing), caller frees
- * @param[out] stats_out  optional counters
+ * @param[out] stats_out  optional counters; its `version` must be set (VPCEP_WAIT_STATS_INIT)
  * @return 0 (target reached), VPCEP_EAPI (failure state), VPCEP_ENOTFOUND (missing with
  *         VPCEP_WAIT_MISSING_FAIL), VPCEP_ETIMEOUT, VPCEP_ECANCELED, or a non-retryable
  *         request error (e.g. VPCEP_EAUTH).

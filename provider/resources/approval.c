@@ -272,8 +272,8 @@ static int accept_one(tfp_call *call,
     tfp_diags *d = tfp_call_diags(call);
     vpcep_connection *conn = NULL;
     vpcep_error err = VPCEP_ERROR_INIT;
-    vpcep_wait_spec spec;
-    vpcep_wait_stats stats = {0};
+    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
+    vpcep_wait_stats stats = VPCEP_WAIT_STATS_INIT;
     int rc;
 
     /* 1. Visible and out of `creating`. A new endpoint may lag in the service's list for a
@@ -321,7 +321,6 @@ static int accept_one(tfp_call *call,
     spec.failure[0] = "failed";
     spec.failure[1] = "deleting";
     spec.missing = VPCEP_WAIT_MISSING_FAIL;
-    memset(&stats, 0, sizeof stats);
     rc = vpcep_wait_connection(NULL, &stats, client, service_id, endpoint_id, &spec, &err);
     tfpv_log_wait_done("acceptance of endpoint", endpoint_id, rc, &stats);
     if (rc != 0) {
@@ -343,8 +342,8 @@ static int reject_one(tfp_call *call,
     tfp_diags *d = tfp_call_diags(call);
     const vpcep_connection *c = find_conn(conns, endpoint_id);
     vpcep_error err = VPCEP_ERROR_INIT;
-    vpcep_wait_spec spec;
-    vpcep_wait_stats stats = {0};
+    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
+    vpcep_wait_stats stats = VPCEP_WAIT_STATS_INIT;
     int rc;
     if (c == NULL || c->status == NULL || strcmp(c->status, "rejected") == 0 ||
         strcmp(c->status, "deleting") == 0 || strcmp(c->status, "failed") == 0) {
@@ -416,8 +415,8 @@ done:
 static int
 wait_service(tfp_call *call, vpcep_client *client, const char *service_id, int64_t timeout_ms)
 {
-    vpcep_wait_spec spec;
-    vpcep_wait_stats stats = {0};
+    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
+    vpcep_wait_stats stats = VPCEP_WAIT_STATS_INIT;
     vpcep_error err = VPCEP_ERROR_INIT;
     int rc;
     vpcep_wait_spec_service_available(&spec, (long)timeout_ms);

@@ -583,8 +583,8 @@ static int auto_accept(tfp_call *call,
     tfp_diags *d = tfp_call_diags(call);
     vpcep_service *svc = NULL;
     vpcep_error err = VPCEP_ERROR_INIT;
-    vpcep_wait_spec spec;
-    vpcep_wait_stats stats = {0};
+    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
+    vpcep_wait_stats stats = VPCEP_WAIT_STATS_INIT;
     int rc = vpcep_service_get(&svc, client, service_id, &err);
     vpcep_service_free(svc);
     if (rc == VPCEP_ENOTFOUND || rc == VPCEP_EAUTH) {
@@ -625,8 +625,8 @@ static int wait_acceptance(tfp_call *call,
                            int64_t timeout_ms)
 {
     tfp_diags *d = tfp_call_diags(call);
-    vpcep_wait_spec spec;
-    vpcep_wait_stats stats = {0};
+    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
+    vpcep_wait_stats stats = VPCEP_WAIT_STATS_INIT;
     vpcep_error err = VPCEP_ERROR_INIT;
     int rc;
     vpcep_wait_spec_endpoint_accepted(&spec, (long)timeout_ms);
@@ -657,8 +657,8 @@ static int endpoint_create(tfp_call *call, vpcep_client *client, const tfp_value
     vpcep_service_info *info = NULL;
     vpcep_endpoint *ep = NULL;
     vpcep_error err = VPCEP_ERROR_INIT;
-    vpcep_wait_spec spec;
-    vpcep_wait_stats stats = {0};
+    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
+    vpcep_wait_stats stats = VPCEP_WAIT_STATS_INIT;
     tfpv_tag_params tags = {0};
     tfpv_strs wl = {0}, rt = {0};
     tfp_value *st = NULL;
@@ -824,8 +824,8 @@ static int endpoint_delete(tfp_call *call, vpcep_client *client, const tfp_value
     tfp_diags *d = tfp_call_diags(call);
     const char *id = tfpv_str(prior, "id");
     vpcep_error err = VPCEP_ERROR_INIT;
-    vpcep_wait_spec spec;
-    vpcep_wait_stats stats = {0};
+    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
+    vpcep_wait_stats stats = VPCEP_WAIT_STATS_INIT;
     int64_t timeout = tfpv_timeout_ms(prior, "delete");
     int rc;
     if (id == NULL) {

@@ -804,8 +804,8 @@ static int wait_available(vpcep_client *client,
                           const char *action,
                           vpcep_service **got)
 {
-    vpcep_wait_spec spec;
-    vpcep_wait_stats stats = {0};
+    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
+    vpcep_wait_stats stats = VPCEP_WAIT_STATS_INIT;
     vpcep_error err = VPCEP_ERROR_INIT;
     int rc;
     vpcep_wait_spec_service_available(&spec, (long)timeout_ms);
@@ -1047,8 +1047,8 @@ static int service_delete(tfp_call *call, vpcep_client *client, const tfp_value 
     tfp_diags *d = tfp_call_diags(call);
     const char *id = tfpv_str(prior, "id");
     vpcep_error err = VPCEP_ERROR_INIT;
-    vpcep_wait_spec spec;
-    vpcep_wait_stats stats = {0};
+    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
+    vpcep_wait_stats stats = VPCEP_WAIT_STATS_INIT;
     int64_t timeout = tfpv_timeout_ms(prior, "delete");
     int rc;
     if (id == NULL) {

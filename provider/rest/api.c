@@ -49,13 +49,6 @@ static void qaddi(rest_buf *q, const char *key, long long value)
     qadd(q, key, tmp);
 }
 
-static int check_version(unsigned int got, unsigned int max, const char *what, vpcep_error *err)
-{
-    if (got == 0 || got > max)
-        return rest_fail(err, VPCEP_EINVALID, "unsupported %s version %u", what, got);
-    return 0;
-}
-
 static int json_oom(vpcep_error *err)
 {
     return rest_fail(err, VPCEP_ENOMEM, "out of memory");
@@ -505,9 +498,11 @@ static const char *service_id_of(const void *obj)
 
 int vpcep_service_create(vpcep_service **out,
                          vpcep_client *client,
-                         const vpcep_service_create_opts *opts,
+                         const vpcep_service_create_opts *caller_opts,
                          vpcep_error *err)
 {
+    vpcep_service_create_opts opts_v;
+    const vpcep_service_create_opts *opts = caller_opts != NULL ? &opts_v : NULL;
     const create_op op = {"/vpc-endpoint-services", "service", dec_service_v,
                           service_lookup_op,        opts,      service_id_of};
     cJSON *root = NULL;
@@ -518,8 +513,8 @@ int vpcep_service_create(vpcep_service **out,
     if (client == NULL || out == NULL || opts == NULL)
         return rest_fail(err, VPCEP_EINVALID, "client, out and opts must not be NULL");
     *out = NULL;
-    if ((rc = check_version(opts->version, VPCEP_SERVICE_CREATE_OPTS_VERSION,
-                            "vpcep_service_create_opts", err)) != 0)
+    if ((rc = rest_version_read(&opts_v, sizeof(opts_v), caller_opts, &rest_v_service_create_opts,
+                                err)) != 0)
         return rc;
     if (!nonempty(opts->port_id) || !nonempty(opts->vpc_id) || !nonempty(opts->server_type))
         return rest_fail(err, VPCEP_EINVALID, "port_id, vpc_id and server_type are required");
@@ -564,9 +559,11 @@ int vpcep_service_get(vpcep_service **out, vpcep_client *client, const char *id,
 
 int vpcep_services_list(vpcep_service_list **out,
                         vpcep_client *client,
-                        const vpcep_service_list_opts *opts,
+                        const vpcep_service_list_opts *caller_opts,
                         vpcep_error *err)
 {
+    vpcep_service_list_opts opts_v;
+    const vpcep_service_list_opts *opts = caller_opts != NULL ? &opts_v : NULL;
     rest_buf f;
     rest_items parts;
     int rc;
@@ -575,8 +572,8 @@ int vpcep_services_list(vpcep_service_list **out,
     if (client == NULL || out == NULL)
         return rest_fail(err, VPCEP_EINVALID, "client and out must not be NULL");
     *out = NULL;
-    if (opts != NULL && (rc = check_version(opts->version, VPCEP_SERVICE_LIST_OPTS_VERSION,
-                                            "vpcep_service_list_opts", err)) != 0)
+    if (opts != NULL && (rc = rest_version_read(&opts_v, sizeof(opts_v), caller_opts,
+                                                &rest_v_service_list_opts, err)) != 0)
         return rc;
     rest_buf_init(&f, 0);
     if (opts != NULL) {
@@ -599,9 +596,11 @@ int vpcep_services_list(vpcep_service_list **out,
 int vpcep_service_update(vpcep_service **out,
                          vpcep_client *client,
                          const char *id,
-                         const vpcep_service_update_opts *opts,
+                         const vpcep_service_update_opts *caller_opts,
                          vpcep_error *err)
 {
+    vpcep_service_update_opts opts_v;
+    const vpcep_service_update_opts *opts = caller_opts != NULL ? &opts_v : NULL;
     char path[200];
     cJSON *root = NULL;
     char *body = NULL;
@@ -615,8 +614,8 @@ int vpcep_service_update(vpcep_service **out,
         *out = NULL;
     if (client == NULL || opts == NULL)
         return rest_fail(err, VPCEP_EINVALID, "client and opts must not be NULL");
-    if ((rc = check_version(opts->version, VPCEP_SERVICE_UPDATE_OPTS_VERSION,
-                            "vpcep_service_update_opts", err)) != 0)
+    if ((rc = rest_version_read(&opts_v, sizeof(opts_v), caller_opts, &rest_v_service_update_opts,
+                                err)) != 0)
         return rc;
     if (!id_ok(id))
         return rest_fail(err, VPCEP_EINVALID, "invalid service id");
@@ -708,9 +707,11 @@ int vpcep_service_delete(vpcep_client *client, const char *id, vpcep_error *err)
 
 int vpcep_public_services_list(vpcep_service_info_list **out,
                                vpcep_client *client,
-                               const vpcep_public_service_list_opts *opts,
+                               const vpcep_public_service_list_opts *caller_opts,
                                vpcep_error *err)
 {
+    vpcep_public_service_list_opts opts_v;
+    const vpcep_public_service_list_opts *opts = caller_opts != NULL ? &opts_v : NULL;
     rest_buf f;
     rest_items parts;
     int rc;
@@ -719,8 +720,8 @@ int vpcep_public_services_list(vpcep_service_info_list **out,
     if (client == NULL || out == NULL)
         return rest_fail(err, VPCEP_EINVALID, "client and out must not be NULL");
     *out = NULL;
-    if (opts != NULL && (rc = check_version(opts->version, VPCEP_PUBLIC_SERVICE_LIST_OPTS_VERSION,
-                                            "vpcep_public_service_list_opts", err)) != 0)
+    if (opts != NULL && (rc = rest_version_read(&opts_v, sizeof(opts_v), caller_opts,
+                                                &rest_v_public_service_list_opts, err)) != 0)
         return rc;
     rest_buf_init(&f, 0);
     if (opts != NULL) {
@@ -787,10 +788,12 @@ int vpcep_service_describe(vpcep_service_info **out,
 static int connections_list(vpcep_client *client,
                             vpcep_connection_list **out,
                             const char *service_id,
-                            const vpcep_connection_list_opts *opts,
+                            const vpcep_connection_list_opts *caller_opts,
                             unsigned int *calls,
                             vpcep_error *err)
 {
+    vpcep_connection_list_opts opts_v;
+    const vpcep_connection_list_opts *opts = caller_opts != NULL ? &opts_v : NULL;
     char path[220];
     rest_buf f;
     rest_items parts;
@@ -802,8 +805,8 @@ static int connections_list(vpcep_client *client,
     *out = NULL;
     if (!id_ok(service_id))
         return rest_fail(err, VPCEP_EINVALID, "invalid service id");
-    if (opts != NULL && (rc = check_version(opts->version, VPCEP_CONNECTION_LIST_OPTS_VERSION,
-                                            "vpcep_connection_list_opts", err)) != 0)
+    if (opts != NULL && (rc = rest_version_read(&opts_v, sizeof(opts_v), caller_opts,
+                                                &rest_v_connection_list_opts, err)) != 0)
         return rc;
     snprintf(path, sizeof(path), "/vpc-endpoint-services/%s/connections", service_id);
     rest_buf_init(&f, 0);
@@ -979,9 +982,11 @@ int vpcep_permission_from_domain_id(char **out, const char *domain_id)
 int vpcep_permissions_list(vpcep_permission_list **out,
                            vpcep_client *client,
                            const char *service_id,
-                           const vpcep_permission_list_opts *opts,
+                           const vpcep_permission_list_opts *caller_opts,
                            vpcep_error *err)
 {
+    vpcep_permission_list_opts opts_v;
+    const vpcep_permission_list_opts *opts = caller_opts != NULL ? &opts_v : NULL;
     char path[220];
     rest_buf f;
     rest_items parts;
@@ -993,8 +998,8 @@ int vpcep_permissions_list(vpcep_permission_list **out,
     *out = NULL;
     if (!id_ok(service_id))
         return rest_fail(err, VPCEP_EINVALID, "invalid service id");
-    if (opts != NULL && (rc = check_version(opts->version, VPCEP_PERMISSION_LIST_OPTS_VERSION,
-                                            "vpcep_permission_list_opts", err)) != 0)
+    if (opts != NULL && (rc = rest_version_read(&opts_v, sizeof(opts_v), caller_opts,
+                                                &rest_v_permission_list_opts, err)) != 0)
         return rc;
     snprintf(path, sizeof(path), "/vpc-endpoint-services/%s/permissions", service_id);
     rest_buf_init(&f, 0);
@@ -1222,9 +1227,11 @@ static int add_policies(cJSON *o, const vpcep_policy_param *p, size_t n)
 
 int vpcep_endpoint_create(vpcep_endpoint **out,
                           vpcep_client *client,
-                          const vpcep_endpoint_create_opts *opts,
+                          const vpcep_endpoint_create_opts *caller_opts,
                           vpcep_error *err)
 {
+    vpcep_endpoint_create_opts opts_v;
+    const vpcep_endpoint_create_opts *opts = caller_opts != NULL ? &opts_v : NULL;
     id_set before = {NULL, 0};
     const endpoint_lookup_ctx lc = {opts, &before};
     const create_op op = {"/vpc-endpoints",   "endpoint", dec_endpoint_v,
@@ -1237,8 +1244,8 @@ int vpcep_endpoint_create(vpcep_endpoint **out,
     if (client == NULL || out == NULL || opts == NULL)
         return rest_fail(err, VPCEP_EINVALID, "client, out and opts must not be NULL");
     *out = NULL;
-    if ((rc = check_version(opts->version, VPCEP_ENDPOINT_CREATE_OPTS_VERSION,
-                            "vpcep_endpoint_create_opts", err)) != 0)
+    if ((rc = rest_version_read(&opts_v, sizeof(opts_v), caller_opts, &rest_v_endpoint_create_opts,
+                                err)) != 0)
         return rc;
     if (!id_ok(opts->endpoint_service_id) || !id_ok(opts->vpc_id))
         return rest_fail(err, VPCEP_EINVALID, "endpoint_service_id and vpc_id are required");
@@ -1293,9 +1300,11 @@ int vpcep_endpoint_get(vpcep_endpoint **out, vpcep_client *client, const char *i
 
 int vpcep_endpoints_list(vpcep_endpoint_list **out,
                          vpcep_client *client,
-                         const vpcep_endpoint_list_opts *opts,
+                         const vpcep_endpoint_list_opts *caller_opts,
                          vpcep_error *err)
 {
+    vpcep_endpoint_list_opts opts_v;
+    const vpcep_endpoint_list_opts *opts = caller_opts != NULL ? &opts_v : NULL;
     rest_buf f;
     rest_items parts;
     int rc;
@@ -1304,8 +1313,8 @@ int vpcep_endpoints_list(vpcep_endpoint_list **out,
     if (client == NULL || out == NULL)
         return rest_fail(err, VPCEP_EINVALID, "client and out must not be NULL");
     *out = NULL;
-    if (opts != NULL && (rc = check_version(opts->version, VPCEP_ENDPOINT_LIST_OPTS_VERSION,
-                                            "vpcep_endpoint_list_opts", err)) != 0)
+    if (opts != NULL && (rc = rest_version_read(&opts_v, sizeof(opts_v), caller_opts,
+                                                &rest_v_endpoint_list_opts, err)) != 0)
         return rc;
     rest_buf_init(&f, 0);
     if (opts != NULL) {
@@ -1507,19 +1516,22 @@ fail:
     return NULL;
 }
 
-static int resource_query_check(vpcep_client *client,
+/* Checks the arguments of a resource query and reads the caller's options into @p opts_v. */
+static int resource_query_check(vpcep_resource_query_opts *opts_v,
+                                vpcep_client *client,
                                 vpcep_resource_type type,
-                                const vpcep_resource_query_opts *opts,
+                                const vpcep_resource_query_opts *caller_opts,
                                 vpcep_error *err)
 {
+    const vpcep_resource_query_opts *opts = opts_v;
     int rc;
 
     if (client == NULL || resource_type_name(type) == NULL)
         return rest_fail(err, VPCEP_EINVALID, "client and a valid resource type are required");
-    if (opts == NULL)
+    if (caller_opts == NULL)
         return 0;
-    if ((rc = check_version(opts->version, VPCEP_RESOURCE_QUERY_OPTS_VERSION,
-                            "vpcep_resource_query_opts", err)) != 0 ||
+    if ((rc = rest_version_read(opts_v, sizeof(*opts_v), caller_opts, &rest_v_resource_query_opts,
+                                err)) != 0 ||
         (rc = check_tag_filters(opts->tags, opts->n_tags, "tags", err)) != 0 ||
         (rc = check_tag_filters(opts->tags_any, opts->n_tags_any, "tags_any", err)) != 0 ||
         (rc = check_tag_filters(opts->not_tags, opts->n_not_tags, "not_tags", err)) != 0 ||
@@ -1532,9 +1544,11 @@ static int resource_query_check(vpcep_client *client,
 int vpcep_resources_filter(vpcep_tagged_resource_list **out,
                            vpcep_client *client,
                            vpcep_resource_type type,
-                           const vpcep_resource_query_opts *opts,
+                           const vpcep_resource_query_opts *caller_opts,
                            vpcep_error *err)
 {
+    vpcep_resource_query_opts opts_v;
+    const vpcep_resource_query_opts *opts = caller_opts != NULL ? &opts_v : NULL;
     char path[64];
     vpcep_tagged_resource_list *acc = NULL;
     long long limit, offset = 0;
@@ -1544,7 +1558,7 @@ int vpcep_resources_filter(vpcep_tagged_resource_list **out,
     if (out == NULL)
         return rest_fail(err, VPCEP_EINVALID, "out must not be NULL");
     *out = NULL;
-    if ((rc = resource_query_check(client, type, opts, err)) != 0)
+    if ((rc = resource_query_check(&opts_v, client, type, caller_opts, err)) != 0)
         return rc;
     limit = opts != NULL && opts->page_size > 0 ? opts->page_size : 1000;
     if (limit > 1000)
@@ -1610,9 +1624,11 @@ done:
 int vpcep_resources_count(int64_t *count,
                           vpcep_client *client,
                           vpcep_resource_type type,
-                          const vpcep_resource_query_opts *opts,
+                          const vpcep_resource_query_opts *caller_opts,
                           vpcep_error *err)
 {
+    vpcep_resource_query_opts opts_v;
+    const vpcep_resource_query_opts *opts = caller_opts != NULL ? &opts_v : NULL;
     char path[64];
     char *body = NULL;
     rest_request rq;
@@ -1625,7 +1641,7 @@ int vpcep_resources_count(int64_t *count,
     if (count == NULL)
         return rest_fail(err, VPCEP_EINVALID, "count_out must not be NULL");
     *count = 0;
-    if ((rc = resource_query_check(client, type, opts, err)) != 0)
+    if ((rc = resource_query_check(&opts_v, client, type, caller_opts, err)) != 0)
         return rc;
     body = resource_query_body(opts, 0, -1);
     if (body == NULL)

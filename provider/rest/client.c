@@ -1,26 +1,14 @@
 /* The client: option validation, defaults, lifetime, accessors and the log hook. */
 #include "internal.h"
 
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-/* The size of the options struct of each version: a caller built against an older header
- * passes a smaller struct. */
-static size_t options_size(unsigned int version)
-{
-    return version == 1 ? offsetof(vpcep_client_options, log_fields) : sizeof(vpcep_client_options);
-}
-
 int vpcep_client_options_init(vpcep_client_options *opts, unsigned int version)
 {
-    if (opts == NULL || version == 0 || version > VPCEP_CLIENT_OPTIONS_VERSION)
-        return VPCEP_EINVALID;
-    memset(opts, 0, options_size(version));
-    opts->version = version;
-    return 0;
+    return util_version_init(opts, version, NULL, &rest_v_client_options) != 0 ? VPCEP_EINVALID : 0;
 }
 
 static int empty(const char *s)
@@ -69,8 +57,10 @@ static int dup_opt(char **dst, const char *src)
     return *dst == NULL ? -1 : 0;
 }
 
-int vpcep_client_new(vpcep_client **out, const vpcep_client_options *opts, vpcep_error *err)
+int vpcep_client_new(vpcep_client **out, const vpcep_client_options *caller_opts, vpcep_error *err)
 {
+    vpcep_client_options opts_v;
+    const vpcep_client_options *opts = &opts_v;
     vpcep_client *c = NULL;
     int rc = 0;
 
@@ -78,9 +68,9 @@ int vpcep_client_new(vpcep_client **out, const vpcep_client_options *opts, vpcep
     if (out == NULL)
         return rest_fail(err, VPCEP_EINVALID, "out must not be NULL");
     *out = NULL;
-    if (opts == NULL || opts->version == 0 || opts->version > VPCEP_CLIENT_OPTIONS_VERSION)
-        return rest_fail(err, VPCEP_EINVALID, "unsupported vpcep_client_options version %u",
-                         opts ? opts->version : 0);
+    if ((rc = rest_version_read(&opts_v, sizeof(opts_v), caller_opts, &rest_v_client_options,
+                                err)) != 0)
+        return rc;
     if (rest_transport_global_init() != 0)
         return rest_fail(err, VPCEP_ERROR, "libcurl initialisation failed");
 
@@ -197,10 +187,8 @@ int vpcep_client_new(vpcep_client **out, const vpcep_client_options *opts, vpcep
     }
     c->log = opts->log;
     c->log_ud = opts->log_ud;
-    if (opts->version >= 2) {
-        c->log_fields = opts->log_fields;
-        c->log_enabled = opts->log_enabled;
-    }
+    c->log_fields = opts->log_fields; /* version 2; NULL in the copy of a version 1 caller's */
+    c->log_enabled = opts->log_enabled;
     c->cancelled = opts->cancelled;
     c->cancel_ud = opts->cancel_ud;
     c->rng = ((uint64_t)time(NULL) << 20) ^ (uint64_t)(uintptr_t)c ^ 0x9e3779b97f4a7c15ULL;
@@ -254,13 +242,16 @@ const char *vpcep_client_endpoint(const vpcep_client *client)
     return client != NULL ? client->endpoint : NULL;
 }
 
-void vpcep_client_get_stats(vpcep_client_stats *out, const vpcep_client *client)
+int vpcep_client_get_stats(vpcep_client_stats *out, const vpcep_client *client)
 {
+    vpcep_client_stats now;
+
     if (client == NULL || out == NULL)
-        return;
+        return VPCEP_EINVALID;
     pthread_mutex_lock((pthread_mutex_t *)&client->lock);
-    *out = client->stats;
+    now = client->stats;
     pthread_mutex_unlock((pthread_mutex_t *)&client->lock);
+    return util_version_write(out, &now, &rest_v_client_stats) != 0 ? VPCEP_EINVALID : 0;
 }
 
 int rest_log_enabled(vpcep_client *c, int level)

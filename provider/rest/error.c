@@ -10,8 +10,7 @@ void vpcep_error_init(vpcep_error *err)
 {
     if (err == NULL)
         return;
-    memset(err, 0, sizeof(*err));
-    err->version = VPCEP_ERROR_VERSION;
+    memset(err, 0, sizeof(*err)); /* frozen: its size is the same in every caller */
 }
 
 void rest_error_clear(vpcep_error *err)
@@ -25,7 +24,6 @@ void rest_error_clear(vpcep_error *err)
     err->error_msg[0] = '\0';
     err->request_id[0] = '\0';
     err->state[0] = '\0';
-    err->version = VPCEP_ERROR_VERSION;
 }
 
 const char *vpcep_strerror(int code)

@@ -58,6 +58,20 @@ REST_HIDDEN int rest_error_from_response(
 /* 1 if the answer should be retried (429, 5xx, EndPoint.0022). */
 REST_HIDDEN int rest_status_retryable(long status, const char *api_code);
 
+/* ---- versioned public structs (version.c, the policy of util.h) ------------------------ */
+REST_HIDDEN extern const util_versions rest_v_client_options, rest_v_client_stats, rest_v_wait_spec,
+    rest_v_wait_stats, rest_v_service_create_opts, rest_v_service_list_opts,
+    rest_v_service_update_opts, rest_v_public_service_list_opts, rest_v_connection_list_opts,
+    rest_v_permission_list_opts, rest_v_endpoint_create_opts, rest_v_endpoint_list_opts,
+    rest_v_resource_query_opts;
+/* Every table above, NULL-terminated (the unit test checks each against its struct). */
+REST_HIDDEN extern const util_versions *const rest_versions[];
+/* util_version_read()/_write() that explain a refused version in @p err (VPCEP_EINVALID). */
+REST_HIDDEN int rest_version_read(
+    void *dst, size_t dst_size, const void *caller, const util_versions *v, vpcep_error *err);
+REST_HIDDEN int
+rest_version_write(void *caller, const void *src, const util_versions *v, vpcep_error *err);
+
 /* ---- HTTP seam -------------------------------------------------------------------------- */
 typedef struct rest_http_request {
     const char *method;

@@ -16,17 +16,18 @@
 #define WAIT_POLL_STEADY 2u
 #define WAIT_POLL_MAX_MS 5000L
 
-static void spec_fill(vpcep_wait_spec *spec,
-                      long timeout_ms,
-                      const char *const *pending,
-                      const char *const *target,
-                      const char *const *failure,
-                      vpcep_wait_missing missing)
+/* Fills the caller's @p caller_spec with a table: the fields of its version only. */
+static int spec_fill(vpcep_wait_spec *caller_spec,
+                     long timeout_ms,
+                     const char *const *pending,
+                     const char *const *target,
+                     const char *const *failure,
+                     vpcep_wait_missing missing)
 {
+    vpcep_wait_spec full, *spec = &full;
     size_t i;
 
     memset(spec, 0, sizeof(*spec));
-    spec->version = VPCEP_WAIT_SPEC_VERSION;
     for (i = 0; pending != NULL && pending[i] != NULL && i < VPCEP_WAIT_MAX_STATES; i++)
         spec->pending[i] = pending[i];
     for (i = 0; target != NULL && target[i] != NULL && i < VPCEP_WAIT_MAX_STATES; i++)
@@ -38,66 +39,60 @@ static void spec_fill(vpcep_wait_spec *spec,
     spec->initial_delay_ms = WAIT_POLL_MIN_MS;
     spec->poll_min_ms = WAIT_POLL_MIN_MS;
     spec->poll_max_ms = WAIT_POLL_MAX_MS;
+    return util_version_write(caller_spec, spec, &rest_v_wait_spec) != 0 ? VPCEP_EINVALID : 0;
 }
 
-void vpcep_wait_spec_service_available(vpcep_wait_spec *spec, long timeout_ms)
+int vpcep_wait_spec_service_available(vpcep_wait_spec *spec, long timeout_ms)
 {
     static const char *const p[] = {"creating", NULL}, *const t[] = {"available", NULL},
                              *const f[] = {"failed", "deleting", NULL};
-    if (spec != NULL)
-        spec_fill(spec, timeout_ms, p, t, f, VPCEP_WAIT_MISSING_FAIL);
+    return spec_fill(spec, timeout_ms, p, t, f, VPCEP_WAIT_MISSING_FAIL);
 }
 
-void vpcep_wait_spec_service_deleted(vpcep_wait_spec *spec, long timeout_ms)
+int vpcep_wait_spec_service_deleted(vpcep_wait_spec *spec, long timeout_ms)
 {
     static const char *const p[] = {"available", "deleting", "creating", NULL}, *const f[] = {
                                                                                     "failed", NULL};
-    if (spec != NULL)
-        spec_fill(spec, timeout_ms, p, NULL, f, VPCEP_WAIT_MISSING_TARGET);
+    return spec_fill(spec, timeout_ms, p, NULL, f, VPCEP_WAIT_MISSING_TARGET);
 }
 
-void vpcep_wait_spec_endpoint_created(vpcep_wait_spec *spec, long timeout_ms)
+int vpcep_wait_spec_endpoint_created(vpcep_wait_spec *spec, long timeout_ms)
 {
     static const char *const p[] = {"creating", NULL},
                              *const t[] = {"pendingAcceptance", "accepted", NULL},
                              *const f[] = {"failed", "rejected", "deleting", NULL};
-    if (spec != NULL)
-        spec_fill(spec, timeout_ms, p, t, f, VPCEP_WAIT_MISSING_FAIL);
+    return spec_fill(spec, timeout_ms, p, t, f, VPCEP_WAIT_MISSING_FAIL);
 }
 
-void vpcep_wait_spec_endpoint_accepted(vpcep_wait_spec *spec, long timeout_ms)
+int vpcep_wait_spec_endpoint_accepted(vpcep_wait_spec *spec, long timeout_ms)
 {
     static const char *const p[] = {"creating", "pendingAcceptance", NULL},
                              *const t[] = {"accepted", NULL},
                              *const f[] = {"failed", "rejected", "deleting", NULL};
-    if (spec != NULL)
-        spec_fill(spec, timeout_ms, p, t, f, VPCEP_WAIT_MISSING_FAIL);
+    return spec_fill(spec, timeout_ms, p, t, f, VPCEP_WAIT_MISSING_FAIL);
 }
 
-void vpcep_wait_spec_endpoint_deleted(vpcep_wait_spec *spec, long timeout_ms)
+int vpcep_wait_spec_endpoint_deleted(vpcep_wait_spec *spec, long timeout_ms)
 {
     static const char *const p[] = {"deleting", "accepted", "pendingAcceptance",
                                     "rejected", "creating", NULL},
                              *const f[] = {"failed", NULL};
-    if (spec != NULL)
-        spec_fill(spec, timeout_ms, p, NULL, f, VPCEP_WAIT_MISSING_TARGET);
+    return spec_fill(spec, timeout_ms, p, NULL, f, VPCEP_WAIT_MISSING_TARGET);
 }
 
-void vpcep_wait_spec_connection_accepted(vpcep_wait_spec *spec, long timeout_ms)
+int vpcep_wait_spec_connection_accepted(vpcep_wait_spec *spec, long timeout_ms)
 {
     static const char *const p[] = {"creating", "pendingAcceptance", NULL},
                              *const t[] = {"accepted", NULL},
                              *const f[] = {"failed", "rejected", "deleting", NULL};
-    if (spec != NULL)
-        spec_fill(spec, timeout_ms, p, t, f, VPCEP_WAIT_MISSING_PENDING);
+    return spec_fill(spec, timeout_ms, p, t, f, VPCEP_WAIT_MISSING_PENDING);
 }
 
-void vpcep_wait_spec_connection_rejected(vpcep_wait_spec *spec, long timeout_ms)
+int vpcep_wait_spec_connection_rejected(vpcep_wait_spec *spec, long timeout_ms)
 {
     static const char *const p[] = {"accepted", "pendingAcceptance", "creating", NULL},
                              *const t[] = {"rejected", NULL}, *const f[] = {"failed", NULL};
-    if (spec != NULL)
-        spec_fill(spec, timeout_ms, p, t, f, VPCEP_WAIT_MISSING_TARGET);
+    return spec_fill(spec, timeout_ms, p, t, f, VPCEP_WAIT_MISSING_TARGET);
 }
 
 static int in_list(const char *const *list, const char *state)
@@ -111,9 +106,12 @@ static int in_list(const char *const *list, const char *state)
     return 0;
 }
 
-int vpcep_wait_classify(const vpcep_wait_spec *spec, const char *state)
+int vpcep_wait_classify(const vpcep_wait_spec *caller_spec, const char *state)
 {
-    if (spec == NULL)
+    vpcep_wait_spec spec_v;
+    const vpcep_wait_spec *spec = &spec_v;
+
+    if (util_version_read(&spec_v, sizeof(spec_v), caller_spec, &rest_v_wait_spec) != 0)
         return 0;
     if (state == NULL) {
         switch (spec->missing) {
@@ -132,13 +130,16 @@ int vpcep_wait_classify(const vpcep_wait_spec *spec, const char *state)
     return 0;
 }
 
-long vpcep_wait_interval_ms(const vpcep_wait_spec *spec, unsigned int polls)
+long vpcep_wait_interval_ms(const vpcep_wait_spec *caller_spec, unsigned int polls)
 {
-    long lo = spec && spec->poll_min_ms > 0 ? spec->poll_min_ms : WAIT_POLL_MIN_MS;
-    long hi = spec && spec->poll_max_ms > 0 ? spec->poll_max_ms : WAIT_POLL_MAX_MS;
-    long d = lo;
+    vpcep_wait_spec spec; /* all zero (the defaults) when the caller's is NULL or unknown */
+    long lo, hi, d;
     unsigned int i;
 
+    (void)util_version_read(&spec, sizeof(spec), caller_spec, &rest_v_wait_spec);
+    lo = spec.poll_min_ms > 0 ? spec.poll_min_ms : WAIT_POLL_MIN_MS;
+    hi = spec.poll_max_ms > 0 ? spec.poll_max_ms : WAIT_POLL_MAX_MS;
+    d = lo;
     if (hi < lo)
         hi = lo;
     for (i = WAIT_POLL_STEADY; i <= polls && d < hi; i++)
@@ -170,11 +171,13 @@ static int retryable_kind(int rc)
 
 static int wait_generic(vpcep_client *c,
                         const wait_target *t,
-                        const vpcep_wait_spec *spec,
+                        const vpcep_wait_spec *caller_spec,
                         void **out,
                         vpcep_wait_stats *stats,
                         vpcep_error *err)
 {
+    vpcep_wait_spec spec_v;
+    const vpcep_wait_spec *spec = &spec_v;
     vpcep_wait_stats st;
     void *last = NULL;
     char last_state[32] = "";
@@ -185,11 +188,18 @@ static int wait_generic(vpcep_client *c,
     rest_error_clear(err);
     if (out != NULL)
         *out = NULL;
-    if (c == NULL || spec == NULL || spec->version == 0 ||
-        spec->version > VPCEP_WAIT_SPEC_VERSION) {
-        rc = rest_fail(err, VPCEP_EINVALID, "client and a valid wait spec are required");
+    if (stats != NULL && util_version_size(&rest_v_wait_stats, util_version_of(stats)) == 0) {
+        rc = rest_fail(err, VPCEP_EINVALID, "unsupported vpcep_wait_stats version %u",
+                       util_version_of(stats));
+        stats = NULL; /* not written: its version is unknown */
         goto done;
     }
+    if (c == NULL || caller_spec == NULL)
+        rc = rest_fail(err, VPCEP_EINVALID, "client and a valid wait spec are required");
+    else
+        rc = rest_version_read(&spec_v, sizeof(spec_v), caller_spec, &rest_v_wait_spec, err);
+    if (rc != 0)
+        goto done;
     start = rest_now_ms(c);
     deadline = spec->timeout_ms > 0 ? start + spec->timeout_ms : INT64_MAX;
     if (spec->initial_delay_ms > 0) {
@@ -294,7 +304,7 @@ done:
     if (start >= 0)
         st.elapsed_ms = rest_now_ms(c) - start;
     if (stats != NULL)
-        *stats = st;
+        (void)util_version_write(stats, &st, &rest_v_wait_stats);
     if (rc == 0 && out != NULL) {
         *out = last;
         last = NULL;

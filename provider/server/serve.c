@@ -11,6 +11,7 @@
 #include "dispatch.h"
 #include "handshake.h"
 #include "tls.h"
+#include "util.h"
 
 #include <tfp/tfp.h>
 
@@ -676,13 +677,21 @@ srv_credentials(tfp__srv_tls_identity *tls, const char *client_cert, int key_ref
 
 /* ----- tfp_serve ----------------------------------------------------------------------------- */
 
+/* The versions of tfp_serve_options (the policy of util.h: accept 1..current, read and write
+ * only the caller's version). A new version appends UTIL_VERSION_END of its last field. */
+static UTIL_VERSIONS(serve_options_versions,
+                     tfp_serve_options,
+                     TFP_SERVE_OPTIONS_VERSION,
+                     UTIL_VERSION_END(tfp_serve_options, protocols));
+/* The table reaches the last field: a field appended without a new version fails here. */
+_Static_assert(sizeof(tfp_serve_options) - UTIL_VERSION_END(tfp_serve_options, protocols) <
+                   _Alignof(tfp_serve_options),
+               "tfp_serve_options: a field was appended without a new version");
+
 int tfp_serve_options_init(tfp_serve_options *opts, unsigned int version)
 {
-    if (opts == NULL || version != TFP_SERVE_OPTIONS_VERSION)
-        return TFP_EINVALID;
-    memset(opts, 0, sizeof(*opts));
-    opts->version = version;
-    return TFP_OK;
+    return util_version_init(opts, version, NULL, &serve_options_versions) != 0 ? TFP_EINVALID
+                                                                                : TFP_OK;
 }
 
 static int write_all(int fd, const char *buf, size_t len)
@@ -699,8 +708,10 @@ static int write_all(int fd, const char *buf, size_t len)
     return 0;
 }
 
-int tfp_serve(tfp_provider *p, int argc, char **argv, const tfp_serve_options *opts)
+int tfp_serve(tfp_provider *p, int argc, char **argv, const tfp_serve_options *caller_opts)
 {
+    tfp_serve_options opts_v; /* the caller's version of the options; all zero for NULL */
+    const tfp_serve_options *opts = &opts_v;
     srv_state st;
     tfp__srv_tls_identity tls = {0};
     srv_tls_job tls_job;
@@ -719,7 +730,9 @@ int tfp_serve(tfp_provider *p, int argc, char **argv, const tfp_serve_options *o
 
     memset(&st, 0, sizeof(st));
     memset(&tls_job, 0, sizeof(tls_job));
-    if (p == NULL || (opts != NULL && opts->version < 1)) {
+    memset(&opts_v, 0, sizeof(opts_v));
+    if (p == NULL || (caller_opts != NULL && util_version_read(&opts_v, sizeof(opts_v), caller_opts,
+                                                               &serve_options_versions) != 0)) {
         fprintf(stderr, "tfp_serve: invalid arguments\n");
         return 1;
     }
@@ -763,7 +776,7 @@ int tfp_serve(tfp_provider *p, int argc, char **argv, const tfp_serve_options *o
         goto done;
     }
 
-    if (opts != NULL && opts->protocols != 0)
+    if (opts->protocols != 0)
         offered = opts->protocols & TFP__SRV_PROTOS_ALL;
     if (getenv("TFP_PROTOCOLS") != NULL && getenv("TFP_PROTOCOLS")[0] != '\0') {
         unsigned int forced = tfp__srv_parse_protocols(getenv("TFP_PROTOCOLS"));
@@ -779,7 +792,7 @@ int tfp_serve(tfp_provider *p, int argc, char **argv, const tfp_serve_options *o
     pthread_mutex_init(&st.mu, NULL);
     pthread_cond_init(&st.cv, NULL);
 
-    network = opts != NULL && opts->network != NULL ? opts->network : getenv("TFP_PLUGIN_NETWORK");
+    network = opts->network != NULL ? opts->network : getenv("TFP_PLUGIN_NETWORK");
     is_unix = !(network != NULL && strcmp(network, "tcp") == 0);
 
     client_cert = getenv("PLUGIN_CLIENT_CERT");

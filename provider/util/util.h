@@ -137,6 +137,57 @@ int util_str_has_prefix(const char *s, const char *prefix);
 /* 1 if s[0..len) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 int util_utf8_valid(const char *s, size_t len);
 
+/* ----- Versioned public structs ---------------------------------------------------------------
+ * The one version policy of both libraries (CONTRIBUTING.md, "ABI rules"). A public struct that
+ * a caller allocates starts with `unsigned int version`; fields are only appended, each batch
+ * with a new version. A caller built against version v has v's layout, so the library accepts
+ * 1..current, reads only the bytes version v has (the fields it lacks read as zero) and writes
+ * only those. A table of sizes describes the versions: sizes[i] is the size of version i + 1,
+ * measured as the end of its last field (UTIL_VERSION_END), never sizeof(), whose tail padding
+ * an older, smaller layout may not have. */
+typedef struct util_versions {
+    const char *name;     /* the struct's name, for messages */
+    const size_t *sizes;  /* sizes[i]: bytes of version i + 1; increasing */
+    unsigned int current; /* the newest version = the number of entries */
+    size_t size;          /* sizeof() of the current layout */
+    size_t align;         /* its alignment */
+} util_versions;
+
+/* Where field @p field of @p type ends: the size of the version whose last field it is. */
+#define UTIL_VERSION_END(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
+
+/* Defines `const util_versions var` for @p type at version @p current (its *_VERSION macro);
+ * the sizes follow, oldest first: UTIL_VERSION_END(type, <last field of that version>). A
+ * version bump without its size fails to compile. May be preceded by `static`. */
+#define UTIL_VERSIONS(var, type, current, ...)                                                     \
+    const util_versions var = {#type, (const size_t[]){__VA_ARGS__}, (current), sizeof(type),      \
+                               _Alignof(type)};                                                    \
+    _Static_assert(sizeof((const size_t[]){__VA_ARGS__}) / sizeof(size_t) == (current),            \
+                   #type ": one size per version")
+
+/* 1 if @p v describes its struct: sizes increase, start past `version`, and the last one
+ * reaches the current layout's last field (a field appended without a new version fails). */
+int util_versions_complete(const util_versions *v);
+/* Bytes of @p version, or 0 when it is not one of 1..current. */
+size_t util_version_size(const util_versions *v, unsigned int version);
+/* The version a caller's struct declares (its first unsigned int); 0 for NULL. */
+unsigned int util_version_of(const void *caller);
+/* Reads a caller's struct into @p dst (the library's own, current layout of @p dst_size
+ * bytes): copies the bytes of the caller's version, zeroes the rest. @return 0, or
+ * UTIL_EINVALID (NULL, or a version outside 1..current; @p dst is then all zero). */
+int util_version_read(void *dst, size_t dst_size, const void *caller, const util_versions *v);
+/* Writes @p src (a complete current-layout struct) into the caller's struct @p caller: only the
+ * bytes of the caller's version, whose `version` field is kept. @return 0, or UTIL_EINVALID
+ * (NULL or a version outside 1..current; nothing written). */
+int util_version_write(void *caller, const void *src, const util_versions *v);
+/* Initialises a caller's struct as version @p version: copies that version's bytes of
+ * @p defaults (a current-layout struct; NULL = all zero) and sets `version`. @return 0, or
+ * UTIL_EINVALID (NULL or a version outside 1..current; nothing written). */
+int util_version_init(void *caller,
+                      unsigned int version,
+                      const void *defaults,
+                      const util_versions *v);
+
 /* ----- Clocks --------------------------------------------------------------------------------- */
 
 /* Monotonic time in milliseconds / nanoseconds since an arbitrary origin. */

@@ -3,7 +3,8 @@
 #  * every function the library exports has a ledger line (name + release that introduced it);
 #  * every ledger line of that library without a "last" release is still exported;
 #  * every struct version constant of its public headers (#define X_VERSION n) has a line
-#    "X_VERSION=n", so each growth of a versioned struct is recorded with its release.
+#    "X_VERSION=n", so each growth of a versioned struct is recorded with its release, and
+#    every such line is still defined (a struct version never disappears once released).
 # usage: check_symbols.sh <ledger> <library> <prefix> <public-headers-dir>
 set -u
 ledger=$1
@@ -33,6 +34,11 @@ added=$(comm -23 "$tmp/exported" "$tmp/listed")
 removed=$(comm -13 "$tmp/exported" "$tmp/listed")
 revived=$(comm -12 "$tmp/exported" "$tmp/retired")
 unrecorded=$(comm -23 "$tmp/versions" "$tmp/listed_versions")
+# A version line stays while any header defines that version or a later one of the struct.
+vanished=$(comm -13 "$tmp/versions" "$tmp/listed_versions" | while IFS='=' read -r name n; do
+  cur=$(awk -F= -v k="$name" '$1 == k {print $2}' "$tmp/versions")
+  [ -n "$cur" ] && [ "$cur" -gt "$n" ] || echo "$name=$n"
+done)
 if [ -n "$added" ]; then
   echo "exported by $(basename "$lib") but not in $(basename "$ledger") (added without review):"
   printf '  %s\n' $added
@@ -51,6 +57,11 @@ fi
 if [ -n "$unrecorded" ]; then
   echo "struct versions of the public headers without a ledger line:"
   printf '  %s\n' $unrecorded
+  bad=1
+fi
+if [ -n "$vanished" ]; then
+  echo "struct versions in $(basename "$ledger") that no public header defines any more (removed):"
+  printf '  %s\n' $vanished
   bad=1
 fi
 if [ $bad -ne 0 ]; then

@@ -45,6 +45,20 @@ for lib in tfp vpcep; do
     echo "removed (never released): $name"
     awk -v n="$name" '$1 != n' "$tmp/ledger" >"$tmp/ledger.new" && mv "$tmp/ledger.new" "$tmp/ledger"
   done
+  # Removed struct versions (no header defines it or a later one): the same rule.
+  for entry in $(comm -13 "$tmp/versions" "$tmp/listed_versions"); do
+    name=${entry%=*}
+    cur=$(awk -F= -v k="$name" '$1 == k {print $2}' "$tmp/versions")
+    [ -n "$cur" ] && [ "$cur" -gt "${entry#*=}" ] && continue
+    intro=$(awk -v n="$entry" '$1 == n {print $2}' "$tmp/ledger")
+    if [ "$intro" != "$release" ]; then
+      echo "$entry (introduced in $intro) is no longer defined: programs built against $intro" >&2
+      echo "use it (CONTRIBUTING.md, 'Changing the ABI')." >&2
+      exit 1
+    fi
+    echo "removed (never released): $entry"
+    awk -v n="$entry" '$1 != n' "$tmp/ledger" >"$tmp/ledger.new" && mv "$tmp/ledger.new" "$tmp/ledger"
+  done
   for name in $(comm -23 "$tmp/exported" "$tmp/listed") $(comm -23 "$tmp/versions" "$tmp/listed_versions"); do
     echo "added: $name $release"
     printf '%-48s %s\n' "$name" "$release" >>"$tmp/ledger"

@@ -229,9 +229,9 @@ static int bench_delay(const char *emu, const bench_seed *seed, long delay)
     vpcep_port_param ports[] = {{8080, 80, "TCP"}};
     vpcep_service *svc = NULL;
     vpcep_endpoint *ep = NULL;
-    vpcep_wait_spec spec;
-    vpcep_wait_stats st;
-    vpcep_client_stats cs;
+    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
+    vpcep_wait_stats st = VPCEP_WAIT_STATS_INIT;
+    vpcep_client_stats cs = VPCEP_CLIENT_STATS_INIT;
     char auth_url[300];
     int64_t t0;
     int rc, ret = 1;
@@ -268,7 +268,6 @@ static int bench_delay(const char *emu, const bench_seed *seed, long delay)
         ret = fail("service create", rc, &err);
         goto done;
     }
-    memset(&st, 0, sizeof(st));
     vpcep_wait_spec_service_available(&spec, WAIT_TIMEOUT_MS);
     rc = vpcep_wait_service(NULL, &st, c, svc->id, &spec, &err);
     report(delay, "service_available", rc, &st);
@@ -292,7 +291,6 @@ static int bench_delay(const char *emu, const bench_seed *seed, long delay)
         ret = fail("endpoint create", rc, &err);
         goto done;
     }
-    memset(&st, 0, sizeof(st));
     vpcep_wait_spec_endpoint_created(&spec, WAIT_TIMEOUT_MS);
     rc = vpcep_wait_endpoint(NULL, &st, c, ep->id, &spec, &err);
     report(delay, "endpoint_created", rc, &st);
@@ -307,7 +305,6 @@ static int bench_delay(const char *emu, const bench_seed *seed, long delay)
         ret = fail("endpoint delete", rc, &err);
         goto done;
     }
-    memset(&st, 0, sizeof(st));
     vpcep_wait_spec_endpoint_deleted(&spec, WAIT_TIMEOUT_MS);
     rc = vpcep_wait_endpoint(NULL, &st, c, ep->id, &spec, &err);
     report(delay, "endpoint_deleted", rc, &st);
@@ -321,7 +318,6 @@ static int bench_delay(const char *emu, const bench_seed *seed, long delay)
         ret = fail("service delete", rc, &err);
         goto done;
     }
-    memset(&st, 0, sizeof(st));
     vpcep_wait_spec_service_deleted(&spec, WAIT_TIMEOUT_MS);
     rc = vpcep_wait_service(NULL, &st, c, svc->id, &spec, &err);
     report(delay, "service_deleted", rc, &st);

@@ -110,7 +110,7 @@ create_service(vpcep_client *c, int port_idx, int server_port, const char *name,
     vpcep_port_param ports[1];
     vpcep_tag_param tags[] = {{"k1", "v1"}};
     vpcep_service *s = NULL, *done = NULL;
-    vpcep_wait_spec spec;
+    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
     vpcep_error err = VPCEP_ERROR_INIT;
 
     ports[0].client_port = 8000 + server_port % 1000;
@@ -155,7 +155,7 @@ static vpcep_endpoint *create_endpoint(vpcep_client *c, const char *service_id, 
 
 static void delete_endpoint_and_wait(vpcep_client *c, const char *id)
 {
-    vpcep_wait_spec spec;
+    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
     vpcep_error err = VPCEP_ERROR_INIT;
     int rc = vpcep_endpoint_delete(c, id, &err);
 
@@ -167,7 +167,7 @@ static void delete_endpoint_and_wait(vpcep_client *c, const char *id)
 
 static void delete_service_and_wait(vpcep_client *c, const char *id)
 {
-    vpcep_wait_spec spec;
+    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
     vpcep_error err = VPCEP_ERROR_INIT;
     int rc = vpcep_service_delete(c, id, &err);
 
@@ -198,7 +198,7 @@ static void lifecycle(const char *mode)
     vpcep_endpoint_list_opts elo = VPCEP_ENDPOINT_LIST_OPTS_INIT;
     vpcep_connection_list *cl = NULL;
     vpcep_connection *conn = NULL;
-    vpcep_wait_spec spec;
+    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
     const char *dom[1];
     const char *ids[1];
     const char *pid = NULL;
@@ -405,7 +405,7 @@ static void test_token_renewal(void **state)
     vpcep_client *c;
     vpcep_quota_list *q = NULL;
     vpcep_error err = VPCEP_ERROR_INIT;
-    vpcep_client_stats st;
+    vpcep_client_stats st = VPCEP_CLIENT_STATS_INIT;
 
     (void)state;
     c = it_client(&E, "owner", "password");
@@ -612,8 +612,8 @@ static void test_waiters(void **state)
     vpcep_port_param ports[] = {{8080, 80, "TCP"}};
     vpcep_service *s = NULL, *done = NULL;
     vpcep_endpoint *ep, *eg = NULL;
-    vpcep_wait_spec spec;
-    vpcep_wait_stats st;
+    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
+    vpcep_wait_stats st = VPCEP_WAIT_STATS_INIT;
     vpcep_error err = VPCEP_ERROR_INIT;
     const char *dom[1];
 
@@ -686,7 +686,7 @@ static void test_waiter_failure_state(void **state)
     vpcep_service_create_opts so = VPCEP_SERVICE_CREATE_OPTS_INIT;
     vpcep_port_param ports[] = {{8080, 80, "TCP"}};
     vpcep_service *s = NULL, *done = NULL;
-    vpcep_wait_spec spec;
+    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
     vpcep_error err = VPCEP_ERROR_INIT;
 
     (void)state;
@@ -715,7 +715,7 @@ static void test_faults_no_duplicates(void **state)
     vpcep_service *svcs[6];
     vpcep_endpoint *eps[6];
     vpcep_error err = VPCEP_ERROR_INIT;
-    vpcep_client_stats so, sc;
+    vpcep_client_stats so = VPCEP_CLIENT_STATS_INIT, sc = VPCEP_CLIENT_STATS_INIT;
     const char *dom[1];
     const char *ids[1];
     int ns = -1, ne = -1;
@@ -739,7 +739,7 @@ static void test_faults_no_duplicates(void **state)
               "whitelist");
     }
     for (i = 0; i < 6; i++) {
-        vpcep_wait_spec spec;
+        vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
         eps[i] = create_endpoint(con, svcs[i]->id, 0);
         vpcep_wait_spec_connection_accepted(&spec, WAIT_MS);
         vpcep_wait_spec_endpoint_created(&spec, WAIT_MS);

@@ -307,7 +307,7 @@ static int waits(vpcep_client *c)
     vpcep_service *svc = NULL;
     vpcep_endpoint *ep = NULL;
     vpcep_connection *conn = NULL;
-    vpcep_wait_stats st;
+    vpcep_wait_stats st = VPCEP_WAIT_STATS_INIT;
     int rc;
 
     vpcep_wait_spec_service_available(&s, 60000);

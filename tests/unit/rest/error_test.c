@@ -96,7 +96,7 @@ static void test_error_from_response(void **state)
 
     (void)state;
     vpcep_error_init(&err);
-    assert_int_equal(err.version, VPCEP_ERROR_VERSION);
+    assert_int_equal(err.kind, 0);
     assert_int_equal(rest_error_from_response(&err, 429, nested, strlen(nested), NULL),
                      VPCEP_ETHROTTLED);
     assert_string_equal(err.error_code, "APIG.0308");

@@ -30,7 +30,7 @@ static void test_retries_and_retry_after(void **state)
     vpcep_client *c;
     vpcep_error err = VPCEP_ERROR_INIT;
     vpcep_quota_list *q = NULL;
-    vpcep_client_stats st;
+    vpcep_client_stats st = VPCEP_CLIENT_STATS_INIT;
 
     (void)state;
     fake_init(&f);

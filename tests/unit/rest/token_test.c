@@ -36,7 +36,7 @@ static void test_password_auth_and_project_resolution(void **state)
     char *want = fixture("iam_token_password_project_scope_request.json", &len);
     cJSON *want_j = rest_json_parse(want, len), *got_j, *scope;
     const char *pid = NULL;
-    vpcep_client_stats st;
+    vpcep_client_stats st = VPCEP_CLIENT_STATS_INIT;
 
     (void)state;
     fake_init(&f);

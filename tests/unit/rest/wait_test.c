@@ -30,7 +30,7 @@ static int teardown(void **state)
 
 static void test_state_tables(void **state)
 {
-    vpcep_wait_spec s;
+    vpcep_wait_spec s = VPCEP_WAIT_SPEC_INIT;
 
     (void)state;
     vpcep_wait_spec_service_available(&s, 1000);
@@ -102,7 +102,7 @@ static void test_poll_schedule(void **state)
  * to 900 ms seen within 300 ms, and at most one poll per second in any wait past 10 s. */
 static void test_poll_schedule_promises(void **state)
 {
-    vpcep_wait_spec s;
+    vpcep_wait_spec s = VPCEP_WAIT_SPEC_INIT;
     long t[64];
     unsigned int k, n = 0;
     long at;
@@ -128,8 +128,8 @@ static void test_poll_schedule_promises(void **state)
 
 static void test_service_available(void **state)
 {
-    vpcep_wait_spec s;
-    vpcep_wait_stats st;
+    vpcep_wait_spec s = VPCEP_WAIT_SPEC_INIT;
+    vpcep_wait_stats st = VPCEP_WAIT_STATS_INIT;
     vpcep_service *svc = NULL;
     vpcep_error err = VPCEP_ERROR_INIT;
 
@@ -155,7 +155,7 @@ static void test_service_available(void **state)
 
 static void test_failure_state_carries_api_error(void **state)
 {
-    vpcep_wait_spec s;
+    vpcep_wait_spec s = VPCEP_WAIT_SPEC_INIT;
     vpcep_endpoint *e = NULL;
     vpcep_error err = VPCEP_ERROR_INIT;
 
@@ -182,8 +182,8 @@ static void test_failure_state_carries_api_error(void **state)
 
 static void test_timeout_names_last_state(void **state)
 {
-    vpcep_wait_spec s;
-    vpcep_wait_stats st;
+    vpcep_wait_spec s = VPCEP_WAIT_SPEC_INIT;
+    vpcep_wait_stats st = VPCEP_WAIT_STATS_INIT;
     vpcep_endpoint *e = NULL;
     vpcep_error err = VPCEP_ERROR_INIT;
     int64_t t0 = F.now;
@@ -207,7 +207,7 @@ static void test_timeout_names_last_state(void **state)
 
 static void test_cancellation(void **state)
 {
-    vpcep_wait_spec s;
+    vpcep_wait_spec s = VPCEP_WAIT_SPEC_INIT;
     vpcep_service *svc = NULL;
     vpcep_error err = VPCEP_ERROR_INIT;
     int i;
@@ -225,8 +225,8 @@ static void test_cancellation(void **state)
 
 static void test_delete_waits_for_404(void **state)
 {
-    vpcep_wait_spec s;
-    vpcep_wait_stats st;
+    vpcep_wait_spec s = VPCEP_WAIT_SPEC_INIT;
+    vpcep_wait_stats st = VPCEP_WAIT_STATS_INIT;
     vpcep_service *svc = (vpcep_service *)1;
     vpcep_error err = VPCEP_ERROR_INIT;
 
@@ -248,7 +248,7 @@ static void test_delete_waits_for_404(void **state)
 
 static void test_transient_and_fatal_errors(void **state)
 {
-    vpcep_wait_spec s;
+    vpcep_wait_spec s = VPCEP_WAIT_SPEC_INIT;
     vpcep_service *svc = NULL;
     vpcep_error err = VPCEP_ERROR_INIT;
 
@@ -268,8 +268,8 @@ static void test_transient_and_fatal_errors(void **state)
 
 static void test_connection_waiter(void **state)
 {
-    vpcep_wait_spec s;
-    vpcep_wait_stats st;
+    vpcep_wait_spec s = VPCEP_WAIT_SPEC_INIT;
+    vpcep_wait_stats st = VPCEP_WAIT_STATS_INIT;
     vpcep_connection *conn = NULL;
     vpcep_error err = VPCEP_ERROR_INIT;
 
@@ -306,7 +306,7 @@ static void test_connection_waiter(void **state)
 
 static void test_initial_delay(void **state)
 {
-    vpcep_wait_spec s;
+    vpcep_wait_spec s = VPCEP_WAIT_SPEC_INIT;
     vpcep_endpoint *e = NULL;
     vpcep_error err = VPCEP_ERROR_INIT;
 
