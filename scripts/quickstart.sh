@@ -196,9 +196,14 @@ tf plan -input=false -detailed-exitcode || {
 }
 
 REL_QS=${QS#"$ROOT"/}
+ep_ip=$(tf output -raw endpoint_ip 2>/dev/null || true)
+ep_dns=$(tf output -raw endpoint_domain_name 2>/dev/null || true)
 cat <<EOF
 
 Done. The endpoint service, the endpoint and the approval now exist in the emulator.
+
+  The endpoint's private IP address:  ${ep_ip:-(none)}
+  Its private domain name:            ${ep_dns:-(none)}
 
   Plan again:
     TF_CLI_CONFIG_FILE=$QS/terraformrc $TF -chdir=$WORK plan

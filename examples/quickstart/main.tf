@@ -4,7 +4,9 @@
 #      (approval_enabled = true: every connection must be accepted);
 #   2. a consumer finds the service by its name and creates an endpoint to it;
 #   3. the owner accepts the connection; the approval waits until the endpoint
-#      is "accepted".
+#      is "accepted";
+#   4. the endpoint's private IP address and domain name, read once it is
+#      accepted (outputs endpoint_ip and endpoint_domain_name).
 #
 # Here the owner and the consumer are the same account. The endpoint does not
 # wait for acceptance itself (wait_for_acceptance = false): the approval, which
@@ -68,4 +70,14 @@ resource "vpcep_endpoint" "demo" {
 resource "vpcep_approval" "demo" {
   service_id = vpcep_service.demo.id
   endpoints  = [vpcep_endpoint.demo.id]
+}
+
+# Step 4: view the private IP address and private domain name. The cloud assigns
+# them when the connection is accepted, after vpcep_endpoint.demo was created
+# (and read), so read the endpoint again once the approval has waited for the
+# acceptance: depends_on makes Terraform read this data source during the apply,
+# after the approval, whenever the approval changes.
+data "vpcep_endpoint" "demo" {
+  id         = vpcep_endpoint.demo.id
+  depends_on = [vpcep_approval.demo]
 }

@@ -2,11 +2,11 @@
  * provider/resources/internal.h - shared declarations of the VPCEP resources.
  *
  * Layout: one file per resource or data source (service.c, endpoint.c, approval.c,
- * ds_service.c, ds_public_services.c), the provider configuration (provider_config.c), and
- * shared helpers (validate.c: pure validators; values.c: tfp_value helpers; dispatch.c:
- * registration and the handler trampoline; current_call.c: the per-call thread-local used by
- * the client's cancellation hook; upgrade.c: state upgrade; schema.c: schema builders;
- * import.c: import stubs).
+ * ds_service.c, ds_public_services.c, ds_endpoint.c), the provider configuration
+ * (provider_config.c), and shared helpers (validate.c: pure validators; values.c: tfp_value
+ * helpers; dispatch.c: registration and the handler trampoline; current_call.c: the per-call
+ * thread-local used by the client's cancellation hook; upgrade.c: state upgrade; schema.c: schema
+ * builders; import.c: import stubs).
  *
  * Everything here is internal to the plugin (hidden visibility); the only entry point used by
  * provider/main.c is tfpv_resources_register().
@@ -304,6 +304,7 @@ int tfpv_endpoint_register(tfp_provider *p);
 int tfpv_approval_register(tfp_provider *p);
 int tfpv_ds_service_register(tfp_provider *p);
 int tfpv_ds_public_services_register(tfp_provider *p);
+int tfpv_ds_endpoint_register(tfp_provider *p);
 
 #ifdef __cplusplus
 }

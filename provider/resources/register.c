@@ -1,6 +1,6 @@
 /*
  * provider/resources/register.c - assembles the provider: configuration schema and handlers,
- * the three resources and the two data sources.
+ * the three resources and the data sources.
  */
 #include "internal.h"
 
@@ -31,6 +31,9 @@ int tfpv_resources_register(tfp_provider *p)
     }
     if (rc == 0) {
         rc = tfpv_ds_public_services_register(p);
+    }
+    if (rc == 0) {
+        rc = tfpv_ds_endpoint_register(p);
     }
     return rc;
 }

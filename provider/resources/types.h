@@ -101,6 +101,12 @@ int tfpv_ds_service_state(tfp_value **out,
                           const vpcep_service *svc,
                           const vpcep_permission_list *perms,
                           const vpcep_connection_list *conns);
+/** What an endpoint read from the API fills (vpcep_endpoint and vpcep_endpoints). */
+extern const tfpv_ds_attr tfpv_ds_endpoint_attrs[];
+/** Sets the attributes of tfpv_ds_endpoint_attrs on @p obj from @p ep. */
+int tfpv_ds_endpoint_fill(tfp_value *obj, const vpcep_endpoint *ep);
+int tfpv_ds_endpoint_schema(tfp_schema **out);
+int tfpv_ds_endpoint_state(tfp_value **out, const tfp_type *type, const vpcep_endpoint *ep);
 int tfpv_ds_public_services_schema(tfp_schema **out);
 int tfpv_ds_public_services_state(tfp_value **out,
                                   const tfp_type *type,

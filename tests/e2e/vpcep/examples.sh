@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Scenario 12: one example directory (examples/<name>, written for users) applied against the
 # emulator: variables from the emulator's seed, apply, a clean `plan -detailed-exitcode` (0),
-# destroy, and the emulator is empty afterwards. The drift-detection example also runs its
+# destroy, and the emulator is empty afterwards. The quick start's outputs show the endpoint's
+# private IP address and domain name after the first apply. The drift-detection example also runs its
 # pipeline script around an out-of-band rejection made with its own helper script.
 #
 #   examples.sh --plugin PATH --emulator PATH --example DIR
@@ -60,6 +61,17 @@ tf_apply "$dir"
 n=$(($(emu_count services) + $(emu_count endpoints)))
 e2e_log "the example created $n object(s) in the emulator"
 [ "$n" -gt 0 ] || fail "apply created nothing in the emulator"
+if [ "$(basename "$example")" = quickstart ]; then
+  # The user guide's last step in the one-configuration layout: the first apply already shows the
+  # endpoint's private IP address and private domain name (the data source read after the
+  # approval), before any refresh.
+  out=$("$TF" -chdir="$dir" output -no-color -json)
+  echo "$out" | jq '{endpoint_status, endpoint_ip, endpoint_domain_name}'
+  eid=$(tf_output "$dir" endpoint_id)
+  api_ip=$(emu_objects | jq -r --arg id "$eid" '.endpoints[] | select(.id == $id) | .ip')
+  jq -e --arg ip "$api_ip" '.endpoint_status.value == "accepted" and .endpoint_ip.value == $ip and ($ip | length) > 0 and (.endpoint_domain_name.value | type) == "string" and (.endpoint_domain_name.value | length) > 0' <<<"$out" >/dev/null ||
+    fail "the quick start's outputs lack the endpoint's private IP ($api_ip in the API) or domain name"
+fi
 tf_plan_expect "$dir" 0
 
 if [ "$(basename "$example")" = drift-detection ] && [ -x "$dir/drift-check.sh" ]; then

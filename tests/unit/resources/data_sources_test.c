@@ -156,11 +156,68 @@ static void test_ds_public_services(void **state)
     tfp_schema_free(s);
 }
 
+/* vpcep_endpoint by ID: every attribute known, addresses once accepted, empty not null. */
+static void test_ds_endpoint(void **state)
+{
+    static const char accepted_json[] =
+        "{\"id\":\"eid\",\"status\":\"accepted\",\"ip\":\"10.0.0.7\",\"dns_names\":"
+        "[\"eid.vpcep.eu-de.internal\"],\"tags\":[{\"key\":\"k\",\"value\":\"v\"}],"
+        "\"whitelist\":[\"10.1.0.0/16\"],\"enable_whitelist\":true,\"marker_id\":201515772,"
+        "\"vpc_id\":\"v\",\"service_type\":\"interface\",\"subnet_id\":\"s\","
+        "\"enable_dns\":true,\"endpoint_service_id\":\"sid\",\"endpoint_service_name\":"
+        "\"eu-de.x.sid\",\"description\":\"d\",\"project_id\":\"p\"}";
+    static const char pending_json[] =
+        "{\"id\":\"eid\",\"status\":\"pendingAcceptance\",\"marker_id\":1,\"vpc_id\":\"v\","
+        "\"service_type\":\"gateway\",\"endpoint_service_id\":\"sid\"}";
+    tfp_schema *s = NULL;
+    vpcep_endpoint *ep = NULL;
+    tfp_value *st = NULL;
+    int64_t n = 0;
+    int b = 0;
+    (void)state;
+    assert_int_equal(tfpv_ds_endpoint_schema(&s), 0);
+    assert_int_equal(vpcep_decode_endpoint(&ep, accepted_json, strlen(accepted_json)), 0);
+    assert_int_equal(tfpv_ds_endpoint_state(&st, tfp_schema_type(s), ep), 0);
+    assert_true(tfp_value_is_wholly_known(st));
+    assert_string_equal(tfpv_str(st, "id"), "eid");
+    assert_string_equal(tfpv_str(st, "ip_address"), "10.0.0.7");
+    assert_string_equal(tfp_value_string(tfp_value_at(tfp_value_attr(st, "dns_names"), 0)),
+                        "eid.vpcep.eu-de.internal");
+    assert_string_equal(tfpv_str(st, "service_name"), "eu-de.x.sid");
+    assert_string_equal(tfpv_str(st, "subnet_id"), "s");
+    assert_true(tfpv_bool(st, "enable_dns", &b));
+    assert_int_equal(b, 1);
+    assert_true(tfpv_bool(st, "enable_whitelist", &b));
+    assert_int_equal(b, 1);
+    assert_true(tfpv_set_has_string(tfp_value_attr(st, "whitelist"), "10.1.0.0/16"));
+    assert_true(tfpv_int(st, "marker_id", &n));
+    assert_int_equal(n, 201515772);
+    assert_string_equal(tfp_value_string(tfp_value_map_get(tfp_value_attr(st, "tags"), "k")), "v");
+    tfp_value_free(st);
+    vpcep_endpoint_free(ep);
+    ep = NULL;
+
+    assert_int_equal(vpcep_decode_endpoint(&ep, pending_json, strlen(pending_json)), 0);
+    assert_int_equal(tfpv_ds_endpoint_state(&st, tfp_schema_type(s), ep), 0);
+    assert_true(tfp_value_is_null(tfp_value_attr(st, "ip_address"))); /* not yet accepted */
+    assert_true(tfp_value_is_null(tfp_value_attr(st, "subnet_id")));
+    assert_int_equal(tfp_value_length(tfp_value_attr(st, "dns_names")), 0);
+    assert_false(tfp_value_is_null(tfp_value_attr(st, "dns_names")));
+    assert_false(tfp_value_is_null(tfp_value_attr(st, "tags")));
+    assert_false(tfp_value_is_null(tfp_value_attr(st, "route_tables")));
+    assert_true(tfpv_bool(st, "enable_dns", &b));
+    assert_int_equal(b, 0);
+    tfp_value_free(st);
+    vpcep_endpoint_free(ep);
+    tfp_schema_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ds_service),
         cmocka_unit_test(test_ds_service_own),
+        cmocka_unit_test(test_ds_endpoint),
         cmocka_unit_test(test_ds_public_services),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
