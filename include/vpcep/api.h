@@ -38,6 +38,34 @@ typedef struct vpcep_port_param {
     const char *protocol;
 } vpcep_port_param;
 
+/**
+ * Duplicate-safe creates (the client's README, "Creates that cannot adopt a stranger"). The API
+ * has no client token, so every create that leaves room for one more tag (fewer than 10) adds
+ * the tag VPCEP_CREATE_MARKER_KEY with a value unique to the call ("<8 hex time>-<32 hex
+ * random>"). When the answer of the POST is lost, the object carrying that very value is looked
+ * up and adopted; nothing else ever is. The caller removes the tag (vpcep_tags_action(), delete
+ * by key) once it has recorded the new ID: an object that still carries a marker is the
+ * leftover of a create that did not finish. The key is reserved: a create whose own tags use it
+ * is refused (VPCEP_EINVALID).
+ */
+#define VPCEP_CREATE_MARKER_KEY "vpcep-create-marker"
+/**
+ * vpcep_error::error_code of a create refused with VPCEP_ECONFLICT because it cannot be proven
+ * which object a create with a lost answer made (no marker: the resource already has 10 tags).
+ * vpcep_error::error_msg ends with VPCEP_CANDIDATES_LABEL and the space-separated IDs.
+ */
+#define VPCEP_ECODE_CREATE_UNPROVEN "vpcep.create-unproven"
+/**
+ * vpcep_error::error_code of an endpoint create refused with VPCEP_ECONFLICT because matching
+ * endpoints (same service, VPC and subnet) carry the marker of another create that has not
+ * finished: an interrupted create, or one still running in another process. Its
+ * vpcep_error::error_msg ends with VPCEP_CANDIDATES_LABEL and the IDs.
+ */
+#define VPCEP_ECODE_UNFINISHED_CREATE "vpcep.unfinished-create"
+/** What precedes the candidate IDs at the end of vpcep_error::error_msg (see above; also on
+ * EndPoint.3044 from vpcep_service_create()). */
+#define VPCEP_CANDIDATES_LABEL "candidates:"
+
 /* ------------------------------------------------------------------------------------------ */
 /* Versions                                                                                    */
 
@@ -73,11 +101,16 @@ typedef struct vpcep_service_create_opts {
  * POST /vpc-endpoint-services. The answer is usually `creating`; wait with
  * vpcep_wait_service() and vpcep_wait_spec_service_available().
  *
- * Duplicate safety: if the outcome of the POST is unknown (transport failure or 5xx), the
- * library lists the project's services (filtered by service_name when given) and adopts a
- * service with the same vpc_id, port_id and the same first server_port/protocol - the API
- * forbids two such services (EndPoint.3044) - before it would re-send the POST.
- * Required fields missing, or n_ports == 0: VPCEP_EINVALID before any request.
+ * Duplicate safety (VPCEP_CREATE_MARKER_KEY): if the outcome of the POST is unknown (transport
+ * failure or 5xx), the library lists the project's services and adopts the one that carries
+ * this call's marker, before it would re-send the POST (also once when max_retries is 0). A
+ * re-sent POST answered EndPoint.3044 (port in use) by the service this call created adopts it
+ * too. Otherwise EndPoint.3044 comes back with the ID of the service that holds the port after
+ * VPCEP_CANDIDATES_LABEL, saying whether it carries another create's marker (an interrupted
+ * create). Without a marker (10 tags) a lost answer with a matching service that no create of
+ * this process claimed is VPCEP_ECONFLICT (VPCEP_ECODE_CREATE_UNPROVEN).
+ * Required fields missing, n_ports == 0, or the reserved tag key: VPCEP_EINVALID before any
+ * request.
  */
 VPCEP_EXTERN int vpcep_service_create(vpcep_service **out,
                                       vpcep_client *client,
@@ -298,11 +331,15 @@ typedef struct vpcep_endpoint_create_opts {
 /**
  * POST /vpc-endpoints. The answer is `creating`; wait with vpcep_wait_endpoint().
  *
- * Duplicate safety: when retries are enabled, the library first lists the endpoints of vpc_id
- * and notes those of the same service (one extra GET); if the POST's outcome is unknown
- * (transport failure or 5xx; creates always use a fresh connection so that libcurl never
- * re-sends them by itself) it lists again and adopts an endpoint of the same service, VPC and
- * subnet that was not there before, instead of re-sending the POST.
+ * Duplicate safety (VPCEP_CREATE_MARKER_KEY): the library first lists the endpoints of vpc_id
+ * (one extra GET). Endpoints of the same service, VPC and subnet that carry a marker which
+ * this process did not issue are left over by a create that did not finish: the create is
+ * refused with VPCEP_ECONFLICT (VPCEP_ECODE_UNFINISHED_CREATE, their IDs in the message)
+ * rather than make a silent duplicate. If the POST's outcome is unknown (transport failure or
+ * 5xx; creates always use a fresh connection so that libcurl never re-sends them by itself) it
+ * lists again and adopts the endpoint that carries this call's marker, instead of re-sending
+ * the POST. Without a marker (10 tags), a new matching endpoint that no create of this process
+ * claimed cannot be told from a sibling's: VPCEP_ECONFLICT (VPCEP_ECODE_CREATE_UNPROVEN).
  * Missing required fields: VPCEP_EINVALID before any request. Consumer account not whitelisted
  * by the service owner: VPCEP_EAUTH with the API's EndPoint.2012 in err.
  */

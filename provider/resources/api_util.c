@@ -233,3 +233,59 @@ void tfpv_log_wait_done(const char *what, const char *id, int rc, const vpcep_wa
             rc == 0 ? "done" : vpcep_strerror(rc), st != NULL ? st->polls : 0,
             st != NULL ? st->api_calls : 0, st != NULL ? (long long)st->elapsed_ms : 0LL);
 }
+
+void tfpv_create_error(
+    tfp_diags *d, const char *summary, const char *type_name, int rc, const vpcep_error *err)
+{
+    const char *label = err != NULL ? strstr(err->error_msg, VPCEP_CANDIDATES_LABEL) : NULL;
+    char blocks[1400] = "";
+    char ids[sizeof err->error_msg];
+    size_t used = 0;
+    char *tok, *save = NULL;
+    int w, n = 0;
+
+    if (label == NULL) {
+        tfpv_api_error(d, NULL, summary, rc, err);
+        return;
+    }
+    /* The candidates: one import block each (the address is the one Terraform shows with this
+     * diagnostic; the provider is not told it). */
+    snprintf(ids, sizeof ids, "%s", label + strlen(VPCEP_CANDIDATES_LABEL));
+    for (tok = strtok_r(ids, " ", &save); tok != NULL; tok = strtok_r(NULL, " ", &save)) {
+        w = snprintf(blocks + used, sizeof blocks - used,
+                     "\n\nimport {\n  to = %s.<name>\n  id = \"%s\"\n}", type_name, tok);
+        if (w < 0 || (size_t)w >= sizeof blocks - used) {
+            break;
+        }
+        used += (size_t)w;
+        n++;
+    }
+    tfp_diags_error(d, NULL, summary,
+                    "%s%s%.*s\n\nTo adopt %s into this resource instead of creating another, add "
+                    "%s to the configuration, with the resource address that Terraform names "
+                    "with this error in place of %s.<name>, and apply again:%s\n\nOr delete "
+                    "what you do not want. See the guide \"Recovering from interrupted applies\".",
+                    err->error_code[0] != '\0' ? err->error_code : "",
+                    err->error_code[0] != '\0' ? ": " : "", (int)(label - err->error_msg),
+                    err->error_msg, n == 1 ? "it" : "one of them",
+                    n == 1 ? "this import block" : "one of these import blocks", type_name, blocks);
+}
+
+void tfpv_remove_create_marker(vpcep_client *client,
+                               tfp_diags *d,
+                               vpcep_resource_type type,
+                               const char *id)
+{
+    vpcep_tag_param t = {VPCEP_CREATE_MARKER_KEY, NULL};
+    vpcep_error err = VPCEP_ERROR_INIT;
+    int rc = vpcep_tags_action(client, type, id, VPCEP_TAGS_DELETE, &t, 1, &err);
+
+    if (rc != 0) {
+        tfp_diags_add(d, TFP_SEVERITY_WARNING, NULL, "The create marker tag stays",
+                      "%s %s was created and is in state, but its tag " VPCEP_CREATE_MARKER_KEY
+                      " could not be removed (%s). The next plan shows the tag's removal; apply "
+                      "it.",
+                      type == VPCEP_RESOURCE_SERVICE ? "Service" : "Endpoint", id,
+                      err.error_msg[0] != '\0' ? err.error_msg : vpcep_strerror(rc));
+    }
+}

@@ -59,6 +59,17 @@ int tfpv_apply_tags_diff(vpcep_client *client,
                          const tfp_value *new_tags);
 
 /** Logs a wait that is starting (what, id, timeout) at DEBUG. */
+/* A create's error: like tfpv_api_error, and when the message names candidates (an unfinished
+ * create's leftover, an object holding the port, an unproven lost create), one `import` block
+ * per candidate for resource type @p type_name. */
+void tfpv_create_error(
+    tfp_diags *d, const char *summary, const char *type_name, int rc, const vpcep_error *err);
+/* Removes the create marker tag (VPCEP_CREATE_MARKER_KEY) from an object whose ID is now in
+ * state; a failure is a warning (the next plan shows the tag's removal). */
+void tfpv_remove_create_marker(vpcep_client *client,
+                               tfp_diags *d,
+                               vpcep_resource_type type,
+                               const char *id);
 void tfpv_log_wait(const char *what, const char *id, int64_t timeout_ms);
 /** Logs the end of a wait with its counters at DEBUG. */
 void tfpv_log_wait_done(const char *what, const char *id, int rc, const vpcep_wait_stats *st);

@@ -726,7 +726,7 @@ static int endpoint_create(tfp_call *call, vpcep_client *client, const tfp_value
             opts.vpc_id != NULL ? opts.vpc_id : "");
     rc = vpcep_endpoint_create(&ep, client, &opts, &err);
     if (rc != 0) {
-        tfpv_api_error(d, NULL, "Cannot create the endpoint", rc, &err);
+        tfpv_create_error(d, "Cannot create the endpoint", TYPE_NAME, rc, &err);
         rc = 0;
         goto done;
     }
@@ -785,6 +785,11 @@ static int endpoint_create(tfp_call *call, vpcep_client *client, const tfp_value
     if (rc == 0) {
         rc = tfp_call_set_result(call, st);
         st = NULL;
+    }
+    /* The ID is in state: the create marker has done its work (a create with 10 tags had
+     * none). */
+    if (tags.n < TFPV_MAX_TAGS) {
+        tfpv_remove_create_marker(client, d, VPCEP_RESOURCE_ENDPOINT, id);
     }
 done:
     tfp_value_free(st);

@@ -865,7 +865,7 @@ static int service_create(tfp_call *call, vpcep_client *client, const tfp_value 
             opts.vpc_id != NULL ? opts.vpc_id : "", ports.n);
     rc = vpcep_service_create(&svc, client, &opts, &err);
     if (rc != 0) {
-        tfpv_api_error(d, NULL, "Cannot create the endpoint service", rc, &err);
+        tfpv_create_error(d, "Cannot create the endpoint service", TYPE_NAME, rc, &err);
         rc = 0;
         goto done;
     }
@@ -904,7 +904,7 @@ static int service_create(tfp_call *call, vpcep_client *client, const tfp_value 
         st = NULL;
     }
     if (rc != TFP_ENOMEM) {
-        goto done;
+        goto unmark;
     }
 keep_id:
     /* Whatever failed after the POST, the service exists: its ID goes into state with what was
@@ -927,6 +927,12 @@ keep_id:
     if (rc == 0) {
         rc = tfp_call_set_result(call, st);
         st = NULL;
+    }
+unmark:
+    /* The ID is in state: the create marker has done its work (a create with 10 tags had
+     * none). */
+    if (tags.n < TFPV_MAX_TAGS) {
+        tfpv_remove_create_marker(client, d, VPCEP_RESOURCE_SERVICE, id);
     }
 done:
     tfp_value_free(st);

@@ -5,6 +5,8 @@
  */
 #include "internal.h"
 
+#include <vpcep/vpcep.h>
+
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -310,6 +312,12 @@ void tfpv_check_tags(tfp_diags *d, const tfp_value *obj, const char *attr)
                           "The tag key %s is not valid: %s. Tag keys must be 1 to %d characters "
                           "of letters, digits, '-' and '_'.",
                           shown_key, why, TFPV_TAG_KEY_MAX);
+        } else if (strcmp(key, VPCEP_CREATE_MARKER_KEY) == 0) {
+            tfpv_diag_key(d, attr, key, "Reserved tag key",
+                          "The tag key %s is reserved: the provider marks each object it creates "
+                          "with it until the create has finished, so that a create whose answer "
+                          "was lost finds its own object. Use another key.",
+                          shown_key);
         }
         if (tfp_value_is_known(val) && !tfp_value_is_null(val) &&
             !tfpv_valid_tag_value(tfp_value_string(val))) {

@@ -363,26 +363,89 @@ static char *print_json(cJSON *root)
 }
 
 /* ---- duplicate-safe creates ------------------------------------------------------------- */
+/*
+ * Creates that cannot adopt a stranger (README.md). A create whose answer was lost may take
+ * over only the object that carries its own call's marker tag (create.c): random, so no other
+ * call - a sibling in this process or another process - can have made an object with it.
+ * Without a marker nothing is adopted: the candidates are named in an error instead.
+ */
 typedef struct create_op {
     const char *path; /* POST target */
     const char *what; /* "service", "endpoint": logs and errors */
     body_decoder dec;
-    /* Finds the object a lost call created: 0 with *found NULL when there is none. */
-    int (*lookup)(vpcep_client *c, const void *ctx, void **found, vpcep_error *err);
+    /* After a lost answer: with a marker, finds the object that carries it (*found, NULL when
+     * there is none); without one, appends to cands the IDs of the objects the lost call may
+     * have made. */
+    int (*lookup)(vpcep_client *c,
+                  const void *ctx,
+                  const char *marker,
+                  void **found,
+                  rest_buf *cands,
+                  vpcep_error *err);
     const void *ctx;
     const char *(*id_of)(const void *obj);
+    void (*free_obj)(void *obj);
+    const char *marker; /* this call's marker, NULL when the object has no room for it */
 } create_op;
+
+static void set_error_code(vpcep_error *err, const char *code)
+{
+    if (err != NULL)
+        rest_strlcpy(err->error_code, code, sizeof(err->error_code));
+}
+
+/* Adds @p tags and, when @p marker is not NULL, the marker tag to o's "tags". */
+static int add_tags_marked(cJSON *o, const vpcep_tag_param *tags, size_t n, const char *marker)
+{
+    cJSON *arr, *t;
+
+    if (n > 0 && add_tags(o, tags, n, 0))
+        return -1;
+    if (marker == NULL)
+        return 0;
+    arr = cJSON_GetObjectItemCaseSensitive(o, "tags");
+    if (arr == NULL && (arr = cJSON_AddArrayToObject(o, "tags")) == NULL)
+        return -1;
+    if ((t = cJSON_CreateObject()) == NULL)
+        return -1;
+    cJSON_AddItemToArray(arr, t);
+    if (cJSON_AddStringToObject(t, "key", VPCEP_CREATE_MARKER_KEY) == NULL ||
+        cJSON_AddStringToObject(t, "value", marker) == NULL)
+        return -1;
+    return 0;
+}
+
+/* A marker for a create with @p n_tags user tags into buf; *marker NULL when there is no
+ * room for one more tag. */
+static int
+make_marker(size_t n_tags, char buf[REST_MARKER_SIZE], const char **marker, vpcep_error *err)
+{
+    int rc;
+
+    *marker = NULL;
+    if (n_tags >= REST_MAX_TAGS)
+        return 0;
+    rc = rest_marker_new(buf);
+    if (rc == VPCEP_ENOMEM)
+        return json_oom(err);
+    if (rc != 0)
+        return rest_fail(err, VPCEP_ERROR, "no random bytes for the create marker");
+    *marker = buf;
+    return 0;
+}
 
 /*
  * POSTs a create. A create whose outcome is unknown (answer lost, the object may exist) is not
- * simply re-sent: before each retry the object is looked up and, when found, adopted.
+ * simply re-sent: before each retry (and once when no retry is left) the object is looked up;
+ * the one carrying this call's marker is adopted. Every object a create returns or adopts is
+ * claimed for this process.
  */
 static int
 create_object(vpcep_client *c, const create_op *op, const char *body, void **out, vpcep_error *err)
 {
     rest_request rq;
     rest_result res;
-    int rc, attempt;
+    int rc, lrc, attempt;
 
     memset(&rq, 0, sizeof(rq));
     rq.method = "POST";
@@ -390,29 +453,86 @@ create_object(vpcep_client *c, const create_op *op, const char *body, void **out
     rq.body = body;
     rq.create = 1;
     for (attempt = 0;; attempt++) {
+        vpcep_error lerr = VPCEP_ERROR_INIT;
+        rest_buf cands;
+
         rc = rest_call(c, &rq, &res, err);
         if (rc == 0) {
             rc = decode_result(&res, op->dec, out, op->what, err);
+            if (rc == 0 && rest_claim(op->id_of(*out)) == VPCEP_ENOMEM)
+                rc = json_oom(err);
             break;
         }
-        if (!res.outcome_unknown || attempt >= c->max_retries)
+        if (!res.outcome_unknown)
             break;
         rest_result_dispose(&res);
-        rest_log(c, VPCEP_LOG_WARN,
-                 "vpcep: %s create outcome unknown (%s); looking it up before retrying", op->what,
-                 vpcep_strerror(rc));
-        if ((rc = rest_sleep(c, rest_backoff_jittered(c, attempt + 1), err)) != 0)
-            break;
-        if ((rc = op->lookup(c, op->ctx, out, err)) != 0)
-            break;
-        if (*out != NULL) {
-            rest_log(c, VPCEP_LOG_INFO, "vpcep: adopted %s %s created by the lost call", op->what,
-                     op->id_of(*out));
+        rest_log(c, VPCEP_LOG_WARN, "vpcep: %s create outcome unknown (%s); looking it up %s",
+                 op->what, vpcep_strerror(rc),
+                 op->marker ? "by its create marker" : "(no create marker: no room for the tag)");
+        if (attempt < c->max_retries &&
+            (lrc = rest_sleep(c, rest_backoff_jittered(c, attempt + 1), err)) != 0) {
+            rc = lrc;
             break;
         }
+        rest_buf_init(&cands, 0);
+        lrc = op->lookup(c, op->ctx, op->marker, out, &cands, &lerr);
+        if (lrc == 0 && cands.oom)
+            lrc = VPCEP_ENOMEM;
+        if (lrc != 0) {
+            /* Not known whether the object exists: never re-send; the create's error stays. */
+            rest_buf_dispose(&cands);
+            if (lrc == VPCEP_ENOMEM || lrc == VPCEP_ECANCELED) {
+                rc = lrc == VPCEP_ENOMEM ? json_oom(err) : lrc;
+                if (lrc == VPCEP_ECANCELED && err != NULL)
+                    *err = lerr;
+            }
+            rest_log(c, VPCEP_LOG_WARN, "vpcep: %s lookup after the lost create failed (%s)",
+                     op->what, vpcep_strerror(lrc));
+            break;
+        }
+        if (*out != NULL) {
+            lrc = rest_claim(op->id_of(*out));
+            if (lrc == 0) {
+                rest_log(c, VPCEP_LOG_INFO,
+                         "vpcep: adopted %s %s, which carries the marker of the lost call",
+                         op->what, op->id_of(*out));
+                rest_error_clear(err);
+                rc = 0;
+                rest_buf_dispose(&cands);
+                break;
+            }
+            /* Claimed already (cannot happen with a random marker): never shared. */
+            op->free_obj(*out);
+            *out = NULL;
+        }
+        if (cands.len > 0) {
+            char what[16];
+            rest_strlcpy(what, op->what, sizeof(what));
+            rest_error_clear(err);
+            rc = rest_fail(err, VPCEP_ECONFLICT,
+                           "the answer to the %s create was lost and it cannot be proven which %s "
+                           "it created (the create carried no marker tag: the %s already has %d "
+                           "tags); matching %ss that no create of this run claimed, %s %s",
+                           what, what, what, REST_MAX_TAGS, what, VPCEP_CANDIDATES_LABEL,
+                           cands.data);
+            set_error_code(err, VPCEP_ECODE_CREATE_UNPROVEN);
+            rest_buf_dispose(&cands);
+            break;
+        }
+        rest_buf_dispose(&cands);
+        if (attempt >= c->max_retries)
+            break; /* the create's own error (outcome unknown) */
     }
     rest_result_dispose(&res);
     return rc;
+}
+
+/* Appends " id" to a candidate list. */
+static void cand_add(rest_buf *cands, const char *id)
+{
+    if (cands->len > 0)
+        rest_buf_append(cands, " ", 1);
+    rest_buf_append(cands, id, strlen(id));
 }
 
 /* ---- versions ---------------------------------------------------------------------------- */
@@ -457,36 +577,77 @@ static int service_matches(const vpcep_service *s, const vpcep_service_create_op
     return 0;
 }
 
-/* After a create whose outcome is unknown: finds the service if it was created. */
-static int service_lookup(vpcep_client *c,
-                          const vpcep_service_create_opts *o,
-                          vpcep_service **found,
-                          vpcep_error *err)
+/* The create's own tags must leave the marker's key alone. */
+static int check_marker_key_free(const vpcep_tag_param *tags, size_t n, vpcep_error *err)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (tags[i].key != NULL && strcmp(tags[i].key, VPCEP_CREATE_MARKER_KEY) == 0)
+            return rest_fail(err, VPCEP_EINVALID,
+                             "tags[%zu]: the key " VPCEP_CREATE_MARKER_KEY " is reserved", i);
+    }
+    return 0;
+}
+
+static int service_live(const vpcep_service *s)
+{
+    return s->id != NULL && (s->status == NULL || strcmp(s->status, "deleting") != 0);
+}
+
+/* The project's services (a create's lookups; the quota is 20, one page holds them all). */
+static int service_candidates(vpcep_client *c, vpcep_service_list **l, vpcep_error *err)
 {
     vpcep_service_list_opts lo = VPCEP_SERVICE_LIST_OPTS_INIT;
+
+    lo.page_size = 1000;
+    return vpcep_services_list(l, c, &lo, err);
+}
+
+/* After a create whose outcome is unknown: the service with this call's marker; without a
+ * marker, the unclaimed services the call may have made (same VPC, port and first mapping). */
+static int service_lookup(vpcep_client *c,
+                          const vpcep_service_create_opts *o,
+                          const char *marker,
+                          vpcep_service **found,
+                          rest_buf *cands,
+                          vpcep_error *err)
+{
     vpcep_service_list *l = NULL;
     size_t i;
     int rc;
 
     *found = NULL;
-    lo.name = o->service_name;
-    lo.page_size = 1000;
-    rc = vpcep_services_list(&l, c, &lo, err);
+    rc = service_candidates(c, &l, err);
     if (rc != 0)
         return rc;
     for (i = 0; i < l->count; i++) {
-        if (service_matches(l->items[i], o)) {
-            *found = take_item((void **)&l->items[i]);
-            break;
+        const vpcep_service *s = l->items[i];
+        const char *v;
+        if (!service_live(s))
+            continue;
+        v = rest_tag_value(s->tags, s->n_tags, VPCEP_CREATE_MARKER_KEY);
+        if (marker != NULL) {
+            if (v != NULL && strcmp(v, marker) == 0) {
+                *found = take_item((void **)&l->items[i]);
+                break;
+            }
+        } else if (service_matches(s, o) && !rest_is_claimed(s->id)) {
+            cand_add(cands, s->id);
         }
     }
     vpcep_service_list_free(l);
     return rc;
 }
 
-static int service_lookup_op(vpcep_client *c, const void *ctx, void **found, vpcep_error *err)
+static int service_lookup_op(vpcep_client *c,
+                             const void *ctx,
+                             const char *marker,
+                             void **found,
+                             rest_buf *cands,
+                             vpcep_error *err)
 {
-    return service_lookup(c, ctx, (vpcep_service **)found, err);
+    return service_lookup(c, ctx, marker, (vpcep_service **)found, cands, err);
 }
 
 static const char *service_id_of(const void *obj)
@@ -496,15 +657,85 @@ static const char *service_id_of(const void *obj)
     return s->id != NULL ? s->id : "?";
 }
 
+static void service_free_obj(void *obj)
+{
+    vpcep_service_free(obj);
+}
+
+/*
+ * EndPoint.3044 (the port is in use) from a create: the service that holds it is either the
+ * one this very call created (a re-sent POST after a lost answer: it carries our marker, and
+ * it is adopted), or another one, named in the error with what its marker says about it.
+ */
+static int service_port_conflict(vpcep_client *c,
+                                 const vpcep_service_create_opts *o,
+                                 const char *marker,
+                                 vpcep_service **out,
+                                 int rc,
+                                 vpcep_error *err)
+{
+    vpcep_error lerr = VPCEP_ERROR_INIT;
+    vpcep_service_list *l = NULL;
+    char note[400];
+    size_t i;
+
+    if (err == NULL || !vpcep_error_code_equal(err->error_code, "EndPoint.3044"))
+        return rc;
+    if (service_candidates(c, &l, &lerr) != 0)
+        return rc;
+    for (i = 0; i < l->count; i++) {
+        vpcep_service *s = l->items[i];
+        const char *v;
+        long long age;
+        size_t used;
+        if (!service_live(s) || !service_matches(s, o))
+            continue;
+        v = rest_tag_value(s->tags, s->n_tags, VPCEP_CREATE_MARKER_KEY);
+        if (marker != NULL && v != NULL && strcmp(v, marker) == 0 && rest_claim(s->id) == 0) {
+            rest_log(c, VPCEP_LOG_INFO,
+                     "vpcep: adopted service %s, which carries the marker of this create", s->id);
+            *out = take_item((void **)&l->items[i]);
+            rest_error_clear(err);
+            rc = 0;
+            break;
+        }
+        age = v != NULL ? rest_marker_age_s(v) : -1;
+        if (v != NULL && age >= 0)
+            snprintf(note, sizeof(note),
+                     "; the port is held by service %s, left by a create that did not finish "
+                     "(it carries the " VPCEP_CREATE_MARKER_KEY " tag of a create started %lld "
+                     "s ago: an interrupted apply, or one still running) " VPCEP_CANDIDATES_LABEL
+                     " %s",
+                     s->id, age, s->id);
+        else
+            snprintf(note, sizeof(note),
+                     "; the port is held by service %s (not a leftover of an unfinished "
+                     "create: it may belong to another configuration) " VPCEP_CANDIDATES_LABEL
+                     " %s",
+                     s->id, s->id);
+        used = strlen(err->error_msg);
+        if (used + strlen(note) + 1 > sizeof(err->error_msg))
+            used = sizeof(err->error_msg) > strlen(note) + 1
+                       ? sizeof(err->error_msg) - strlen(note) - 1
+                       : 0;
+        rest_strlcpy(err->error_msg + used, note, sizeof(err->error_msg) - used);
+        break;
+    }
+    vpcep_service_list_free(l);
+    return rc;
+}
+
 int vpcep_service_create(vpcep_service **out,
                          vpcep_client *client,
                          const vpcep_service_create_opts *caller_opts,
                          vpcep_error *err)
 {
+    char marker_buf[REST_MARKER_SIZE];
     vpcep_service_create_opts opts_v;
     const vpcep_service_create_opts *opts = caller_opts != NULL ? &opts_v : NULL;
-    const create_op op = {"/vpc-endpoint-services", "service", dec_service_v,
-                          service_lookup_op,        opts,      service_id_of};
+    create_op op = {"/vpc-endpoint-services", "service", dec_service_v,
+                    service_lookup_op,        opts,      service_id_of,
+                    service_free_obj,         NULL};
     cJSON *root = NULL;
     char *body = NULL;
     int rc;
@@ -519,7 +750,10 @@ int vpcep_service_create(vpcep_service **out,
     if (!nonempty(opts->port_id) || !nonempty(opts->vpc_id) || !nonempty(opts->server_type))
         return rest_fail(err, VPCEP_EINVALID, "port_id, vpc_id and server_type are required");
     if ((rc = check_ports(opts->ports, opts->n_ports, err)) != 0 ||
-        (rc = check_tags(opts->tags, opts->n_tags, err)) != 0)
+        (rc = check_tags(opts->tags, opts->n_tags, err)) != 0 ||
+        (rc = check_marker_key_free(opts->tags, opts->n_tags, err)) != 0)
+        return rc;
+    if ((rc = make_marker(opts->n_tags, marker_buf, &op.marker, err)) != 0)
         return rc;
     root = cJSON_CreateObject();
     if (root == NULL || add_str(root, "port_id", opts->port_id) ||
@@ -533,7 +767,7 @@ int vpcep_service_create(vpcep_service **out,
         add_str(root, "description", opts->description) ||
         (opts->approval_enabled_set &&
          cJSON_AddBoolToObject(root, "approval_enabled", opts->approval_enabled != 0) == NULL) ||
-        (opts->n_tags > 0 && add_tags(root, opts->tags, opts->n_tags, 0))) {
+        add_tags_marked(root, opts->tags, opts->n_tags, op.marker)) {
         cJSON_Delete(root);
         return json_oom(err);
     }
@@ -541,6 +775,8 @@ int vpcep_service_create(vpcep_service **out,
     if (body == NULL)
         return json_oom(err);
     rc = create_object(client, &op, body, (void **)out, err);
+    if (rc == VPCEP_EINVALID || rc == VPCEP_ECONFLICT)
+        rc = service_port_conflict(client, opts, op.marker, out, rc, err);
     cJSON_free(body);
     return rc;
 }
@@ -1137,36 +1373,72 @@ static int endpoint_matches(const vpcep_endpoint *e, const vpcep_endpoint_create
     return 1;
 }
 
+/*
+ * Before an endpoint create: the matching endpoints (same service, VPC, subnet) that exist, into
+ * @p s; those that carry a marker this process did not issue are the leftovers of a create that
+ * did not finish - the create is refused (VPCEP_ECODE_UNFINISHED_CREATE) rather than make a
+ * silent duplicate next to them.
+ */
 static int
 endpoint_snapshot(vpcep_client *c, const vpcep_endpoint_create_opts *o, id_set *s, vpcep_error *err)
 {
     vpcep_endpoint_list *l = NULL;
+    rest_buf orphans;
+    long long oldest = -1;
     size_t i;
     int rc = endpoint_candidates(c, o, &l, err);
 
     if (rc != 0)
         return rc;
+    rest_buf_init(&orphans, 0);
     s->ids = calloc(l->count ? l->count : 1, sizeof(char *));
     if (s->ids == NULL) {
         rc = json_oom(err);
         goto done;
     }
     for (i = 0; i < l->count; i++) {
+        const char *v;
         if (!endpoint_matches(l->items[i], o))
             continue;
+        v = rest_tag_value(l->items[i]->tags, l->items[i]->n_tags, VPCEP_CREATE_MARKER_KEY);
+        if (v != NULL && !rest_marker_is_own(v) && !rest_is_claimed(l->items[i]->id)) {
+            long long age = rest_marker_age_s(v);
+            cand_add(&orphans, l->items[i]->id);
+            if (age > oldest)
+                oldest = age;
+        }
         s->ids[s->n] = l->items[i]->id;
         l->items[i]->id = NULL;
         s->n++;
     }
+    if (orphans.oom) {
+        rc = json_oom(err);
+    } else if (orphans.len > 0) {
+        rest_error_clear(err);
+        rc = rest_fail(
+            err, VPCEP_ECONFLICT,
+            "endpoints of this service, VPC and subnet were left by a create that did "
+            "not finish: they carry the " VPCEP_CREATE_MARKER_KEY " tag of a create "
+            "started up to %lld s ago (an interrupted apply, or one still running "
+            "elsewhere); a new endpoint would duplicate one of them. " VPCEP_CANDIDATES_LABEL " %s",
+            oldest, orphans.data);
+        set_error_code(err, VPCEP_ECODE_UNFINISHED_CREATE);
+    }
 done:
+    rest_buf_dispose(&orphans);
     vpcep_endpoint_list_free(l);
     return rc;
 }
 
+/* After a create whose outcome is unknown: the endpoint with this call's marker; without a
+ * marker, the matching endpoints that were not there before and no create of this process
+ * claimed. */
 static int endpoint_lookup(vpcep_client *c,
                            const vpcep_endpoint_create_opts *o,
                            const id_set *before,
+                           const char *marker,
                            vpcep_endpoint **found,
+                           rest_buf *cands,
                            vpcep_error *err)
 {
     vpcep_endpoint_list *l = NULL;
@@ -1177,10 +1449,19 @@ static int endpoint_lookup(vpcep_client *c,
     if (rc != 0)
         return rc;
     for (i = 0; i < l->count; i++) {
-        if (!endpoint_matches(l->items[i], o) || id_set_has(before, l->items[i]->id))
+        vpcep_endpoint *e = l->items[i];
+        const char *v;
+        if (!endpoint_matches(e, o))
             continue;
-        *found = take_item((void **)&l->items[i]);
-        break;
+        v = rest_tag_value(e->tags, e->n_tags, VPCEP_CREATE_MARKER_KEY);
+        if (marker != NULL) {
+            if (v != NULL && strcmp(v, marker) == 0) {
+                *found = take_item((void **)&l->items[i]);
+                break;
+            }
+        } else if (!id_set_has(before, e->id) && !rest_is_claimed(e->id)) {
+            cand_add(cands, e->id);
+        }
     }
     vpcep_endpoint_list_free(l);
     return rc;
@@ -1191,11 +1472,16 @@ typedef struct endpoint_lookup_ctx {
     const id_set *before; /* matching endpoints that existed before the create */
 } endpoint_lookup_ctx;
 
-static int endpoint_lookup_op(vpcep_client *c, const void *ctx, void **found, vpcep_error *err)
+static int endpoint_lookup_op(vpcep_client *c,
+                              const void *ctx,
+                              const char *marker,
+                              void **found,
+                              rest_buf *cands,
+                              vpcep_error *err)
 {
     const endpoint_lookup_ctx *lc = ctx;
 
-    return endpoint_lookup(c, lc->opts, lc->before, (vpcep_endpoint **)found, err);
+    return endpoint_lookup(c, lc->opts, lc->before, marker, (vpcep_endpoint **)found, cands, err);
 }
 
 static const char *endpoint_id_of(const void *obj)
@@ -1203,6 +1489,11 @@ static const char *endpoint_id_of(const void *obj)
     const vpcep_endpoint *e = obj;
 
     return e->id != NULL ? e->id : "?";
+}
+
+static void endpoint_free_obj(void *obj)
+{
+    vpcep_endpoint_free(obj);
 }
 
 static int add_policies(cJSON *o, const vpcep_policy_param *p, size_t n)
@@ -1230,12 +1521,14 @@ int vpcep_endpoint_create(vpcep_endpoint **out,
                           const vpcep_endpoint_create_opts *caller_opts,
                           vpcep_error *err)
 {
+    char marker_buf[REST_MARKER_SIZE];
     vpcep_endpoint_create_opts opts_v;
     const vpcep_endpoint_create_opts *opts = caller_opts != NULL ? &opts_v : NULL;
     id_set before = {NULL, 0};
     const endpoint_lookup_ctx lc = {opts, &before};
-    const create_op op = {"/vpc-endpoints",   "endpoint", dec_endpoint_v,
-                          endpoint_lookup_op, &lc,        endpoint_id_of};
+    create_op op = {"/vpc-endpoints",   "endpoint", dec_endpoint_v,
+                    endpoint_lookup_op, &lc,        endpoint_id_of,
+                    endpoint_free_obj,  NULL};
     cJSON *root = NULL;
     char *body = NULL;
     int rc;
@@ -1249,12 +1542,16 @@ int vpcep_endpoint_create(vpcep_endpoint **out,
         return rc;
     if (!id_ok(opts->endpoint_service_id) || !id_ok(opts->vpc_id))
         return rest_fail(err, VPCEP_EINVALID, "endpoint_service_id and vpc_id are required");
-    if ((rc = check_tags(opts->tags, opts->n_tags, err)) != 0)
+    if ((rc = check_tags(opts->tags, opts->n_tags, err)) != 0 ||
+        (rc = check_marker_key_free(opts->tags, opts->n_tags, err)) != 0)
         return rc;
     if ((opts->n_routetables > 0 && opts->routetables == NULL) ||
         (opts->n_whitelist > 0 && opts->whitelist == NULL) ||
         (opts->n_policy_statements > 0 && opts->policy_statements == NULL))
         return rest_fail(err, VPCEP_EINVALID, "NULL array with a nonzero count");
+    if ((rc = endpoint_snapshot(client, opts, &before, err)) != 0 ||
+        (rc = make_marker(opts->n_tags, marker_buf, &op.marker, err)) != 0)
+        goto done;
     root = cJSON_CreateObject();
     if (root == NULL || add_str(root, "endpoint_service_id", opts->endpoint_service_id) ||
         add_str(root, "vpc_id", opts->vpc_id) || add_str(root, "subnet_id", opts->subnet_id) ||
@@ -1265,7 +1562,7 @@ int vpcep_endpoint_create(vpcep_endpoint **out,
          cJSON_AddBoolToObject(root, "enable_dns", opts->enable_dns != 0) == NULL) ||
         (opts->enable_whitelist_set &&
          cJSON_AddBoolToObject(root, "enable_whitelist", opts->enable_whitelist != 0) == NULL) ||
-        (opts->n_tags > 0 && add_tags(root, opts->tags, opts->n_tags, 0)) ||
+        add_tags_marked(root, opts->tags, opts->n_tags, op.marker) ||
         ((opts->routetables_set || opts->n_routetables > 0) &&
          add_str_array(root, "routetables", opts->routetables, opts->n_routetables)) ||
         ((opts->whitelist_set || opts->n_whitelist > 0) &&
@@ -1273,13 +1570,14 @@ int vpcep_endpoint_create(vpcep_endpoint **out,
         (opts->n_policy_statements > 0 &&
          add_policies(root, opts->policy_statements, opts->n_policy_statements))) {
         cJSON_Delete(root);
-        return json_oom(err);
+        rc = json_oom(err);
+        goto done;
     }
     body = print_json(root);
-    if (body == NULL)
-        return json_oom(err);
-    if (client->max_retries > 0 && (rc = endpoint_snapshot(client, opts, &before, err)) != 0)
+    if (body == NULL) {
+        rc = json_oom(err);
         goto done;
+    }
     rc = create_object(client, &op, body, (void **)out, err);
 done:
     id_set_free(&before);

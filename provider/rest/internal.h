@@ -72,6 +72,27 @@ REST_HIDDEN int rest_version_read(
 REST_HIDDEN int
 rest_version_write(void *caller, const void *src, const util_versions *v, vpcep_error *err);
 
+/* ---- create markers and claims (create.c) ---------------------------------------------- */
+/* Bytes of a marker with its NUL: "<8 hex time>-<32 hex random>". */
+#define REST_MARKER_SIZE 42
+/* The API's cap on tags per resource (design.md: 10): a create with fewer user tags carries a
+ * marker. */
+#define REST_MAX_TAGS 10
+/* A new marker for one create call into out, remembered as this process's own: 0, VPCEP_ENOMEM,
+ * VPCEP_ERROR (no randomness). */
+REST_HIDDEN int rest_marker_new(char out[REST_MARKER_SIZE]);
+/* 1 if this process issued the marker @p value. */
+REST_HIDDEN int rest_marker_is_own(const char *value);
+/* Seconds since the marker was issued (by any process), -1 if it is not a marker. */
+REST_HIDDEN long long rest_marker_age_s(const char *value);
+/* Claims an object ID for this process: 0 newly claimed, 1 already claimed (by another create
+ * of this process), VPCEP_ENOMEM. */
+REST_HIDDEN int rest_claim(const char *id);
+/* 1 if a create of this process returned or adopted @p id. */
+REST_HIDDEN int rest_is_claimed(const char *id);
+/* The value of tag @p key (borrowed), NULL when absent. */
+REST_HIDDEN const char *rest_tag_value(vpcep_tag *const *tags, size_t n, const char *key);
+
 /* ---- HTTP seam -------------------------------------------------------------------------- */
 typedef struct rest_http_request {
     const char *method;

@@ -80,6 +80,9 @@ static void test_invalid_attributes_have_paths(void **state)
         {"{" BASE "," PORT80 ",\"tags\":{\"bad key\":\"v\"}}", "tags[\"bad key\"]"},
         {"{" BASE "," PORT80 ",\"tags\":{\"k\":\"bad value!\"}}", "tags[\"k\"]"},
         {"{" BASE "," PORT80 ",\"tags\":{\"a@b\":\"v\"}}", "tags"},
+        /* the create marker's key is the provider's own (issue 9 item 1) */
+        {"{" BASE "," PORT80 ",\"tags\":{\"vpcep-create-marker\":\"v\"}}",
+         "tags[\"vpcep-create-marker\"]"},
         {"{" BASE "," PORT80 ",\"tags\":{\"k1\":\"v\",\"k2\":\"v\",\"k3\":\"v\",\"k4\":\"v\","
          "\"k5\":\"v\",\"k6\":\"v\",\"k7\":\"v\",\"k8\":\"v\",\"k9\":\"v\",\"k10\":\"v\","
          "\"k11\":\"v\"}}",

@@ -30,7 +30,44 @@ static int teardown(void **state)
     return 0;
 }
 
-/* The body of request i equals the fixture (as JSON values). */
+/* Checks and removes the create marker tag of a create body (README.md: a unique value per
+ * call, "<8 hex>-<32 hex>"); the "tags" array goes when nothing else is in it. */
+static void strip_marker(cJSON *body)
+{
+    cJSON *tags = cJSON_GetObjectItemCaseSensitive(body, "tags"), *t;
+    int found = 0;
+
+    assert_non_null(tags);
+    cJSON_ArrayForEach(t, tags)
+    {
+        const cJSON *k = cJSON_GetObjectItemCaseSensitive(t, "key");
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(t, "value");
+        if (cJSON_IsString(k) && strcmp(k->valuestring, VPCEP_CREATE_MARKER_KEY) == 0) {
+            assert_true(cJSON_IsString(v));
+            assert_int_equal(strlen(v->valuestring), REST_MARKER_SIZE - 1);
+            assert_int_equal(v->valuestring[8], '-');
+            assert_int_equal(strspn(v->valuestring + 9, "0123456789abcdef"), 32);
+            cJSON_Delete(cJSON_DetachItemViaPointer(tags, t));
+            found = 1;
+            break;
+        }
+    }
+    assert_true(found);
+    if (cJSON_GetArraySize(tags) == 0)
+        cJSON_DeleteItemFromObjectCaseSensitive(body, "tags");
+}
+
+/* The marker of the create body of request i (into buf). */
+static void marker_of(size_t i, char *buf, size_t size)
+{
+    const char *p = strstr(F.requests[i].body, "\"" VPCEP_CREATE_MARKER_KEY "\",\"value\":\"");
+
+    assert_non_null(p);
+    p += strlen("\"" VPCEP_CREATE_MARKER_KEY "\",\"value\":\"");
+    snprintf(buf, size, "%.*s", REST_MARKER_SIZE - 1, p);
+}
+
+/* The body of request i equals the fixture (as JSON values); a create's marker tag aside. */
 static void assert_body_is_fixture(size_t i, const char *name)
 {
     size_t len;
@@ -39,6 +76,9 @@ static void assert_body_is_fixture(size_t i, const char *name)
     cJSON *g = rest_json_parse(F.requests[i].body, strlen(F.requests[i].body));
 
     assert_non_null(g);
+    if (strcmp(F.requests[i].method, "POST") == 0 &&
+        strstr(F.requests[i].body, VPCEP_CREATE_MARKER_KEY) != NULL)
+        strip_marker(g);
     if (!cJSON_Compare(w, g, 1))
         fail_msg("request %zu body %s differs from %s", i, F.requests[i].body, name);
     cJSON_Delete(w);
@@ -488,41 +528,106 @@ static void test_versions_and_deletes(void **state)
 }
 
 /* A create lost on the wire: the library looks the service up and adopts it. */
+/*
+ * Answers built when the request arrives: the next template, with every "@M@" replaced by the
+ * marker of the last POST (the call's own marker) and "@X@" by another create's marker.
+ */
+static const char *dyn_templates[8];
+static size_t dyn_n, dyn_next;
+static char dyn_body[4096];
+static const char FOREIGN_MARKER[] = "00000001-0123456789abcdef0123456789abcdef";
+
+static fake_answer dyn_answer(fake *f, const rest_http_request *rq)
+{
+    fake_answer a;
+    char marker[REST_MARKER_SIZE] = "";
+    const char *t;
+    size_t i, out = 0;
+
+    (void)rq;
+    memset(&a, 0, sizeof(a));
+    if (dyn_next >= dyn_n)
+        fail_msg("unexpected request %s %s", rq->method, rq->url);
+    for (i = f->n_requests; i-- > 0;) {
+        if (strcmp(f->requests[i].method, "POST") == 0) {
+            marker_of(i, marker, sizeof(marker));
+            break;
+        }
+    }
+    t = dyn_templates[dyn_next++];
+    while (*t != '\0' && out + 64 < sizeof(dyn_body)) {
+        if (strncmp(t, "@M@", 3) == 0 || strncmp(t, "@X@", 3) == 0) {
+            const char *m = t[1] == 'M' ? marker : FOREIGN_MARKER;
+            memcpy(dyn_body + out, m, strlen(m));
+            out += strlen(m);
+            t += 3;
+        } else {
+            dyn_body[out++] = *t++;
+        }
+    }
+    dyn_body[out] = '\0';
+    a.status = 200;
+    a.body = dyn_body;
+    return a;
+}
+
+static void dyn_script(const char *const *templates, size_t n)
+{
+    dyn_n = n;
+    dyn_next = 0;
+    for (size_t i = 0; i < n; i++)
+        dyn_templates[i] = templates[i];
+    F.dynamic = dyn_answer;
+}
+
+#define SVC_ITEM(id, marker)                                                                       \
+    "{\"id\":\"" id "\",\"vpc_id\":\"v\",\"port_id\":\"p\",\"status\":\"creating\","               \
+    "\"ports\":[{\"client_port\":8080,\"server_port\":90,\"protocol\":\"TCP\"}],\"tags\":[{"       \
+    "\"key\":\"" VPCEP_CREATE_MARKER_KEY "\",\"value\":\"" marker "\"}]}"
+
+static void service_opts(vpcep_service_create_opts *o, vpcep_port_param *ports)
+{
+    o->port_id = "p";
+    o->vpc_id = "v";
+    o->server_type = "VM";
+    o->service_name = "svc";
+    o->ports = ports;
+    o->n_ports = 1;
+}
+
+/* A lost answer adopts the service with the call's own marker - never a sibling's, although
+ * the sibling matches just as well (issue 9 item 1) - with one lookup and no second POST. */
 static void test_service_create_lookup_adopts(void **state)
 {
     vpcep_service_create_opts o = VPCEP_SERVICE_CREATE_OPTS_INIT;
     vpcep_port_param ports[] = {{8080, 90, NULL}};
     vpcep_service *s = NULL;
     vpcep_error err = VPCEP_ERROR_INIT;
+    static const char *const lookup[] = {"{\"endpoint_services\":[" SVC_ITEM(
+        "sibling", "@X@") "," SVC_ITEM("s-lost", "@M@") "],\"total_count\":2}"};
 
     (void)state;
-    o.port_id = "p";
-    o.vpc_id = "v";
-    o.server_type = "VM";
-    o.service_name = "svc";
-    o.ports = ports;
-    o.n_ports = 1;
+    service_opts(&o, ports);
     fake_push_transport(&F, VPCEP_ETIMEOUT);
-    fake_push(&F, 200,
-              "{\"endpoint_services\":[{\"id\":\"other\",\"vpc_id\":\"v\",\"port_id\":\"p\","
-              "\"ports\":[{\"server_port\":91,\"protocol\":\"TCP\"}]},{\"id\":\"s1\",\"vpc_id\":"
-              "\"v\",\"port_id\":\"p\",\"status\":\"creating\",\"ports\":[{\"client_port\":8080,"
-              "\"server_port\":90,\"protocol\":\"TCP\"}]}],\"total_count\":2}");
+    dyn_script(lookup, 1);
     assert_int_equal(vpcep_service_create(&s, C, &o, &err), 0);
-    assert_string_equal(s->id, "s1");
+    assert_string_equal(s->id, "s-lost");
     assert_int_equal(F.n_requests, 2); /* one POST, one lookup, no second POST */
     assert_string_equal(F.requests[1].method, "GET");
-    assert_non_null(strstr(F.requests[1].url, "endpoint_service_name=svc"));
-    assert_non_null(strstr(F.log, "looking it up"));
+    assert_non_null(strstr(F.log, "looking it up by its create marker"));
     vpcep_service_free(s);
+    F.dynamic = NULL;
 
-    /* not created: the POST is sent again after the lookup */
+    /* not created: the POST is sent again after the lookup, with the same marker */
     fake_push(&F, 502, "");
-    fake_push(&F, 200, "{\"endpoint_services\":[],\"total_count\":0}");
+    fake_push(&F, 200,
+              "{\"endpoint_services\":[" SVC_ITEM("sibling", "@X@") "],\"total_count\":1}");
     fake_push(&F, 200, SVC);
     assert_int_equal(vpcep_service_create(&s, C, &o, &err), 0);
     assert_int_equal(F.n_requests, 5);
     assert_string_equal(F.requests[4].method, "POST");
+    assert_string_equal(F.requests[4].body, F.requests[2].body);
+    assert_string_equal(s->id, "s1");
     vpcep_service_free(s);
 
     /* 429 is a definite "not processed": retried directly, no lookup */
@@ -534,7 +639,155 @@ static void test_service_create_lookup_adopts(void **state)
     vpcep_service_free(s);
 }
 
+/* Every create call has a marker of its own. */
+static void test_create_markers_unique(void **state)
+{
+    vpcep_service_create_opts o = VPCEP_SERVICE_CREATE_OPTS_INIT;
+    vpcep_port_param ports[] = {{8080, 90, NULL}};
+    vpcep_service *s = NULL;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    char m1[REST_MARKER_SIZE], m2[REST_MARKER_SIZE];
+
+    (void)state;
+    service_opts(&o, ports);
+    fake_push(&F, 200, SVC);
+    fake_push(&F, 200, "{\"id\":\"s2\",\"status\":\"creating\"}");
+    assert_int_equal(vpcep_service_create(&s, C, &o, &err), 0);
+    vpcep_service_free(s);
+    assert_int_equal(vpcep_service_create(&s, C, &o, &err), 0);
+    vpcep_service_free(s);
+    marker_of(0, m1, sizeof(m1));
+    marker_of(1, m2, sizeof(m2));
+    assert_string_not_equal(m1, m2);
+    assert_true(rest_marker_is_own(m1) && rest_marker_is_own(m2));
+    assert_false(rest_marker_is_own(FOREIGN_MARKER));
+}
+
+/* With 10 tags there is no room for the marker: a lost answer next to an unclaimed matching
+ * service cannot be resolved - an error names it, nothing is adopted or re-sent. */
+static void test_service_create_unproven(void **state)
+{
+    vpcep_service_create_opts o = VPCEP_SERVICE_CREATE_OPTS_INIT;
+    vpcep_port_param ports[] = {{8080, 90, NULL}};
+    vpcep_tag_param tags[10];
+    char keys[10][8];
+    vpcep_service *s = NULL;
+    vpcep_error err = VPCEP_ERROR_INIT;
+
+    (void)state;
+    service_opts(&o, ports);
+    for (int i = 0; i < 10; i++) {
+        snprintf(keys[i], sizeof(keys[i]), "k%d", i);
+        tags[i].key = keys[i];
+        tags[i].value = "v";
+    }
+    o.tags = tags;
+    o.n_tags = 10;
+    fake_push_transport(&F, VPCEP_ETIMEOUT);
+    fake_push(&F, 200,
+              "{\"endpoint_services\":[{\"id\":\"maybe\",\"vpc_id\":\"v\",\"port_id\":\"p\","
+              "\"ports\":[{\"client_port\":8080,\"server_port\":90}]}],\"total_count\":1}");
+    assert_int_equal(vpcep_service_create(&s, C, &o, &err), VPCEP_ECONFLICT);
+    assert_null(s);
+    assert_int_equal(F.n_requests, 2);
+    assert_null(strstr(F.requests[0].body, VPCEP_CREATE_MARKER_KEY));
+    assert_string_equal(err.error_code, VPCEP_ECODE_CREATE_UNPROVEN);
+    assert_non_null(strstr(err.error_msg, VPCEP_CANDIDATES_LABEL " maybe"));
+
+    /* the reserved key in the create's own tags is refused before any request */
+    tags[0].key = VPCEP_CREATE_MARKER_KEY;
+    assert_int_equal(vpcep_service_create(&s, C, &o, &err), VPCEP_EINVALID);
+    assert_int_equal(F.n_requests, 2);
+}
+
+/* EndPoint.3044 on a re-sent POST: the service holding the port carries the call's own marker
+ * (the first POST was applied after all) and is adopted; one with another create's marker is
+ * named as the leftover of an unfinished create. */
+static void test_service_create_port_conflict(void **state)
+{
+    vpcep_service_create_opts o = VPCEP_SERVICE_CREATE_OPTS_INIT;
+    vpcep_port_param ports[] = {{8080, 90, NULL}};
+    vpcep_service *s = NULL;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    static const char *const own[] = {
+        "{\"endpoint_services\":[" SVC_ITEM("s3044", "@M@") "],\"total_count\":1}"};
+    static const char *const foreign[] = {
+        "{\"endpoint_services\":[" SVC_ITEM("left", "@X@") "],\"total_count\":1}"};
+    static const char conflict[] =
+        "{\"error_code\":\"EndPoint.3044\",\"error_msg\":\"The port is in use.\"}";
+
+    (void)state;
+    service_opts(&o, ports);
+    /* POST lost, lookup (nothing yet), POST again -> 3044, lookup -> ours */
+    fake_push_transport(&F, VPCEP_ETIMEOUT);
+    fake_push(&F, 200, "{\"endpoint_services\":[],\"total_count\":0}");
+    fake_push(&F, 400, conflict);
+    dyn_script(own, 1);
+    assert_int_equal(vpcep_service_create(&s, C, &o, &err), 0);
+    assert_string_equal(s->id, "s3044");
+    assert_int_equal(F.n_requests, 4);
+    vpcep_service_free(s);
+
+    fake_init(&F);
+    fake_push(&F, 400, conflict);
+    dyn_script(foreign, 1);
+    assert_int_equal(vpcep_service_create(&s, C, &o, &err), VPCEP_ECONFLICT);
+    assert_null(s);
+    assert_string_equal(err.error_code, "EndPoint.3044");
+    assert_non_null(strstr(err.error_msg, "The port is in use."));
+    assert_non_null(strstr(err.error_msg, "did not finish"));
+    assert_non_null(strstr(err.error_msg, VPCEP_CANDIDATES_LABEL " left"));
+}
+
+#define EP_ITEM(id, tags)                                                                          \
+    "{\"id\":\"" id "\",\"endpoint_service_id\":\"svc\",\"vpc_id\":\"vpc\",\"subnet_id\":"         \
+    "\"sub\",\"status\":\"creating\",\"tags\":[" tags "]}"
+#define MARK(m) "{\"key\":\"" VPCEP_CREATE_MARKER_KEY "\",\"value\":\"" m "\"}"
+
+/* Eight siblings at once: a lost answer adopts the endpoint with the call's own marker, not the
+ * sibling that appeared since the snapshot (which the old lookup took: two resources, one
+ * endpoint). */
 static void test_endpoint_create_lookup_adopts(void **state)
+{
+    vpcep_endpoint_create_opts o = VPCEP_ENDPOINT_CREATE_OPTS_INIT;
+    vpcep_endpoint *e = NULL;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    char own[REST_MARKER_SIZE];
+    static const char *const lookup[] = {"{\"endpoints\":[" EP_ITEM("old", "") "," EP_ITEM(
+        "sibling", "") "," EP_ITEM("new", MARK("@M@")) "],\"total_count\":3}"};
+
+    (void)state;
+    o.endpoint_service_id = "svc";
+    o.vpc_id = "vpc";
+    o.subnet_id = "sub";
+    /* before: one endpoint of the same service already exists */
+    fake_push(&F, 200, "{\"endpoints\":[" EP_ITEM("old", "") "],\"total_count\":1}");
+    fake_push_transport(&F, VPCEP_ETRANSPORT);
+    dyn_script(lookup, 1);
+    assert_int_equal(vpcep_endpoint_create(&e, C, &o, &err), 0);
+    assert_string_equal(e->id, "new");
+    assert_int_equal(F.n_requests, 3);
+    vpcep_endpoint_free(e);
+
+    /* a sibling of this process (its marker is ours too) is no leftover for the next create */
+    marker_of(1, own, sizeof(own));
+    {
+        char body[1024];
+        snprintf(body, sizeof(body),
+                 "{\"endpoints\":[" EP_ITEM("new", MARK("%s")) "],\"total_count\":1}", own);
+        fake_init(&F);
+        F.dynamic = NULL;
+        fake_push(&F, 200, body);
+        fake_push(&F, 200, "{\"id\":\"next\",\"status\":\"creating\"}");
+        assert_int_equal(vpcep_endpoint_create(&e, C, &o, &err), 0);
+        assert_string_equal(e->id, "next");
+        vpcep_endpoint_free(e);
+    }
+}
+
+/* A matching endpoint with another create's marker is the leftover of an unfinished create (an
+ * interrupted apply): the create is refused before the POST and names it. */
+static void test_endpoint_create_refuses_leftover(void **state)
 {
     vpcep_endpoint_create_opts o = VPCEP_ENDPOINT_CREATE_OPTS_INIT;
     vpcep_endpoint *e = NULL;
@@ -544,19 +797,44 @@ static void test_endpoint_create_lookup_adopts(void **state)
     o.endpoint_service_id = "svc";
     o.vpc_id = "vpc";
     o.subnet_id = "sub";
-    /* before: one endpoint of the same service already exists */
-    fake_push(&F, 200,
-              "{\"endpoints\":[{\"id\":\"old\",\"endpoint_service_id\":\"svc\","
-              "\"vpc_id\":\"vpc\",\"subnet_id\":\"sub\"}],\"total_count\":1}");
+    fake_push(
+        &F, 200,
+        "{\"endpoints\":[" EP_ITEM("old", "") "," EP_ITEM(
+            "left", MARK("00000001-0123456789abcdef0123456789abcdef")) "],\"total_count\":2}");
+    assert_int_equal(vpcep_endpoint_create(&e, C, &o, &err), VPCEP_ECONFLICT);
+    assert_null(e);
+    assert_int_equal(F.n_requests, 1); /* no POST */
+    assert_string_equal(err.error_code, VPCEP_ECODE_UNFINISHED_CREATE);
+    assert_non_null(strstr(err.error_msg, VPCEP_CANDIDATES_LABEL " left"));
+    assert_null(strstr(err.error_msg, "old"));
+}
+
+/* max_retries = 0: no second POST, but one lookup still recovers the object of a lost answer. */
+static void test_create_lookup_without_retries(void **state)
+{
+    vpcep_client_options opt;
+    vpcep_client *c0;
+    vpcep_endpoint_create_opts o = VPCEP_ENDPOINT_CREATE_OPTS_INIT;
+    vpcep_endpoint *e = NULL;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    static const char *const lookup[] = {
+        "{\"endpoints\":[" EP_ITEM("mine", MARK("@M@")) "],\"total_count\":1}"};
+
+    (void)state;
+    fake_options(&F, &opt);
+    opt.max_retries = VPCEP_RETRIES_NONE;
+    c0 = fake_client(&F, &opt);
+    o.endpoint_service_id = "svc";
+    o.vpc_id = "vpc";
+    o.subnet_id = "sub";
+    fake_push(&F, 200, "{\"endpoints\":[],\"total_count\":0}");
     fake_push_transport(&F, VPCEP_ETRANSPORT);
-    fake_push(&F, 200,
-              "{\"endpoints\":[{\"id\":\"old\",\"endpoint_service_id\":\"svc\",\"vpc_id\":\"vpc\","
-              "\"subnet_id\":\"sub\"},{\"id\":\"new\",\"endpoint_service_id\":\"svc\",\"vpc_id\":"
-              "\"vpc\",\"subnet_id\":\"sub\",\"status\":\"creating\"}],\"total_count\":2}");
-    assert_int_equal(vpcep_endpoint_create(&e, C, &o, &err), 0);
-    assert_string_equal(e->id, "new");
+    dyn_script(lookup, 1);
+    assert_int_equal(vpcep_endpoint_create(&e, c0, &o, &err), 0);
+    assert_string_equal(e->id, "mine");
     assert_int_equal(F.n_requests, 3);
     vpcep_endpoint_free(e);
+    vpcep_client_free(c0);
 }
 
 static void test_resource_instances(void **state)
@@ -664,6 +942,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_versions_and_deletes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_service_create_lookup_adopts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_endpoint_create_lookup_adopts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_create_markers_unique, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_service_create_unproven, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_service_create_port_conflict, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_endpoint_create_refuses_leftover, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_create_lookup_without_retries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resource_instances, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
