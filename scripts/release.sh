@@ -17,7 +17,7 @@
 # For tests (not for releases), the environment may change what is built:
 #   RELEASE_PLATFORMS="linux_amd64 linux_arm64"  the platforms to package
 #   RELEASE_PLUGIN_<os>_<arch>=<file>            package this binary instead of building one
-#   RELEASE_BUILD_PREFIX=build-release           build directories <prefix>-<arch>
+#   RELEASE_BUILD_PREFIX=build-release           build directories <prefix>-<arch> (or absolute)
 #   DIST_DIR=dist                                the output directory (emptied first)
 #   SOURCE_DATE_EPOCH                            the files' time in the zips (default: HEAD's)
 set -euo pipefail
@@ -32,6 +32,7 @@ if [ -z "$V" ]; then
 fi
 PLATFORMS=${RELEASE_PLATFORMS:-linux_amd64 linux_arm64}
 BUILD_PREFIX=${RELEASE_BUILD_PREFIX:-build-release}
+case "$BUILD_PREFIX" in /*) ;; *) BUILD_PREFIX="$ROOT/$BUILD_PREFIX" ;; esac
 DIST=${DIST_DIR:-dist}
 case "$DIST" in /*) ;; *) DIST="$ROOT/$DIST" ;; esac
 if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
@@ -39,7 +40,7 @@ if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
 fi
 # zip cannot store times before 1980.
 [ "$SOURCE_DATE_EPOCH" -ge 315532800 ] || SOURCE_DATE_EPOCH=315532800
-export TZ=UTC
+export TZ=UTC LC_ALL=C
 
 for tool in cmake zip sha256sum; do
   command -v "$tool" >/dev/null || {
@@ -64,7 +65,7 @@ trap 'rm -rf "$STAGE"' EXIT
 
 # The plugin of one platform: built (or given), checked, stripped, zipped.
 package() {
-  local platform=$1 os=${1%%_*} arch=${1#*_}
+  local platform=$1 arch=${1#*_}
   local cross="" toolchain="" run=()
   case "$platform" in
   linux_amd64) ;;
@@ -84,7 +85,7 @@ package() {
   local var="RELEASE_PLUGIN_${platform}" plugin
   plugin=${!var:-}
   if [ -z "$plugin" ]; then
-    local bdir="$ROOT/$BUILD_PREFIX-$arch"
+    local bdir="$BUILD_PREFIX-$arch"
     local args=(-DCMAKE_BUILD_TYPE=Release -DTFPV_TESTS=OFF)
     if [ -n "$toolchain" ]; then
       if [ ! -f "$toolchain" ]; then
@@ -156,7 +157,7 @@ printf '{"version": 1, "metadata": {"protocol_versions": ["6.0", "5.0"]}}\n' \
   >"$DIST/${NAME}_${V}_manifest.json"
 
 SUMS="${NAME}_${V}_SHA256SUMS"
-(cd "$DIST" && LC_ALL=C ls "${NAME}_${V}"_*.zip "${NAME}_${V}_manifest.json" | xargs sha256sum >"$SUMS")
+(cd "$DIST" && sha256sum "${NAME}_${V}"_*.zip "${NAME}_${V}_manifest.json" >"$SUMS")
 
 if [ -n "${GPG_FINGERPRINT:-}" ]; then
   command -v gpg >/dev/null || {
