@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Registry e2e test: the path every user of a published provider takes. scripts/release.sh
 # builds a signed release (linux_amd64 from this build's plugin; linux_arm64 cross-built when
-# cmake/toolchain-linux-arm64.cmake exists), registry-server.js serves it through Terraform's
-# provider registry protocol over HTTPS on 127.0.0.1 (a throw-away CA in SSL_CERT_FILE, a
+# cmake/toolchain-linux-arm64.cmake and cmake/StaticDeps.cmake exist), registry-server.js
+# serves it through Terraform's provider registry protocol over HTTPS on 127.0.0.1 (a throw-away CA in SSL_CERT_FILE, a
 # throw-away GPG key), and the real terraform
 #   * `init` installs localhost:PORT/otc/vpcep, verifying the signature, and writes h1: and zh:
 #     hashes into .terraform.lock.hcl; `providers lock` adds the h1: of the other platform; each
@@ -52,11 +52,13 @@ gpg --batch --armor --export "$FPR" >"$W/pubkey.asc"
 
 platforms="linux_amd64"
 lock_platforms=(-platform=linux_amd64)
-if [ -f "$SRC/cmake/toolchain-linux-arm64.cmake" ]; then
+# linux_arm64 is cross-built with the toolchain file, which needs the static dependencies
+# (cmake/StaticDeps.cmake builds libcurl and cJSON, which Debian has no :arm64 -dev of here).
+if [ -f "$SRC/cmake/toolchain-linux-arm64.cmake" ] && [ -f "$SRC/cmake/StaticDeps.cmake" ]; then
   platforms="linux_amd64 linux_arm64"
   lock_platforms+=(-platform=linux_arm64)
 else
-  e2e_log "NOTE: no cmake/toolchain-linux-arm64.cmake: the release holds linux_amd64 only, linux_arm64 is not checked"
+  e2e_log "NOTE: no cmake/toolchain-linux-arm64.cmake or cmake/StaticDeps.cmake: the release holds linux_amd64 only, linux_arm64 is not checked"
 fi
 e2e_log "building the release ($platforms) with scripts/release.sh"
 start=$SECONDS
