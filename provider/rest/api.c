@@ -30,18 +30,18 @@ static int nonempty(const char *s)
     return s != NULL && s[0] != '\0';
 }
 
-static void qadd(rest_buf *q, const char *key, const char *value)
+static void qadd(util_buf *q, const char *key, const char *value)
 {
     if (value == NULL)
         return;
     if (q->len > 0)
-        rest_buf_append(q, "&", 1);
-    rest_buf_append_escaped(q, key, 0);
-    rest_buf_append(q, "=", 1);
-    rest_buf_append_escaped(q, value, 0);
+        util_buf_append(q, "&", 1);
+    util_buf_append_pct(q, key, 0);
+    util_buf_append(q, "=", 1);
+    util_buf_append_pct(q, value, 0);
 }
 
-static void qaddi(rest_buf *q, const char *key, long long value)
+static void qaddi(util_buf *q, const char *key, long long value)
 {
     char tmp[32];
 
@@ -169,7 +169,7 @@ static int get_by_id(vpcep_client *c,
  */
 static int list_pages(vpcep_client *c,
                       const char *path,
-                      rest_buf *filters,
+                      util_buf *filters,
                       int page_size,
                       int max_page,
                       const rest_item_kind *k,
@@ -187,7 +187,7 @@ static int list_pages(vpcep_client *c,
 
     *list = NULL;
     memset(parts, 0, sizeof(*parts));
-    if (filters->oom) {
+    if (filters->error) {
         rc = json_oom(err);
         goto done;
     }
@@ -196,19 +196,19 @@ static int list_pages(vpcep_client *c,
     if (page_size > max_page)
         page_size = max_page;
     for (pages = 0; pages < MAX_PAGES; pages++) {
-        rest_buf q;
+        util_buf q;
         rest_request rq;
         rest_result res;
         rest_items page;
 
-        rest_buf_init(&q, 0);
+        util_buf_init(&q, REST_MAX_TEXT_BYTES);
         if (filters->len > 0)
-            rest_buf_append(&q, filters->data, filters->len);
+            util_buf_append(&q, filters->data, filters->len);
         qaddi(&q, "limit", page_size);
         if (offset > 0)
             qaddi(&q, "offset", offset);
-        if (q.oom) {
-            rest_buf_dispose(&q);
+        if (q.error) {
+            util_buf_dispose(&q);
             rc = json_oom(err);
             goto done;
         }
@@ -218,7 +218,7 @@ static int list_pages(vpcep_client *c,
         rq.query = q.data;
         rq.calls = calls;
         rc = rest_call(c, &rq, &res, err);
-        rest_buf_dispose(&q);
+        util_buf_dispose(&q);
         if (rc != 0)
             goto done;
         rc = rest_decode_items(res.body ? res.body : "", res.body_len, k, &page);
@@ -230,7 +230,7 @@ static int list_pages(vpcep_client *c,
             goto done;
         }
         if (page.count > 0) {
-            void **grown = realloc(items, (count + page.count) * sizeof(*items));
+            void **grown = util_reallocarray(items, count + page.count, sizeof(*items));
             if (grown == NULL) {
                 rest_dispose_items(k, page.items, page.count);
                 rc = json_oom(err);
@@ -240,17 +240,17 @@ static int list_pages(vpcep_client *c,
             memcpy(items + count, page.items, page.count * sizeof(*items));
             count += page.count;
         }
-        free(page.items);
+        util_free(page.items);
         total = page.total;
         if (page.count == 0 || (int64_t)count >= page.total)
             break;
         offset += (long long)page.count;
     }
-    *list = calloc(1, list_size);
+    *list = util_calloc(1, list_size);
     if (*list == NULL)
         rc = json_oom(err);
 done:
-    rest_buf_dispose(filters);
+    util_buf_dispose(filters);
     if (rc != 0) {
         rest_dispose_items(k, items, count);
         return rc;
@@ -380,7 +380,7 @@ typedef struct create_op {
                   const void *ctx,
                   const char *marker,
                   void **found,
-                  rest_buf *cands,
+                  util_buf *cands,
                   vpcep_error *err);
     const void *ctx;
     const char *(*id_of)(const void *obj);
@@ -391,7 +391,7 @@ typedef struct create_op {
 static void set_error_code(vpcep_error *err, const char *code)
 {
     if (err != NULL)
-        rest_strlcpy(err->error_code, code, sizeof(err->error_code));
+        util_strlcpy(err->error_code, code, sizeof(err->error_code));
 }
 
 /* Adds @p tags and, when @p marker is not NULL, the marker tag to o's "tags". */
@@ -454,7 +454,7 @@ create_object(vpcep_client *c, const create_op *op, const char *body, void **out
     rq.create = 1;
     for (attempt = 0;; attempt++) {
         vpcep_error lerr = VPCEP_ERROR_INIT;
-        rest_buf cands;
+        util_buf cands;
 
         rc = rest_call(c, &rq, &res, err);
         if (rc == 0) {
@@ -474,13 +474,13 @@ create_object(vpcep_client *c, const create_op *op, const char *body, void **out
             rc = lrc;
             break;
         }
-        rest_buf_init(&cands, 0);
+        util_buf_init(&cands, REST_MAX_TEXT_BYTES);
         lrc = op->lookup(c, op->ctx, op->marker, out, &cands, &lerr);
-        if (lrc == 0 && cands.oom)
+        if (lrc == 0 && cands.error)
             lrc = VPCEP_ENOMEM;
         if (lrc != 0) {
             /* Not known whether the object exists: never re-send; the create's error stays. */
-            rest_buf_dispose(&cands);
+            util_buf_dispose(&cands);
             if (lrc == VPCEP_ENOMEM || lrc == VPCEP_ECANCELED) {
                 rc = lrc == VPCEP_ENOMEM ? json_oom(err) : lrc;
                 if (lrc == VPCEP_ECANCELED && err != NULL)
@@ -498,7 +498,7 @@ create_object(vpcep_client *c, const create_op *op, const char *body, void **out
                          op->what, op->id_of(*out));
                 rest_error_clear(err);
                 rc = 0;
-                rest_buf_dispose(&cands);
+                util_buf_dispose(&cands);
                 break;
             }
             /* Claimed already (cannot happen with a random marker): never shared. */
@@ -507,7 +507,7 @@ create_object(vpcep_client *c, const create_op *op, const char *body, void **out
         }
         if (cands.len > 0) {
             char what[16];
-            rest_strlcpy(what, op->what, sizeof(what));
+            util_strlcpy(what, op->what, sizeof(what));
             rest_error_clear(err);
             rc = rest_fail(err, VPCEP_ECONFLICT,
                            "the answer to the %s create was lost and it cannot be proven which %s "
@@ -516,10 +516,10 @@ create_object(vpcep_client *c, const create_op *op, const char *body, void **out
                            what, what, what, REST_MAX_TAGS, what, VPCEP_CANDIDATES_LABEL,
                            cands.data);
             set_error_code(err, VPCEP_ECODE_CREATE_UNPROVEN);
-            rest_buf_dispose(&cands);
+            util_buf_dispose(&cands);
             break;
         }
-        rest_buf_dispose(&cands);
+        util_buf_dispose(&cands);
         if (attempt >= c->max_retries)
             break; /* the create's own error (outcome unknown) */
     }
@@ -528,11 +528,11 @@ create_object(vpcep_client *c, const create_op *op, const char *body, void **out
 }
 
 /* Appends " id" to a candidate list. */
-static void cand_add(rest_buf *cands, const char *id)
+static void cand_add(util_buf *cands, const char *id)
 {
     if (cands->len > 0)
-        rest_buf_append(cands, " ", 1);
-    rest_buf_append(cands, id, strlen(id));
+        util_buf_append(cands, " ", 1);
+    util_buf_append(cands, id, strlen(id));
 }
 
 /* ---- versions ---------------------------------------------------------------------------- */
@@ -610,7 +610,7 @@ static int service_lookup(vpcep_client *c,
                           const vpcep_service_create_opts *o,
                           const char *marker,
                           vpcep_service **found,
-                          rest_buf *cands,
+                          util_buf *cands,
                           vpcep_error *err)
 {
     vpcep_service_list *l = NULL;
@@ -644,7 +644,7 @@ static int service_lookup_op(vpcep_client *c,
                              const void *ctx,
                              const char *marker,
                              void **found,
-                             rest_buf *cands,
+                             util_buf *cands,
                              vpcep_error *err)
 {
     return service_lookup(c, ctx, marker, (vpcep_service **)found, cands, err);
@@ -718,7 +718,7 @@ static int service_port_conflict(vpcep_client *c,
             used = sizeof(err->error_msg) > strlen(note) + 1
                        ? sizeof(err->error_msg) - strlen(note) - 1
                        : 0;
-        rest_strlcpy(err->error_msg + used, note, sizeof(err->error_msg) - used);
+        util_strlcpy(err->error_msg + used, note, sizeof(err->error_msg) - used);
         break;
     }
     vpcep_service_list_free(l);
@@ -800,7 +800,7 @@ int vpcep_services_list(vpcep_service_list **out,
 {
     vpcep_service_list_opts opts_v;
     const vpcep_service_list_opts *opts = caller_opts != NULL ? &opts_v : NULL;
-    rest_buf f;
+    util_buf f;
     rest_items parts;
     int rc;
 
@@ -811,7 +811,7 @@ int vpcep_services_list(vpcep_service_list **out,
     if (opts != NULL && (rc = rest_version_read(&opts_v, sizeof(opts_v), caller_opts,
                                                 &rest_v_service_list_opts, err)) != 0)
         return rc;
-    rest_buf_init(&f, 0);
+    util_buf_init(&f, REST_MAX_TEXT_BYTES);
     if (opts != NULL) {
         qadd(&f, "endpoint_service_name", opts->name);
         qadd(&f, "id", opts->id);
@@ -948,7 +948,7 @@ int vpcep_public_services_list(vpcep_service_info_list **out,
 {
     vpcep_public_service_list_opts opts_v;
     const vpcep_public_service_list_opts *opts = caller_opts != NULL ? &opts_v : NULL;
-    rest_buf f;
+    util_buf f;
     rest_items parts;
     int rc;
 
@@ -959,7 +959,7 @@ int vpcep_public_services_list(vpcep_service_info_list **out,
     if (opts != NULL && (rc = rest_version_read(&opts_v, sizeof(opts_v), caller_opts,
                                                 &rest_v_public_service_list_opts, err)) != 0)
         return rc;
-    rest_buf_init(&f, 0);
+    util_buf_init(&f, REST_MAX_TEXT_BYTES);
     if (opts != NULL) {
         qadd(&f, "endpoint_service_name", opts->name);
         qadd(&f, "id", opts->id);
@@ -982,7 +982,7 @@ int vpcep_service_describe(vpcep_service_info **out,
                            const char *name,
                            vpcep_error *err)
 {
-    rest_buf q;
+    util_buf q;
     rest_request rq;
     rest_result res;
     int rc;
@@ -995,10 +995,10 @@ int vpcep_service_describe(vpcep_service_info **out,
     if ((id == NULL) == (name == NULL) || (id != NULL && !nonempty(id)) ||
         (name != NULL && !nonempty(name)))
         return rest_fail(err, VPCEP_EINVALID, "exactly one of id and name is required");
-    rest_buf_init(&q, 0);
+    util_buf_init(&q, REST_MAX_TEXT_BYTES);
     qadd(&q, id ? "id" : "endpoint_service_name", id ? id : name);
-    if (q.oom) {
-        rest_buf_dispose(&q);
+    if (q.error) {
+        util_buf_dispose(&q);
         return json_oom(err);
     }
     memset(&rq, 0, sizeof(rq));
@@ -1016,7 +1016,7 @@ int vpcep_service_describe(vpcep_service_info **out,
         rc = rest_fail(err, VPCEP_ENOTFOUND, "service %s not found", id ? id : name);
     }
     rest_result_dispose(&res);
-    rest_buf_dispose(&q);
+    util_buf_dispose(&q);
     return rc;
 }
 
@@ -1031,7 +1031,7 @@ static int connections_list(vpcep_client *client,
     vpcep_connection_list_opts opts_v;
     const vpcep_connection_list_opts *opts = caller_opts != NULL ? &opts_v : NULL;
     char path[220];
-    rest_buf f;
+    util_buf f;
     rest_items parts;
     int rc;
 
@@ -1045,7 +1045,7 @@ static int connections_list(vpcep_client *client,
                                                 &rest_v_connection_list_opts, err)) != 0)
         return rc;
     snprintf(path, sizeof(path), "/vpc-endpoint-services/%s/connections", service_id);
-    rest_buf_init(&f, 0);
+    util_buf_init(&f, REST_MAX_TEXT_BYTES);
     if (opts != NULL) {
         qadd(&f, "id", opts->endpoint_id);
         if (opts->marker_id_set)
@@ -1133,7 +1133,7 @@ int vpcep_connection_action(vpcep_connection_list **out,
         if (!id_ok(endpoint_ids[i]))
             return rest_fail(err, VPCEP_EINVALID, "endpoint_ids[%zu]: invalid id", i);
     }
-    acc = calloc(1, sizeof(*acc));
+    acc = util_calloc(1, sizeof(*acc));
     if (acc == NULL)
         return json_oom(err);
     snprintf(path, sizeof(path), "/vpc-endpoint-services/%s/connections/action", service_id);
@@ -1169,7 +1169,7 @@ int vpcep_connection_action(vpcep_connection_list **out,
             goto done;
         if (one != NULL && one->count > 0) {
             vpcep_connection **grown =
-                realloc(acc->items, (acc->count + one->count) * sizeof(*acc->items));
+                util_reallocarray(acc->items, acc->count + one->count, sizeof(*acc->items));
             if (grown == NULL) {
                 vpcep_connection_list_free(one);
                 rc = json_oom(err);
@@ -1196,18 +1196,15 @@ done:
 int vpcep_permission_from_domain_id(char **out, const char *domain_id)
 {
     static const char prefix[] = "iam:domain::";
-    size_t n;
     char *s;
 
     if (out == NULL || domain_id == NULL || domain_id[0] == '\0')
         return VPCEP_EINVALID;
-    if (strcmp(domain_id, "*") == 0 || strncasecmp(domain_id, prefix, sizeof(prefix) - 1) == 0) {
-        s = rest_strdup(domain_id);
+    if (strcmp(domain_id, "*") == 0 ||
+        util_strncasecmp(domain_id, prefix, sizeof(prefix) - 1) == 0) {
+        s = util_strdup(domain_id);
     } else {
-        n = sizeof(prefix) + strlen(domain_id);
-        s = malloc(n);
-        if (s != NULL)
-            snprintf(s, n, "%s%s", prefix, domain_id);
+        s = util_asprintf("%s%s", prefix, domain_id);
     }
     if (s == NULL)
         return VPCEP_ENOMEM;
@@ -1224,7 +1221,7 @@ int vpcep_permissions_list(vpcep_permission_list **out,
     vpcep_permission_list_opts opts_v;
     const vpcep_permission_list_opts *opts = caller_opts != NULL ? &opts_v : NULL;
     char path[220];
-    rest_buf f;
+    util_buf f;
     rest_items parts;
     int rc;
 
@@ -1238,7 +1235,7 @@ int vpcep_permissions_list(vpcep_permission_list **out,
                                                 &rest_v_permission_list_opts, err)) != 0)
         return rc;
     snprintf(path, sizeof(path), "/vpc-endpoint-services/%s/permissions", service_id);
-    rest_buf_init(&f, 0);
+    util_buf_init(&f, REST_MAX_TEXT_BYTES);
     if (opts != NULL) {
         qadd(&f, "permission", opts->permission);
         qadd(&f, "sort_key", opts->sort_key);
@@ -1294,7 +1291,7 @@ int vpcep_permission_action(vpcep_client *client,
             goto done;
         }
         s = vpcep_permission_from_domain_id(&p, domain_ids[i]) == 0 ? cJSON_CreateString(p) : NULL;
-        free(p);
+        util_free(p);
         if (s == NULL) {
             rc = json_oom(err);
             goto done;
@@ -1330,8 +1327,8 @@ static void id_set_free(id_set *s)
     size_t i;
 
     for (i = 0; i < s->n; i++)
-        free(s->ids[i]);
-    free(s->ids);
+        util_free(s->ids[i]);
+    util_free(s->ids);
     s->ids = NULL;
     s->n = 0;
 }
@@ -1383,15 +1380,15 @@ static int
 endpoint_snapshot(vpcep_client *c, const vpcep_endpoint_create_opts *o, id_set *s, vpcep_error *err)
 {
     vpcep_endpoint_list *l = NULL;
-    rest_buf orphans;
+    util_buf orphans;
     long long oldest = -1;
     size_t i;
     int rc = endpoint_candidates(c, o, &l, err);
 
     if (rc != 0)
         return rc;
-    rest_buf_init(&orphans, 0);
-    s->ids = calloc(l->count ? l->count : 1, sizeof(char *));
+    util_buf_init(&orphans, REST_MAX_TEXT_BYTES);
+    s->ids = util_calloc(l->count ? l->count : 1, sizeof(char *));
     if (s->ids == NULL) {
         rc = json_oom(err);
         goto done;
@@ -1411,7 +1408,7 @@ endpoint_snapshot(vpcep_client *c, const vpcep_endpoint_create_opts *o, id_set *
         l->items[i]->id = NULL;
         s->n++;
     }
-    if (orphans.oom) {
+    if (orphans.error) {
         rc = json_oom(err);
     } else if (orphans.len > 0) {
         rest_error_clear(err);
@@ -1425,7 +1422,7 @@ endpoint_snapshot(vpcep_client *c, const vpcep_endpoint_create_opts *o, id_set *
         set_error_code(err, VPCEP_ECODE_UNFINISHED_CREATE);
     }
 done:
-    rest_buf_dispose(&orphans);
+    util_buf_dispose(&orphans);
     vpcep_endpoint_list_free(l);
     return rc;
 }
@@ -1438,7 +1435,7 @@ static int endpoint_lookup(vpcep_client *c,
                            const id_set *before,
                            const char *marker,
                            vpcep_endpoint **found,
-                           rest_buf *cands,
+                           util_buf *cands,
                            vpcep_error *err)
 {
     vpcep_endpoint_list *l = NULL;
@@ -1476,7 +1473,7 @@ static int endpoint_lookup_op(vpcep_client *c,
                               const void *ctx,
                               const char *marker,
                               void **found,
-                              rest_buf *cands,
+                              util_buf *cands,
                               vpcep_error *err)
 {
     const endpoint_lookup_ctx *lc = ctx;
@@ -1603,7 +1600,7 @@ int vpcep_endpoints_list(vpcep_endpoint_list **out,
 {
     vpcep_endpoint_list_opts opts_v;
     const vpcep_endpoint_list_opts *opts = caller_opts != NULL ? &opts_v : NULL;
-    rest_buf f;
+    util_buf f;
     rest_items parts;
     int rc;
 
@@ -1614,7 +1611,7 @@ int vpcep_endpoints_list(vpcep_endpoint_list **out,
     if (opts != NULL && (rc = rest_version_read(&opts_v, sizeof(opts_v), caller_opts,
                                                 &rest_v_endpoint_list_opts, err)) != 0)
         return rc;
-    rest_buf_init(&f, 0);
+    util_buf_init(&f, REST_MAX_TEXT_BYTES);
     if (opts != NULL) {
         qadd(&f, "endpoint_service_name", opts->service_name);
         qadd(&f, "vpc_id", opts->vpc_id);
@@ -1643,7 +1640,7 @@ int vpcep_quota_get(vpcep_quota_list **out,
                     const char *type,
                     vpcep_error *err)
 {
-    rest_buf q;
+    util_buf q;
     int rc;
 
     rest_error_clear(err);
@@ -1652,12 +1649,12 @@ int vpcep_quota_get(vpcep_quota_list **out,
     *out = NULL;
     if (type != NULL && strcmp(type, "endpoint_service") != 0 && strcmp(type, "endpoint") != 0)
         return rest_fail(err, VPCEP_EINVALID, "type must be endpoint_service or endpoint");
-    rest_buf_init(&q, 0);
+    util_buf_init(&q, REST_MAX_TEXT_BYTES);
     qadd(&q, "type", type);
-    rc = q.oom ? json_oom(err)
-               : rest_get_object(client, "/quotas", q.data, dec_quota_v, (void **)out, "quotas",
-                                 NULL, err);
-    rest_buf_dispose(&q);
+    rc = q.error ? json_oom(err)
+                 : rest_get_object(client, "/quotas", q.data, dec_quota_v, (void **)out, "quotas",
+                                   NULL, err);
+    util_buf_dispose(&q);
     return rc;
 }
 
@@ -1861,7 +1858,7 @@ int vpcep_resources_filter(vpcep_tagged_resource_list **out,
     limit = opts != NULL && opts->page_size > 0 ? opts->page_size : 1000;
     if (limit > 1000)
         limit = 1000;
-    acc = calloc(1, sizeof(*acc));
+    acc = util_calloc(1, sizeof(*acc));
     if (acc == NULL)
         return json_oom(err);
     snprintf(path, sizeof(path), "/%s/resource_instances/action", resource_type_name(type));
@@ -1891,7 +1888,7 @@ int vpcep_resources_filter(vpcep_tagged_resource_list **out,
             goto done;
         }
         if (page->count > 0) {
-            grown = realloc(acc->items, (acc->count + page->count) * sizeof(*acc->items));
+            grown = util_reallocarray(acc->items, acc->count + page->count, sizeof(*acc->items));
             if (grown == NULL) {
                 vpcep_tagged_resource_list_free(page);
                 rc = json_oom(err);
@@ -1903,12 +1900,12 @@ int vpcep_resources_filter(vpcep_tagged_resource_list **out,
         }
         acc->total_count = page->total_count;
         offset += (long long)page->count;
-        free(page->items);
+        util_free(page->items);
         if (page->count == 0 || (int64_t)acc->count >= page->total_count) {
-            free(page);
+            util_free(page);
             break;
         }
-        free(page);
+        util_free(page);
     }
     if (acc->total_count < (int64_t)acc->count)
         acc->total_count = (int64_t)acc->count;

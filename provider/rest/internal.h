@@ -23,29 +23,6 @@
 /* Bound of the texts the client builds itself (URLs, queries, canonical requests, headers). */
 #define REST_MAX_TEXT_BYTES (1024u * 1024u)
 
-/* ---- small growable byte buffer with a hard cap --------------------------------------- */
-typedef struct rest_buf {
-    char *data;
-    size_t len;
-    size_t cap;
-    size_t limit; /* 0 = unlimited */
-    int oom;      /* allocation failed or limit exceeded */
-    int toolarge;
-} rest_buf;
-
-REST_HIDDEN void rest_buf_init(rest_buf *b, size_t limit);
-REST_HIDDEN int rest_buf_append(rest_buf *b, const void *data, size_t len);
-REST_HIDDEN int rest_buf_appendf(rest_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-REST_HIDDEN int rest_buf_append_escaped(rest_buf *b, const char *s, int keep_slash);
-REST_HIDDEN void rest_buf_dispose(rest_buf *b);
-/* Takes the buffer's memory (NUL-terminated, "" if empty); NULL on failure. */
-REST_HIDDEN char *rest_buf_detach(rest_buf *b);
-
-REST_HIDDEN char *rest_strdup(const char *s);
-REST_HIDDEN char *rest_strndup(const char *s, size_t n);
-REST_HIDDEN void rest_strlcpy(char *dst, const char *src, size_t size);
-
 /* ---- errors ----------------------------------------------------------------------------- */
 REST_HIDDEN int rest_fail(vpcep_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

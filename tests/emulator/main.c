@@ -83,7 +83,7 @@ static int parse_kinds(const char *s, unsigned *out)
     if (strlen(s) >= sizeof(buf)) {
         return EMU_EINVAL;
     }
-    strcpy(buf, s);
+    memcpy(buf, s, strlen(s) + 1); /* fits: checked above */
     for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         if (strcmp(t, "429") == 0) {
             k |= EMU_FAULT_429;

@@ -137,7 +137,7 @@ void emu_handle(emu_server *srv, const emu_request *req, emu_response *resp)
         emu_set_error(resp, 400, "EndPoint.0002", "Parameter error: request path too long.");
         return;
     }
-    strcpy(path, req->path);
+    memcpy(path, req->path, strlen(req->path) + 1); /* fits: checked above */
     int n = split_path(path, seg);
 
     pthread_mutex_lock(&srv->mu);

@@ -227,7 +227,7 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud)
 static void hex(const unsigned char *in, size_t n, char *out)
 {
     for (size_t i = 0; i < n; i++) {
-        sprintf(out + 2 * i, "%02x", in[i]);
+        snprintf(out + 2 * i, 3, "%02x", in[i]);
     }
 }
 
@@ -252,14 +252,11 @@ static void canonical_query(const char *q, char *out, size_t cap)
         parts[n++] = t;
     }
     qsort(parts, (size_t)n, sizeof(parts[0]), cmp_str);
-    for (int i = 0; i < n; i++) {
-        if (i) {
-            strncat(out, "&", cap - strlen(out) - 1);
-        }
-        strncat(out, parts[i], cap - strlen(out) - 1);
-        if (!strchr(parts[i], '=')) {
-            strncat(out, "=", cap - strlen(out) - 1);
-        }
+    size_t len = 0;
+    for (int i = 0; i < n && len < cap; i++) {
+        int w = snprintf(out + len, cap - len, "%s%s%s", i ? "&" : "", parts[i],
+                         strchr(parts[i], '=') ? "" : "=");
+        len += w > 0 ? (size_t)w : 0;
     }
 }
 
@@ -270,8 +267,8 @@ static void sign(const account *a,
                  const char *q,
                  const char *body,
                  size_t body_len,
-                 char *date_hdr,
-                 char *authz)
+                 char date_hdr[64],
+                 char authz[512])
 {
     char date[32];
     time_t now = time(NULL) + a->skew_s;
@@ -306,9 +303,9 @@ static void sign(const account *a,
     if (a->corrupt) {
         sig[0] = sig[0] == 'a' ? 'b' : 'a';
     }
-    sprintf(date_hdr, "X-Sdk-Date: %s", date);
-    sprintf(authz, "Authorization: SDK-HMAC-SHA256 Access=%s, SignedHeaders=%s, Signature=%s",
-            a->ak, a->sign_only_host ? "host" : "content-type;host;x-sdk-date", sig);
+    snprintf(date_hdr, 64, "X-Sdk-Date: %s", date);
+    snprintf(authz, 512, "Authorization: SDK-HMAC-SHA256 Access=%s, SignedHeaders=%s, Signature=%s",
+             a->ak, a->sign_only_host ? "host" : "content-type;host;x-sdk-date", sig);
 }
 
 /* path is "/v1/..." without query; q is the query string or NULL; a NULL account = anonymous */
