@@ -1,6 +1,8 @@
 /* The client: option validation, defaults, lifetime, accessors and the log hook. */
 #include "internal.h"
 
+#include <curl/curl.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +57,56 @@ static int dup_opt(char **dst, const char *src)
     }
     *dst = util_strdup(src);
     return *dst == NULL ? -1 : 0;
+}
+
+/* The Host header of the endpoint (host, and port when the URL has one), and whether the
+ * endpoint's path as curl parses it is the text after the authority (then request URLs can be
+ * split without a parser). Sets c->host_header or c->host_rc (EINVALID: not a URL curl takes);
+ * returns VPCEP_ENOMEM or 0. */
+static int endpoint_parts(vpcep_client *c)
+{
+    CURLU *u = curl_url();
+    char *host = NULL, *port = NULL, *path = NULL;
+    const char *auth = strstr(c->endpoint, "://"), *slash;
+    CURLUcode uc;
+    int rc = 0;
+
+    if (u == NULL)
+        return VPCEP_ENOMEM;
+    uc = curl_url_set(u, CURLUPART_URL, c->endpoint, 0);
+    if (uc == CURLUE_OK)
+        uc = curl_url_get(u, CURLUPART_HOST, &host, 0);
+    if (uc == CURLUE_OK) {
+        uc = curl_url_get(u, CURLUPART_PORT, &port, 0);
+        if (uc != CURLUE_OUT_OF_MEMORY)
+            uc = CURLUE_OK; /* no port in the URL */
+    }
+    if (uc == CURLUE_OK)
+        uc = curl_url_get(u, CURLUPART_PATH, &path, 0);
+    if (uc != CURLUE_OK) {
+        if (uc == CURLUE_OUT_OF_MEMORY)
+            rc = VPCEP_ENOMEM;
+        else
+            c->host_rc = VPCEP_EINVALID;
+        goto done;
+    }
+    c->host_header = util_asprintf("Host: %s%s%s", host, port ? ":" : "", port ? port : "");
+    if (c->host_header == NULL) {
+        rc = VPCEP_ENOMEM;
+        goto done;
+    }
+    if (auth != NULL) {
+        slash = strchr(auth + 3, '/');
+        c->endpoint_path_off = slash ? (size_t)(slash - c->endpoint) : strlen(c->endpoint);
+        /* curl says "/" for no path; anything it rewrites (dot segments) takes the slow way */
+        c->path_fast = strcmp(path, slash ? slash : "/") == 0 && strstr(path, "/.") == NULL;
+    }
+done:
+    curl_free(host);
+    curl_free(port);
+    curl_free(path);
+    curl_url_cleanup(u);
+    return rc;
 }
 
 int vpcep_client_new(vpcep_client **out, const vpcep_client_options *caller_opts, vpcep_error *err)
@@ -118,6 +170,12 @@ int vpcep_client_new(vpcep_client **out, const vpcep_client_options *caller_opts
             goto done;
         }
         c->auth = REST_AUTH_AKSK;
+        rc = rest_signer_new(&c->signer, c->secret_key);
+        if (rc != 0) {
+            rc = rest_fail(err, rc,
+                           rc == VPCEP_ENOMEM ? "out of memory" : "cannot set up request signing");
+            goto done;
+        }
     } else if (c->token != NULL) {
         c->auth = REST_AUTH_TOKEN;
     } else if (c->user_name != NULL || c->password != NULL) {
@@ -194,6 +252,10 @@ int vpcep_client_new(vpcep_client **out, const vpcep_client_options *caller_opts
     c->rng = ((uint64_t)time(NULL) << 20) ^ (uint64_t)(uintptr_t)c ^ 0x9e3779b97f4a7c15ULL;
     if (c->rng == 0)
         c->rng = 1;
+    if (endpoint_parts(c) != 0) {
+        rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
+        goto done;
+    }
     c->curl_share = rest_share_new();
     if (c->curl_share == NULL) {
         rc = rest_fail(err, VPCEP_ENOMEM, "cannot create the connection cache");
@@ -231,6 +293,8 @@ void vpcep_client_free(vpcep_client *c)
     util_free(c->cacert_file);
     util_free(c->user_agent);
     rest_free_secret(c->iam_token);
+    rest_signer_free(c->signer);
+    util_free(c->host_header);
     rest_share_free(c->curl_share);
     pthread_mutex_destroy(&c->lock);
     pthread_mutex_destroy(&c->token_lock);

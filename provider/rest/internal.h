@@ -120,6 +120,8 @@ REST_HIDDEN int rest_curl_transport(void *ud,
 REST_HIDDEN void *rest_share_new(void);
 REST_HIDDEN void rest_share_free(void *share);
 
+typedef struct rest_signer rest_signer; /* sign.c */
+
 typedef enum rest_auth_mode {
     REST_AUTH_AKSK = 1,
     REST_AUTH_TOKEN,
@@ -156,6 +158,14 @@ struct vpcep_client {
     int64_t (*now_ms)(void *ud);
     void *clock_ud;
     rest_auth_mode auth;
+    rest_signer *signer; /* AK/SK auth */
+    /* "Host: ..." of the endpoint (NULL with host_rc: EINVALID when curl cannot parse the
+     * endpoint, which every request then reports) and where the endpoint's path starts in it
+     * (path_fast: the offset splits requests' URLs exactly as curl does). */
+    char *host_header;
+    int host_rc;
+    size_t endpoint_path_off;
+    int path_fast;
 
     pthread_mutex_t lock; /* guards everything below */
     char *iam_token;      /* password auth: current token */
@@ -247,6 +257,36 @@ REST_HIDDEN int rest_canonical_request(const char *method,
                                        char **canonical,
                                        char **signed_headers);
 REST_HIDDEN void rest_sha256_hex(const void *data, size_t len, char out[65]);
+/* A client's signer: HMAC-SHA256 keyed with the secret key and SHA-256, set up once and used
+ * by any number of threads at once. 0, VPCEP_ENOMEM or VPCEP_ERROR (OpenSSL). */
+REST_HIDDEN int rest_signer_new(rest_signer **out, const char *secret_key);
+REST_HIDDEN void rest_signer_free(rest_signer *s);
+/* The "Authorization: ..." header (util_free) of a request whose URL has the given path and
+ * query (encoded, without '?'; query_len 0 when none), exactly as curl would parse them (no
+ * dot segments). 0, VPCEP_EINVALID (no X-Sdk-Date, a header without ':'), VPCEP_ENOMEM,
+ * VPCEP_ETOOLARGE or VPCEP_ERROR. */
+REST_HIDDEN int rest_signer_sign(const rest_signer *s,
+                                 char **header,
+                                 const char *access_key,
+                                 const char *method,
+                                 const char *path,
+                                 size_t path_len,
+                                 const char *query,
+                                 size_t query_len,
+                                 const char *const *headers,
+                                 size_t n_headers,
+                                 const void *body,
+                                 size_t body_len);
+/* The same for an absolute URL, parsed by curl (also VPCEP_EINVALID for a bad URL). */
+REST_HIDDEN int rest_signer_sign_url(const rest_signer *s,
+                                     char **header,
+                                     const char *access_key,
+                                     const char *method,
+                                     const char *url,
+                                     const char *const *headers,
+                                     size_t n_headers,
+                                     const void *body,
+                                     size_t body_len);
 
 /* ---- JSON helpers ----------------------------------------------------------------------- */
 REST_HIDDEN cJSON *rest_json_parse(const char *json, size_t len);

@@ -2,8 +2,6 @@
  * mapping, retries with backoff (honouring Retry-After) and the token renewal on a 401. */
 #include "internal.h"
 
-#include <curl/curl.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,37 +251,28 @@ void rest_result_dispose(rest_result *r)
     memset(r, 0, sizeof(*r));
 }
 
-/* The Host header of url into *out: 0, VPCEP_EINVALID (not a URL) or VPCEP_ENOMEM. */
-static int host_header(char **out, const char *url)
+/* The Authorization header of a request to url (which starts with the client's endpoint):
+ * its path and query are the text after the endpoint's authority, split at '?', unless
+ * curl would rewrite them (dot segments, a fragment); then curl parses the URL. */
+static int sign(vpcep_client *c,
+                char **header,
+                const char *method,
+                const char *url,
+                const char *const *headers,
+                size_t n_headers,
+                const char *body)
 {
-    CURLU *u = curl_url();
-    char *host = NULL, *port = NULL;
-    CURLUcode uc;
-    int rc = 0;
+    const char *path = url + c->endpoint_path_off, *q;
+    size_t body_len = body ? strlen(body) : 0, path_len;
 
-    *out = NULL;
-    if (u == NULL)
-        return VPCEP_ENOMEM;
-    uc = curl_url_set(u, CURLUPART_URL, url, 0);
-    if (uc == CURLUE_OK)
-        uc = curl_url_get(u, CURLUPART_HOST, &host, 0);
-    if (uc != CURLUE_OK) {
-        rc = uc == CURLUE_OUT_OF_MEMORY ? VPCEP_ENOMEM : VPCEP_EINVALID;
-        goto done;
-    }
-    uc = curl_url_get(u, CURLUPART_PORT, &port, 0);
-    if (uc == CURLUE_OUT_OF_MEMORY) {
-        rc = VPCEP_ENOMEM;
-        goto done;
-    }
-    *out = util_asprintf("Host: %s%s%s", host, port ? ":" : "", port ? port : "");
-    if (*out == NULL)
-        rc = VPCEP_ENOMEM;
-done:
-    curl_free(host);
-    curl_free(port);
-    curl_url_cleanup(u);
-    return rc;
+    if (!c->path_fast || strstr(path, "/.") != NULL || strchr(path, '#') != NULL)
+        return rest_signer_sign_url(c->signer, header, c->access_key, method, url, headers,
+                                    n_headers, body, body_len);
+    q = strchr(path, '?');
+    path_len = q ? (size_t)(q - path) : strlen(path);
+    return rest_signer_sign(c->signer, header, c->access_key, method, path, path_len,
+                            q ? q + 1 : NULL, q ? strlen(q + 1) : 0, headers, n_headers, body,
+                            body_len);
 }
 
 int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_error *err)
@@ -291,7 +280,7 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
     rest_http_request hrq;
     rest_http_response rs;
     util_buf url;
-    char *host = NULL, *authz = NULL, *token_hdr = NULL;
+    char *authz = NULL, *token_hdr = NULL;
     const char *headers[6];
     char date_hdr[32];
     unsigned int gen = 0;
@@ -316,10 +305,9 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
         rc = rest_fail(err, rest_util_error(url.error), "cannot build the request URL");
         goto done;
     }
-    rc = host_header(&host, url.data);
-    if (rc != 0) {
-        rc = rest_fail(err, rc,
-                       rc == VPCEP_ENOMEM ? "out of memory" : "cannot parse the request URL");
+    if (c->host_header == NULL) {
+        rc = rest_fail(err, c->host_rc ? c->host_rc : VPCEP_EINVALID,
+                       "cannot parse the request URL");
         goto done;
     }
     for (attempt = 0;; attempt++) {
@@ -328,7 +316,7 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
             goto done;
         }
         n = 0;
-        headers[n++] = host;
+        headers[n++] = c->host_header;
         if (rq->body != NULL)
             headers[n++] = "Content-Type: application/json";
         util_free(authz);
@@ -341,16 +329,12 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
             }
             snprintf(date_hdr, sizeof(date_hdr), "X-Sdk-Date: %s", date);
             headers[n++] = date_hdr;
-            rc = vpcep_sign_request(&authz, c->access_key, c->secret_key, rq->method, url.data,
-                                    headers, (size_t)n, rq->body, rq->body ? strlen(rq->body) : 0);
-            if (rc != 0) {
-                rc = rest_fail(err, rc, "cannot sign the request");
-                goto done;
-            }
             util_free(token_hdr);
-            token_hdr = util_asprintf("Authorization: %s", authz);
-            if (token_hdr == NULL) {
-                rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
+            token_hdr = NULL;
+            rc = sign(c, &token_hdr, rq->method, url.data, headers, (size_t)n, rq->body);
+            if (rc != 0) {
+                rc = rest_fail(err, rc,
+                               rc == VPCEP_ENOMEM ? "out of memory" : "cannot sign the request");
                 goto done;
             }
             headers[n++] = token_hdr;
@@ -449,7 +433,6 @@ done:
         err->retries = retry_count;
     rest_http_response_dispose(&rs);
     util_buf_dispose(&url);
-    util_free(host);
     rest_free_secret(authz);
     rest_free_secret(token_hdr);
     return rc;

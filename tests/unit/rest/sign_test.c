@@ -152,12 +152,79 @@ static void test_client_signs_requests(void **state)
     vpcep_client_free(c);
 }
 
+/* Re-signs a request the fake captured with vpcep_sign_request over its URL and headers (the
+ * Authorization header left out): the client's own signature must be the same. */
+static void assert_signature_matches(const fake_request *r)
+{
+    const char *headers[8];
+    char copy[2048], *line, *save = NULL, *want = NULL;
+    const char *got = NULL;
+    size_t n = 0;
+
+    strcpy(copy, r->headers);
+    for (line = strtok_r(copy, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+        if (strncmp(line, "Authorization: ", 15) == 0)
+            got = line + 15;
+        else if (n < 8)
+            headers[n++] = line;
+    }
+    assert_non_null(got);
+    assert_int_equal(vpcep_sign_request(&want, "AKTEST", "SKSECRET", r->method, r->url, headers, n,
+                                        r->body, strlen(r->body)),
+                     0);
+    assert_string_equal(got, want);
+    vpcep_free(want);
+}
+
+/* The client's signatures (its signer keyed once, the URL split without a parser) are the ones
+ * of the reference signing over the whole URL: a query, a body, an endpoint with a path, and
+ * a path curl rewrites. */
+static void test_client_signature_is_the_reference(void **state)
+{
+    static const char *const endpoints[] = {"http://vpcep.test:8080", "https://h.example/api/x/",
+                                            "http://h.example/a/./b/../c"};
+    size_t e;
+
+    (void)state;
+    for (e = 0; e < sizeof(endpoints) / sizeof(endpoints[0]); e++) {
+        fake f;
+        vpcep_client_options o;
+        vpcep_client *c;
+        vpcep_error err = VPCEP_ERROR_INIT;
+        vpcep_quota_list *q = NULL;
+        vpcep_service_list *l = NULL;
+        vpcep_service_list_opts lo = VPCEP_SERVICE_LIST_OPTS_INIT;
+
+        fake_init(&f);
+        fake_options(&f, &o);
+        o.endpoint = endpoints[e];
+        c = fake_client(&f, &o);
+        fake_push(&f, 200, "{\"quotas\":{\"resources\":[]}}");
+        assert_int_equal(vpcep_quota_get(&q, c, "endpoint", &err), 0);
+        fake_push(&f, 200, "{\"endpoint_services\":[],\"total_count\":0}");
+        lo.name = "a b+c%/d";
+        assert_int_equal(vpcep_services_list(&l, c, &lo, &err), 0);
+        fake_push(&f, 404, "{\"error_code\":\"EndPoint.0005\",\"error_msg\":\"no\"}");
+        assert_int_equal(vpcep_service_delete(c, "svc-1", &err), VPCEP_ENOTFOUND);
+        assert_true(f.n_requests >= 3);
+        assert_signature_matches(&f.requests[0]);
+        assert_signature_matches(&f.requests[1]);
+        assert_signature_matches(&f.requests[2]);
+        vpcep_quota_list_free(q);
+        vpcep_service_list_free(l);
+        vpcep_client_free(c);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_reference_vector),      cmocka_unit_test(test_canonical_details),
-        cmocka_unit_test(test_sign_errors),           cmocka_unit_test(test_sdk_date),
+        cmocka_unit_test(test_reference_vector),
+        cmocka_unit_test(test_canonical_details),
+        cmocka_unit_test(test_sign_errors),
+        cmocka_unit_test(test_sdk_date),
         cmocka_unit_test(test_client_signs_requests),
+        cmocka_unit_test(test_client_signature_is_the_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
