@@ -10,10 +10,12 @@
  * Authentication (the first that applies):
  *  1. access_key + secret_key: every request is signed (SDK-HMAC-SHA256, `Access=` form).
  *  2. token: sent as X-Auth-Token.
- *  3. user_name + password + domain_name: exchanged for a token with
- *     `POST {auth_url}/auth/tokens` (project scope by project_id, else by region name) on the
- *     first call; the project ID is taken from the token body when not given; on a 401 the
- *     token is renewed once and the request repeated.
+ *  3. user_name + password + domain_name (or domain_id): exchanged for a token with
+ *     `POST {auth_url}/auth/tokens` (project scope by project_id, else by project_name, else by
+ *     the region's name) on the first call; the project ID is taken from the token body when
+ *     not given; on a 401 the token is renewed once and the request repeated.
+ * With AK/SK or a token and no project_id, the ID of project_name is looked up once with
+ * `GET {auth_url}/projects?name=...` (signed or with the token) before the first call.
  *
  * Retries: HTTP 429, 5xx, `EndPoint.0022` and transport failures are retried up to
  * max_retries times with capped, jittered exponential backoff (base retry_base_ms, doubled
@@ -91,8 +93,8 @@ typedef struct vpcep_client_options {
     const char *region;      /**< e.g. "eu-de"; required unless both endpoint and project_id
                                   (and auth_url for password auth) are given */
     const char *endpoint;    /**< default "https://vpcep.{region}.otc.t-systems.com" */
-    const char *project_id;  /**< required for AK/SK and token auth; resolved from the token
-                                  for password auth when NULL */
+    const char *project_id;  /**< required for AK/SK and token auth unless project_name (v2)
+                                  is given; resolved from the token for password auth */
     const char *access_key;  /**< AK/SK auth (both or neither) */
     const char *secret_key;  /**< secret */
     const char *token;       /**< secret; a ready IAM token */
@@ -128,6 +130,11 @@ typedef struct vpcep_client_options {
     /** Whether a line at @p level would be kept (NULL = every level): lines that are not
      *  wanted (request and response bodies at VPCEP_LOG_TRACE) are then not even built. */
     int (*log_enabled)(void *ud, int level);
+    /** The project by name, e.g. "eu-de_myproject": password auth scopes its token to it (when
+     *  project_id is not given); AK/SK and token auth look its ID up in IAM. */
+    const char *project_name;
+    /** The user's domain (account) by ID, for password auth instead of domain_name. */
+    const char *domain_id;
 } vpcep_client_options;
 
 #define VPCEP_CLIENT_OPTIONS_INIT VPCEP_INIT_VERSIONED(VPCEP_CLIENT_OPTIONS_VERSION)

@@ -267,6 +267,8 @@ void tfpv_ctx_free(void *ctx);
 typedef struct tfpv_settings {
     const char *region, *project_id, *access_key, *secret_key, *token;
     const char *user_name, *password, *domain_name, *auth_url, *endpoint, *cacert_file;
+    const char *project_name; /**< scope / lookup by name */
+    const char *domain_id;    /**< the user's domain by ID (domain_name NULL) */
     int insecure;
     int64_t max_retries; /**< -1 = not set */
     int has_unknown;     /**< some configured value is unknown */

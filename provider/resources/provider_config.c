@@ -24,25 +24,45 @@ typedef struct attr_spec {
 } attr_spec;
 
 static const attr_spec string_attrs[] = {
-    {"region", "OS_REGION_NAME", 0, "Region, e.g. eu-de. Environment: OS_REGION_NAME."},
+    {"region", "OS_REGION_NAME", 0,
+     "Region: eu-de, eu-nl or eu-ch2 (the Swiss cloud). Environment: OS_REGION_NAME."},
     {"project_id", "OS_PROJECT_ID", 0,
-     "Project ID; resolved from the IAM token for password authentication. Environment: "
-     "OS_PROJECT_ID."},
+     "Project ID; resolved from the IAM token for password authentication, and looked up by "
+     "project_name otherwise. Environment: OS_PROJECT_ID (or OS_TENANT_ID)."},
+    {"project_name", "OS_PROJECT_NAME", 0,
+     "Project name, e.g. eu-de_myproject: the token of password authentication is scoped to it, "
+     "and with AK/SK or a token its ID is looked up in IAM. Environment: OS_PROJECT_NAME (or "
+     "OS_TENANT_NAME)."},
     {"access_key", "OS_ACCESS_KEY", TFP_ATTR_SENSITIVE,
      "Access key (AK/SK request signing). Environment: OS_ACCESS_KEY."},
     {"secret_key", "OS_SECRET_KEY", TFP_ATTR_SENSITIVE,
      "Secret key (AK/SK request signing). Environment: OS_SECRET_KEY."},
-    {"token", "OS_TOKEN", TFP_ATTR_SENSITIVE, "IAM token. Environment: OS_TOKEN."},
+    {"token", "OS_TOKEN", TFP_ATTR_SENSITIVE,
+     "IAM token. Environment: OS_TOKEN (or OS_AUTH_TOKEN)."},
     {"user_name", "OS_USERNAME", 0, "IAM user name. Environment: OS_USERNAME."},
     {"password", "OS_PASSWORD", TFP_ATTR_SENSITIVE, "IAM password. Environment: OS_PASSWORD."},
     {"domain_name", "OS_DOMAIN_NAME", 0, "IAM domain (account) name. Environment: OS_DOMAIN_NAME."},
+    {"domain_id", "OS_DOMAIN_ID", 0, "IAM domain (account) ID. Environment: OS_DOMAIN_ID."},
+    {"user_domain_name", "OS_USER_DOMAIN_NAME", 0,
+     "The domain (account) name of the user, for password authentication; wins over "
+     "domain_name. Environment: OS_USER_DOMAIN_NAME."},
+    {"user_domain_id", "OS_USER_DOMAIN_ID", 0,
+     "The domain (account) ID of the user, for password authentication; wins over domain_id. "
+     "Environment: OS_USER_DOMAIN_ID."},
     {"auth_url", "OS_AUTH_URL", 0,
-     "IAM endpoint; default https://iam.{region}.otc.t-systems.com/v3. Environment: "
-     "OS_AUTH_URL."},
+     "IAM endpoint; default https://iam.{region}.otc.t-systems.com/v3 "
+     "(https://iam-pub.eu-ch2.sc.otc.t-systems.com/v3 for eu-ch2). Environment: OS_AUTH_URL."},
     {"endpoint", "VPCEP_ENDPOINT", 0,
-     "Base URL of the VPCEP API; default https://vpcep.{region}.otc.t-systems.com. "
-     "Environment: VPCEP_ENDPOINT."},
+     "Base URL of the VPCEP API; default https://vpcep.{region}.otc.t-systems.com "
+     "(https://vpcep.eu-ch2.sc.otc.t-systems.com for eu-ch2). Environment: VPCEP_ENDPOINT."},
     {"cacert_file", NULL, 0, "PEM file with the CA certificates to verify the API with."},
+};
+
+/* Further environment variables of an attribute, read after the first (OpenStack aliases). */
+static const char *const env_aliases[][2] = {
+    {"OS_PROJECT_ID", "OS_TENANT_ID"},
+    {"OS_PROJECT_NAME", "OS_TENANT_NAME"},
+    {"OS_TOKEN", "OS_AUTH_TOKEN"},
 };
 
 int tfpv_provider_schema(tfp_schema **out)
@@ -102,6 +122,14 @@ static const char *pick(tfpv_settings *s,
         if (str != NULL && str[0] != '\0') {
             return str;
         }
+        for (size_t i = 0; i < sizeof env_aliases / sizeof env_aliases[0]; i++) {
+            if (strcmp(env, env_aliases[i][0]) == 0) {
+                str = getenv_fn(env_aliases[i][1]);
+                if (str != NULL && str[0] != '\0') {
+                    return str;
+                }
+            }
+        }
     }
     return NULL;
 }
@@ -144,7 +172,23 @@ int tfpv_settings_resolve(tfpv_settings *s,
     s->token = pick(s, config, "token", cfg_creds ? NULL : "OS_TOKEN", getenv_fn);
     s->user_name = pick(s, config, "user_name", cfg_creds ? NULL : "OS_USERNAME", getenv_fn);
     s->password = pick(s, config, "password", cfg_creds ? NULL : "OS_PASSWORD", getenv_fn);
-    s->domain_name = pick(s, config, "domain_name", "OS_DOMAIN_NAME", getenv_fn);
+    s->project_name = pick(s, config, "project_name", "OS_PROJECT_NAME", getenv_fn);
+    /* The user's domain, by name or ID: the configuration before the environment, and in each
+     * user_domain_* (OS_USER_DOMAIN_*) before domain_* (OS_DOMAIN_*). */
+    {
+        static const char *const dom[][2] = {{"user_domain_name", "OS_USER_DOMAIN_NAME"},
+                                             {"user_domain_id", "OS_USER_DOMAIN_ID"},
+                                             {"domain_name", "OS_DOMAIN_NAME"},
+                                             {"domain_id", "OS_DOMAIN_ID"}};
+        for (int env = 0; env < 2 && s->domain_name == NULL && s->domain_id == NULL; env++) {
+            for (size_t i = 0; i < 4 && s->domain_name == NULL && s->domain_id == NULL; i += 2) {
+                s->domain_name = env ? pick(s, NULL, dom[i][0], dom[i][1], getenv_fn)
+                                     : pick(s, config, dom[i][0], NULL, getenv_fn);
+                s->domain_id = env ? pick(s, NULL, dom[i + 1][0], dom[i + 1][1], getenv_fn)
+                                   : pick(s, config, dom[i + 1][0], NULL, getenv_fn);
+            }
+        }
+    }
     s->auth_url = pick(s, config, "auth_url", "OS_AUTH_URL", getenv_fn);
     s->endpoint = pick(s, config, "endpoint", "VPCEP_ENDPOINT", getenv_fn);
     s->cacert_file = pick(s, config, "cacert_file", NULL, getenv_fn);
@@ -221,16 +265,18 @@ int tfpv_settings_resolve(tfpv_settings *s,
                                 "user_name is set but password is not (set it or "
                                 "OS_PASSWORD).");
             }
-            if (s->domain_name == NULL) {
+            if (s->domain_name == NULL && s->domain_id == NULL) {
                 tfp_diags_error(d, "domain_name", "Incomplete password credentials",
                                 "Password authentication needs domain_name (or "
-                                "OS_DOMAIN_NAME), the account the user belongs to.");
+                                "OS_DOMAIN_NAME, user_domain_name, OS_USER_DOMAIN_NAME, or a "
+                                "domain ID), the account the user belongs to.");
             }
         }
-        if ((aksk || s->token != NULL) && s->project_id == NULL) {
+        if ((aksk || s->token != NULL) && s->project_id == NULL && s->project_name == NULL) {
             tfp_diags_error(d, "project_id", "Missing project_id",
                             "AK/SK and token authentication need project_id (or "
-                            "OS_PROJECT_ID); it is only resolved automatically for "
+                            "OS_PROJECT_ID) or project_name (OS_PROJECT_NAME), whose ID is "
+                            "then looked up; it is only resolved automatically for "
                             "user_name/password authentication.");
         }
         if (s->cacert_file != NULL) {
@@ -246,14 +292,17 @@ int tfpv_settings_resolve(tfpv_settings *s,
 
     /* Defaults derived from the region. */
     if (s->region != NULL) {
+        /* the Swiss cloud has a domain of its own, and its IAM is "iam-pub" */
+        int swiss = strcmp(s->region, "eu-ch2") == 0;
         if (s->auth_url == NULL) {
-            snprintf(s->auth_url_buf, sizeof s->auth_url_buf, "https://iam.%s.otc.t-systems.com/v3",
-                     s->region);
+            snprintf(s->auth_url_buf, sizeof s->auth_url_buf,
+                     "https://%s.%s.%sotc.t-systems.com/v3", swiss ? "iam-pub" : "iam", s->region,
+                     swiss ? "sc." : "");
             s->auth_url = s->auth_url_buf;
         }
         if (s->endpoint == NULL) {
-            snprintf(s->endpoint_buf, sizeof s->endpoint_buf, "https://vpcep.%s.otc.t-systems.com",
-                     s->region);
+            snprintf(s->endpoint_buf, sizeof s->endpoint_buf,
+                     "https://vpcep.%s.%sotc.t-systems.com", s->region, swiss ? "sc." : "");
             s->endpoint = s->endpoint_buf;
         }
     }
@@ -366,7 +415,9 @@ int tfpv_provider_configure(tfp_call *call)
         opts.user_name = s.user_name;
         opts.password = s.password;
         opts.domain_name = s.domain_name;
+        opts.domain_id = s.domain_id;
     }
+    opts.project_name = s.project_name;
     opts.insecure = s.insecure;
     opts.cacert_file = s.cacert_file;
     if (s.max_retries >= 0) {

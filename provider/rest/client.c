@@ -145,6 +145,20 @@ int vpcep_client_new(vpcep_client **out, const vpcep_client_options *caller_opts
         rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
         goto done;
     }
+    if (opts->version >= 2 && (dup_opt(&c->project_name, opts->project_name) ||
+                               dup_opt(&c->domain_id, opts->domain_id))) {
+        rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (c->project_name != NULL &&
+        (strlen(c->project_name) > 64 || strpbrk(c->project_name, "/?#&= \t\r\n") != NULL)) {
+        rc = rest_fail(err, VPCEP_EINVALID, "project_name: invalid value");
+        goto done;
+    }
+    if (c->domain_id != NULL && !rest_valid_id(c->domain_id)) {
+        rc = rest_fail(err, VPCEP_EINVALID, "domain_id: invalid value");
+        goto done;
+    }
     if (c->project_id != NULL && !rest_valid_id(c->project_id)) {
         rc = rest_fail(err, VPCEP_EINVALID, "project_id: invalid value");
         goto done;
@@ -154,7 +168,7 @@ int vpcep_client_new(vpcep_client **out, const vpcep_client_options *caller_opts
         if ((rc = url_dup(&c->endpoint, opts->endpoint, "endpoint", err)) != 0)
             goto done;
     } else if (c->region != NULL) {
-        c->endpoint = util_asprintf("https://vpcep.%s.otc.t-systems.com", c->region);
+        c->endpoint = rest_default_endpoint(c->region);
         if (c->endpoint == NULL) {
             rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
             goto done;
@@ -179,15 +193,18 @@ int vpcep_client_new(vpcep_client **out, const vpcep_client_options *caller_opts
     } else if (c->token != NULL) {
         c->auth = REST_AUTH_TOKEN;
     } else if (c->user_name != NULL || c->password != NULL) {
-        if (c->user_name == NULL || c->password == NULL || c->domain_name == NULL) {
+        if (c->user_name == NULL || c->password == NULL ||
+            (c->domain_name == NULL && c->domain_id == NULL)) {
             rc = rest_fail(err, VPCEP_EINVALID,
-                           "password authentication needs user_name, password and domain_name");
+                           "password authentication needs user_name, password and domain_name "
+                           "(or domain_id)");
             goto done;
         }
         c->auth = REST_AUTH_PASSWORD;
-        if (c->project_id == NULL && c->region == NULL) {
+        if (c->project_id == NULL && c->project_name == NULL && c->region == NULL) {
             rc = rest_fail(err, VPCEP_EINVALID,
-                           "password authentication needs project_id or region for the scope");
+                           "password authentication needs project_id, "
+                           "project_name or region for the scope");
             goto done;
         }
     } else {
@@ -196,21 +213,23 @@ int vpcep_client_new(vpcep_client **out, const vpcep_client_options *caller_opts
                        "user_name/password/domain_name");
         goto done;
     }
-    if (c->auth != REST_AUTH_PASSWORD && c->project_id == NULL) {
-        rc = rest_fail(err, VPCEP_EINVALID, "project_id is required with AK/SK or token auth");
+    if (c->auth != REST_AUTH_PASSWORD && c->project_id == NULL && c->project_name == NULL) {
+        rc = rest_fail(err, VPCEP_EINVALID,
+                       "project_id (or project_name) is required with AK/SK or token auth");
         goto done;
     }
     if (!empty(opts->auth_url)) {
         if ((rc = url_dup(&c->auth_url, opts->auth_url, "auth_url", err)) != 0)
             goto done;
     } else if (c->region != NULL) {
-        c->auth_url = util_asprintf("https://iam.%s.otc.t-systems.com/v3", c->region);
+        c->auth_url = rest_default_auth_url(c->region);
         if (c->auth_url == NULL) {
             rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
             goto done;
         }
-    } else if (c->auth == REST_AUTH_PASSWORD) {
-        rc = rest_fail(err, VPCEP_EINVALID, "auth_url or region is required for password auth");
+    } else if (c->auth == REST_AUTH_PASSWORD || c->project_id == NULL) {
+        rc = rest_fail(err, VPCEP_EINVALID,
+                       "auth_url or region is required for password auth and project lookups");
         goto done;
     }
     if (opts->timeout_ms < 0 || opts->max_retries < VPCEP_RETRIES_NONE || opts->max_retries > 100 ||
@@ -268,6 +287,24 @@ done:
     return rc;
 }
 
+/* The Swiss cloud (eu-ch2) has its own domain, and its IAM is "iam-pub". */
+static int swiss(const char *region)
+{
+    return strcmp(region, "eu-ch2") == 0;
+}
+
+char *rest_default_endpoint(const char *region)
+{
+    return swiss(region) ? util_asprintf("https://vpcep.%s.sc.otc.t-systems.com", region)
+                         : util_asprintf("https://vpcep.%s.otc.t-systems.com", region);
+}
+
+char *rest_default_auth_url(const char *region)
+{
+    return swiss(region) ? util_asprintf("https://iam-pub.%s.sc.otc.t-systems.com/v3", region)
+                         : util_asprintf("https://iam.%s.otc.t-systems.com/v3", region);
+}
+
 void rest_free_secret(char *s)
 {
     if (s == NULL)
@@ -283,6 +320,8 @@ void vpcep_client_free(vpcep_client *c)
     util_free(c->region);
     util_free(c->endpoint);
     util_free(c->project_id);
+    util_free(c->project_name);
+    util_free(c->domain_id);
     util_free(c->access_key);
     rest_free_secret(c->secret_key);
     rest_free_secret(c->token);

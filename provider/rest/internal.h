@@ -132,6 +132,8 @@ struct vpcep_client {
     char *region;
     char *endpoint; /* no trailing slash */
     char *project_id;
+    char *project_name; /* scope / lookup by name (project_id NULL) */
+    char *domain_id;    /* the user's domain by ID (password auth) */
     char *access_key;
     char *secret_key;
     char *token;
@@ -185,6 +187,7 @@ typedef struct rest_request {
     const char *path; /* below /v1/{project_id}, e.g. "/vpc-endpoint-services"; or absolute
                          from the endpoint root when raw_path is set */
     int raw_path;
+    const char *base;    /* with raw_path: the base URL instead of the endpoint (IAM calls) */
     const char *query;   /* encoded, without '?', or NULL */
     const char *body;    /* JSON or NULL */
     int create;          /* outcome-unknown failures are not retried (caller looks up first) */
@@ -242,7 +245,12 @@ REST_HIDDEN void rest_free_secret(char *s);
 /* Fetches a new token when the current one is missing or (force) is generation stale_gen. */
 REST_HIDDEN int rest_fetch_token(
     vpcep_client *c, unsigned int stale_gen, int force, unsigned int *calls, vpcep_error *err);
-/* Makes sure the client knows its project ID (from the token with password auth). */
+/* The default API and IAM base URLs of a region (new, util_free; NULL on ENOMEM): the Swiss
+ * cloud eu-ch2 lives under *.eu-ch2.sc.otc.t-systems.com, its IAM at iam-pub. */
+REST_HIDDEN char *rest_default_endpoint(const char *region);
+REST_HIDDEN char *rest_default_auth_url(const char *region);
+/* Makes sure the client knows its project ID (from the token with password auth, looked up
+ * by project_name otherwise). */
 REST_HIDDEN int rest_ensure_project(vpcep_client *c, unsigned int *calls, vpcep_error *err);
 
 /* ---- signing ---------------------------------------------------------------------------- */

@@ -295,7 +295,10 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
     util_buf_init(&url, REST_MAX_TEXT_BYTES);
     if (!rq->raw_path && (rc = rest_ensure_project(c, rq->calls, err)) != 0)
         goto done;
-    util_buf_append(&url, c->endpoint, strlen(c->endpoint));
+    {
+        const char *base = rq->raw_path && rq->base != NULL ? rq->base : c->endpoint;
+        util_buf_append(&url, base, strlen(base));
+    }
     if (!rq->raw_path)
         util_buf_printf(&url, "/v1/%s", c->project_id);
     util_buf_append(&url, rq->path, strlen(rq->path));

@@ -27,13 +27,16 @@ static char *token_body(vpcep_client *c)
     dom = user ? cJSON_AddObjectToObject(user, "domain") : NULL;
     if (dom == NULL || cJSON_AddStringToObject(user, "name", c->user_name) == NULL ||
         cJSON_AddStringToObject(user, "password", c->password) == NULL ||
-        cJSON_AddStringToObject(dom, "name", c->domain_name) == NULL)
+        (c->domain_name != NULL ? cJSON_AddStringToObject(dom, "name", c->domain_name)
+                                : cJSON_AddStringToObject(dom, "id", c->domain_id)) == NULL)
         goto done;
     scope = cJSON_AddObjectToObject(auth, "scope");
     proj = scope ? cJSON_AddObjectToObject(scope, "project") : NULL;
     if (proj == NULL ||
-        (c->project_id != NULL ? cJSON_AddStringToObject(proj, "id", c->project_id)
-                               : cJSON_AddStringToObject(proj, "name", c->region)) == NULL)
+        (c->project_id != NULL
+             ? cJSON_AddStringToObject(proj, "id", c->project_id)
+             : cJSON_AddStringToObject(
+                   proj, "name", c->project_name != NULL ? c->project_name : c->region)) == NULL)
         goto done;
     out = cJSON_PrintUnformatted(root);
 done:
@@ -95,7 +98,8 @@ int rest_fetch_token(
                     util_strlcpy(m, err->error_msg, sizeof(m));
                     snprintf(err->error_msg, sizeof(err->error_msg),
                              "IAM token request for user %.64s in domain %.64s failed: %.300s",
-                             c->user_name, c->domain_name, m);
+                             c->user_name, c->domain_name != NULL ? c->domain_name : c->domain_id,
+                             m);
                     err->kind = rc;
                 }
             }
@@ -153,6 +157,86 @@ done:
     return rc;
 }
 
+/* AK/SK or token auth with project_name only: GET {auth_url}/projects?name=... (signed, or with
+ * the token), once; the first project of exactly that name. */
+static int lookup_project(vpcep_client *c, unsigned int *calls, vpcep_error *err)
+{
+    rest_request rq;
+    rest_result res;
+    util_buf q;
+    cJSON *root = NULL;
+    const cJSON *p;
+    char *id = NULL;
+    long failures = util_alloc_failures();
+    int rc;
+
+    memset(&rq, 0, sizeof(rq));
+    memset(&res, 0, sizeof(res));
+    util_buf_init(&q, REST_MAX_TEXT_BYTES);
+    util_buf_puts(&q, "name=");
+    util_buf_append_pct(&q, c->project_name, 0);
+    if (q.error) {
+        rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
+        goto done;
+    }
+    pthread_mutex_lock(&c->token_lock); /* one lookup at a time */
+    pthread_mutex_lock(&c->lock);
+    rc = c->project_id != NULL;
+    pthread_mutex_unlock(&c->lock);
+    if (rc) {
+        rc = 0;
+        pthread_mutex_unlock(&c->token_lock);
+        goto done;
+    }
+    rq.method = "GET";
+    rq.raw_path = 1;
+    rq.base = c->auth_url;
+    rq.path = "/projects";
+    rq.query = util_buf_cstr(&q);
+    rq.calls = calls;
+    rc = rest_call(c, &rq, &res, err);
+    pthread_mutex_unlock(&c->token_lock);
+    if (rc != 0)
+        goto done;
+    rc = rest_json_parse_object(&root, res.body, res.body_len);
+    if (rc == VPCEP_ENOMEM || util_alloc_failures() != failures) {
+        rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
+        goto done;
+    }
+    cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(root, "projects"))
+    {
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(p, "name");
+        if (cJSON_IsString(name) && strcmp(name->valuestring, c->project_name) == 0) {
+            id = rest_json_str(p, "id");
+            if (id == NULL && util_alloc_failures() != failures) {
+                rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
+                goto done;
+            }
+            break;
+        }
+    }
+    if (id == NULL || !rest_valid_id(id)) {
+        rc = rest_fail(err, VPCEP_EAUTH,
+                       "IAM knows no project named %.64s for these credentials: check "
+                       "project_name (or set project_id)",
+                       c->project_name);
+        goto done;
+    }
+    pthread_mutex_lock(&c->lock);
+    if (c->project_id == NULL) {
+        c->project_id = id;
+        id = NULL;
+    }
+    pthread_mutex_unlock(&c->lock);
+    rc = 0;
+done:
+    cJSON_Delete(root);
+    util_free(id);
+    rest_result_dispose(&res);
+    util_buf_dispose(&q);
+    return rc;
+}
+
 int rest_ensure_project(vpcep_client *c, unsigned int *calls, vpcep_error *err)
 {
     int have, rc;
@@ -162,6 +246,8 @@ int rest_ensure_project(vpcep_client *c, unsigned int *calls, vpcep_error *err)
     pthread_mutex_unlock(&c->lock);
     if (have)
         return 0;
+    if (c->auth != REST_AUTH_PASSWORD)
+        return lookup_project(c, calls, err);
     rc = rest_fetch_token(c, 0, 0, calls, err);
     if (rc != 0)
         return rc;

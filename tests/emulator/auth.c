@@ -609,3 +609,48 @@ void emu_handle_iam_tokens(emu_server *srv, const emu_request *req, emu_response
 done:
     cJSON_Delete(in);
 }
+
+/* ---- GET /v3/projects?name=... ------------------------------------------------------------- */
+
+/* The projects of the authenticated account (AK/SK or any of its tokens, scoped or not),
+ * filtered by name: how a client finds the ID of a project it knows by name. */
+void emu_handle_iam_projects(emu_server *srv, const emu_request *req, emu_response *resp)
+{
+    const char *token = req->header(req->header_ctx, "x-auth-token");
+    const char *authz = req->header(req->header_ctx, "authorization");
+    const char *scope = NULL;
+    const char *name = NULL;
+    const cJSON *acct;
+    for (size_t i = 0; i < req->nquery; i++) {
+        if (strcmp(req->query[i].key, "name") == 0) {
+            name = req->query[i].value ? req->query[i].value : "";
+        }
+    }
+    if (token && *token) {
+        acct = auth_token(srv, token, &scope, resp);
+    } else if (authz && *authz) {
+        acct = auth_aksk(srv, req, authz, resp);
+    } else {
+        emu_set_error(resp, 401, "APIG.0301",
+                      "Incorrect IAM authentication information: no X-Auth-Token or Authorization");
+        return;
+    }
+    if (!acct) {
+        return;
+    }
+    const char *pid = emu_jstr(acct, "project_id");
+    const char *pname = emu_jstr(acct, "project_name") ? emu_jstr(acct, "project_name")
+                                                       : emu_jstr(srv->seed, "region");
+    cJSON *out = cJSON_CreateObject();
+    cJSON *list = cJSON_AddArrayToObject(out, "projects");
+    if (pid && pname && (!name || strcmp(name, pname) == 0)) {
+        cJSON *p = named_ref(pid, pname);
+        cJSON_AddStringToObject(p, "domain_id", emu_jstr(acct, "domain_id"));
+        cJSON_AddBoolToObject(p, "enabled", 1);
+        cJSON_AddItemToArray(list, p);
+    }
+    cJSON *links = cJSON_AddObjectToObject(out, "links");
+    cJSON_AddNullToObject(links, "next");
+    resp->status = 200;
+    resp->body = out;
+}

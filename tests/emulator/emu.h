@@ -176,5 +176,7 @@ const cJSON *emu_authenticate(emu_server *srv,
                               const char *path_project,
                               emu_response *resp);
 void emu_handle_iam_tokens(emu_server *srv, const emu_request *req, emu_response *resp);
+/* GET /v3/projects?name=...: the authenticated account's projects (AK/SK or token). */
+void emu_handle_iam_projects(emu_server *srv, const emu_request *req, emu_response *resp);
 
 #endif

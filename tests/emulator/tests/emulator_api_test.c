@@ -785,6 +785,34 @@ static void scenario_auth(void)
     EXPECT_ERR(r, 403, "EndPoint.0004");
     resp_free(&r);
 
+    /* a project's ID by its name (GET /v3/projects?name=): with any token of the account,
+     * scoped or not, and with AK/SK; only the caller's own projects */
+    r = http(&e, &dacc, "GET", "/v3/projects", "name=eu-de", NULL);
+    EXPECT_STATUS(r, 200);
+    {
+        cJSON *p0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r.json, "projects"), 0);
+        CHECK(streq(jstr(p0, "id"), OWNER_PID) && streq(jstr(p0, "name"), "eu-de"),
+              "project by name (token)");
+    }
+    resp_free(&r);
+    {
+        account ak = CONSUMER;
+        ak.token[0] = '\0';
+        r = http(&e, &ak, "GET", "/v3/projects", "name=eu-de", NULL);
+        EXPECT_STATUS(r, 200);
+        cJSON *p0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r.json, "projects"), 0);
+        CHECK(streq(jstr(p0, "id"), CONSUMER_PID), "project by name (AK/SK)");
+        resp_free(&r);
+    }
+    r = http(&e, &dacc, "GET", "/v3/projects", "name=eu-de_other", NULL);
+    EXPECT_STATUS(r, 200);
+    CHECK(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r.json, "projects")) == 0,
+          "no project of another name");
+    resp_free(&r);
+    r = http(&e, NULL, "GET", "/v3/projects", "name=eu-de", NULL);
+    EXPECT_ERR(r, 401, "APIG.0301");
+    resp_free(&r);
+
     char junk[256];
     CHECK(get_token(&e, "owner", "wrong", "owner-domain", NULL, junk, sizeof(junk)) == 401,
           "bad password");

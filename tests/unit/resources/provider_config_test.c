@@ -62,7 +62,7 @@ static void test_schema_flags(void **state)
         assert_int_equal((flags & TFP_ATTR_SENSITIVE) != 0, want);
         assert_true(flags & TFP_ATTR_OPTIONAL);
     }
-    assert_int_equal(tfp_block_attribute_count(b), 13);
+    assert_int_equal(tfp_block_attribute_count(b), 17);
 }
 
 static void test_env_and_defaults(void **state)
@@ -108,6 +108,73 @@ static void test_config_wins_over_env(void **state)
     assert_string_equal(s.endpoint, "http://env.example");
     assert_int_equal(s.max_retries, 3);
     assert_int_equal(s.insecure, 1);
+    tfp_diags_free(d);
+}
+
+/* The Swiss cloud's hosts, and the OpenStack variable names pipelines use. */
+static void test_swiss_cloud_and_env_aliases(void **state)
+{
+    static const char *const env[] = {
+        "OS_REGION_NAME", "eu-ch2", "OS_AUTH_TOKEN", "tok", "OS_PROJECT_NAME", "eu-ch2_app", NULL};
+    static const char *const tenant_env[] = {"OS_REGION_NAME",
+                                             "eu-de",
+                                             "OS_ACCESS_KEY",
+                                             "AK",
+                                             "OS_SECRET_KEY",
+                                             "SK",
+                                             "OS_TENANT_ID",
+                                             "tenant",
+                                             "OS_TOKEN",
+                                             "",
+                                             NULL};
+    static const char *const pw_env[] = {
+        "OS_REGION_NAME",      "eu-de",    "OS_USERNAME",    "u",         "OS_PASSWORD", "p",
+        "OS_USER_DOMAIN_NAME", "user-dom", "OS_DOMAIN_NAME", "other-dom", NULL};
+    static const char *const pw_id_env[] = {
+        "OS_REGION_NAME",    "eu-de", "OS_USERNAME", "u", "OS_PASSWORD", "p",
+        "OS_USER_DOMAIN_ID", "did",   NULL};
+    tfpv_settings s;
+    tfp_diags *d = resolve(&s, "{}", env, 1);
+    (void)state;
+    /* a token from OS_AUTH_TOKEN, and a project by name: no project_id needed */
+    dump_diags(d);
+    assert_false(tfp_diags_has_errors(d));
+    assert_string_equal(s.token, "tok");
+    assert_null(s.project_id);
+    assert_string_equal(s.project_name, "eu-ch2_app");
+    assert_string_equal(s.endpoint, "https://vpcep.eu-ch2.sc.otc.t-systems.com");
+    assert_string_equal(s.auth_url, "https://iam-pub.eu-ch2.sc.otc.t-systems.com/v3");
+    tfp_diags_free(d);
+
+    d = resolve(&s, "{}", tenant_env, 1);
+    assert_false(tfp_diags_has_errors(d));
+    assert_string_equal(s.project_id, "tenant");
+    assert_null(s.token); /* empty counts as unset */
+    tfp_diags_free(d);
+
+    /* the user's domain: OS_USER_DOMAIN_NAME wins over OS_DOMAIN_NAME ... */
+    d = resolve(&s, "{}", pw_env, 1);
+    dump_diags(d);
+    assert_false(tfp_diags_has_errors(d));
+    assert_string_equal(s.domain_name, "user-dom");
+    tfp_diags_free(d);
+    /* ... the configuration wins over both */
+    d = resolve(&s, "{\"domain_name\":\"cfg-dom\"}", pw_env, 1);
+    assert_false(tfp_diags_has_errors(d));
+    assert_string_equal(s.domain_name, "cfg-dom");
+    assert_null(s.domain_id);
+    tfp_diags_free(d);
+    /* ... and an ID is enough */
+    d = resolve(&s, "{}", pw_id_env, 1);
+    dump_diags(d);
+    assert_false(tfp_diags_has_errors(d));
+    assert_null(s.domain_name);
+    assert_string_equal(s.domain_id, "did");
+    tfp_diags_free(d);
+    d = resolve(&s, "{\"user_domain_id\":\"cfg-id\",\"domain_name\":\"n\"}", pw_id_env, 1);
+    assert_false(tfp_diags_has_errors(d));
+    assert_null(s.domain_name);
+    assert_string_equal(s.domain_id, "cfg-id");
     tfp_diags_free(d);
 }
 
@@ -206,6 +273,7 @@ int main(void)
         cmocka_unit_test(test_schema_flags),
         cmocka_unit_test(test_env_and_defaults),
         cmocka_unit_test(test_config_wins_over_env),
+        cmocka_unit_test(test_swiss_cloud_and_env_aliases),
         cmocka_unit_test(test_errors_with_paths),
         cmocka_unit_test(test_validate_time_needs_no_credentials),
         cmocka_unit_test(test_unknown_values_defer),

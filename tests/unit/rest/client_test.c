@@ -110,6 +110,23 @@ static void test_defaults(void **state)
     assert_int_equal(vpcep_client_project_id(&pid, c, &err), 0);
     assert_string_equal(pid, "abc");
     vpcep_client_free(c);
+    /* the Swiss cloud: its own domain, IAM at iam-pub */
+    o.region = "eu-ch2";
+    assert_int_equal(vpcep_client_new(&c, &o, &err), 0);
+    assert_string_equal(vpcep_client_endpoint(c), "https://vpcep.eu-ch2.sc.otc.t-systems.com");
+    assert_string_equal(c->auth_url, "https://iam-pub.eu-ch2.sc.otc.t-systems.com/v3");
+    vpcep_client_free(c);
+    /* a project by name instead of ID: fine for AK/SK and token auth */
+    o.region = "eu-nl";
+    o.project_id = NULL;
+    assert_int_equal(vpcep_client_new(&c, &o, &err), VPCEP_EINVALID);
+    o.project_name = "eu-nl_x";
+    assert_int_equal(vpcep_client_new(&c, &o, &err), 0);
+    vpcep_client_free(c);
+    o.project_name = "bad/name";
+    assert_int_equal(vpcep_client_new(&c, &o, &err), VPCEP_EINVALID);
+    o.project_name = NULL;
+    o.project_id = "abc";
     o.endpoint = "http://127.0.0.1:9/";
     o.max_retries = VPCEP_RETRIES_NONE;
     assert_int_equal(vpcep_client_new(&c, &o, &err), 0);

@@ -159,12 +159,96 @@ static void test_token_without_project(void **state)
     free(body);
 }
 
+static fake_answer projects_or_quota(fake *f, const rest_http_request *rq)
+{
+    fake_answer a;
+
+    (void)f;
+    memset(&a, 0, sizeof(a));
+    a.status = 200;
+    if (strstr(rq->url, "/v3/projects") != NULL)
+        a.body = "{\"projects\":[{\"id\":\"otherpid\",\"name\":\"eu-de_xy\"},"
+                 "{\"id\":\"namedpid\",\"name\":\"eu-de_x\"}]}";
+    else if (strstr(rq->url, "/auth/tokens") != NULL) {
+        a.status = 201;
+        a.body = "{\"token\":{\"project\":{\"id\":\"scopedpid\",\"name\":\"eu-de_x\"}}}";
+        a.subject_token = "TOKEN-ONE";
+    } else
+        a.body = QUOTAS;
+    return a;
+}
+
+/* project_name: AK/SK and token auth look the ID up once; password auth scopes by it. */
+static void test_project_by_name(void **state)
+{
+    fake f;
+    vpcep_client_options o;
+    vpcep_client *c;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    vpcep_quota_list *q = NULL;
+    const char *pid = NULL;
+
+    (void)state;
+    fake_init(&f);
+    fake_options(&f, &o);
+    o.project_id = NULL;
+    o.project_name = "eu-de_x";
+    o.auth_url = "http://iam.test/v3";
+    c = fake_client(&f, &o);
+    f.dynamic = projects_or_quota;
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), 0);
+    vpcep_quota_list_free(q);
+    assert_int_equal(f.n_requests, 2);
+    assert_string_equal(f.requests[0].method, "GET");
+    assert_string_equal(f.requests[0].url, "http://iam.test/v3/projects?name=eu-de_x");
+    assert_non_null(strstr(f.requests[0].headers, "Authorization: SDK-HMAC-SHA256 Access=AKTEST"));
+    assert_string_equal(f.requests[1].url, "http://vpcep.test:8080/v1/namedpid/quotas");
+    assert_int_equal(vpcep_client_project_id(&pid, c, &err), 0);
+    assert_string_equal(pid, "namedpid");
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), 0); /* looked up once */
+    vpcep_quota_list_free(q);
+    assert_int_equal(f.n_requests, 3);
+    vpcep_client_free(c);
+
+    /* a name IAM does not know: an authentication error naming it */
+    fake_init(&f);
+    fake_options(&f, &o);
+    o.project_id = NULL;
+    o.project_name = "eu-de_nope";
+    o.auth_url = "http://iam.test/v3";
+    c = fake_client(&f, &o);
+    f.dynamic = projects_or_quota;
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_EAUTH);
+    assert_non_null(strstr(err.error_msg, "eu-de_nope"));
+    vpcep_client_free(c);
+
+    /* password auth: the token is scoped to the name, the user's domain by ID */
+    fake_init(&f);
+    fake_options(&f, &o);
+    o.access_key = o.secret_key = NULL;
+    o.project_id = NULL;
+    o.project_name = "eu-de_x";
+    o.user_name = "u";
+    o.password = "pw";
+    o.domain_id = "dom1";
+    o.auth_url = "http://iam.test/v3";
+    c = fake_client(&f, &o);
+    f.dynamic = projects_or_quota;
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), 0);
+    vpcep_quota_list_free(q);
+    assert_non_null(strstr(f.requests[0].body, "\"scope\":{\"project\":{\"name\":\"eu-de_x\"}}"));
+    assert_non_null(strstr(f.requests[0].body, "\"domain\":{\"id\":\"dom1\"}"));
+    assert_string_equal(f.requests[1].url, "http://vpcep.test:8080/v1/scopedpid/quotas");
+    vpcep_client_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_password_auth_and_project_resolution),
         cmocka_unit_test(test_token_renewed_once_on_401),
         cmocka_unit_test(test_token_without_project),
+        cmocka_unit_test(test_project_by_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

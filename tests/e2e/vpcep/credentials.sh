@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Credentials the way the OTC provider takes them (issue 12 item 3). The owner's project is
+# named "eu-de_e2e" here (a seed of our own), so that a token scoped by the region's name
+# ("eu-de", the default) is refused and only project_name gets the right one:
+#   a) password authentication with project_name (token scoped by name, project ID from it),
+#      the user's domain from OS_USER_DOMAIN_NAME; without project_name the same is refused;
+#   b) AK/SK from the environment with OS_PROJECT_NAME only: the project ID is looked up in IAM
+#      (GET /v3/projects?name=, signed);
+#   c) an IAM token in OS_AUTH_TOKEN (the OpenStack name) with OS_PROJECT_NAME: looked up with
+#      the token;
+# each applies a service, plans clean and destroys. No secret in any output or TRACE log.
+source "$(dirname "$0")/lib.sh"
+e2e_init "$@"
+jq '(.accounts[] | select(.name == "owner") | .project_name) = "eu-de_e2e"' "$E2E_WORK/seed.json" \
+  >"$E2E_WORK/seed-creds.json"
+cp "$E2E_WORK/seed-creds.json" "$E2E_WORK/seed.json"
+e2e_start_emulator --seed "$E2E_WORK/seed-creds.json"
+
+dir=$(e2e_workdir creds credentials)
+sk=$(acct owner secret_key)
+password=$(acct owner password)
+pname=$(acct owner project_name)
+[ "$pname" = eu-de_e2e ] || fail "seed: owner project_name is '$pname'"
+jq -n --arg u "$(acct owner user_name)" --arg p "$password" --arg pn "$pname" \
+  '{owner_user_name: $u, owner_password: $p, owner_project_name: $pn}' >"$dir/creds.auto.tfvars.json"
+provider_block() { printf 'provider "vpcep" {\n%s\n}\n' "$1" >"$dir/providers.tf"; }
+export TF_LOG=TRACE
+log_mode() { export TF_LOG_PATH="$E2E_WORK/logs/tf-trace-$1.log"; }
+cycle() {
+  log_mode "$1"
+  tf_apply "$dir"
+  assert_emu_counts 1 0
+  tf_plan_expect "$dir" 0
+  tf_destroy "$dir"
+  assert_emu_empty
+}
+lookups() { grep -c 'GET /v3/projects' "$E2E_WORK/emulator.err" || true; }
+
+e2e_log "a) password with project_name, the user's domain from OS_USER_DOMAIN_NAME"
+export OS_USER_DOMAIN_NAME
+OS_USER_DOMAIN_NAME=$(acct owner domain_name)
+provider_block '  endpoint     = var.endpoint
+  auth_url     = var.auth_url
+  region       = var.region
+  user_name    = var.owner_user_name
+  password     = var.owner_password
+  project_name = var.owner_project_name'
+cycle password-project-name
+# the token request as the TRACE log shows it (password redacted, the scope in the clear)
+grep -qF 'scope\":{\"project\":{\"name\":\"eu-de_e2e\"}' "$E2E_WORK/logs/tf-trace-password-project-name.log" ||
+  fail "the token request is not scoped to project_name"
+e2e_log "a') the same without project_name is scoped to the region's name and refused"
+provider_block '  endpoint     = var.endpoint
+  auth_url     = var.auth_url
+  region       = var.region
+  user_name    = var.owner_user_name
+  password     = var.owner_password'
+log_mode password-no-project-name
+tf "$dir" apply -input=false -auto-approve
+[ "$TF_RC" -ne 0 ] || fail "password authentication scoped to eu-de worked for a project named $pname"
+out_has 'project in the scope does not exist|401'
+assert_emu_empty
+unset OS_USER_DOMAIN_NAME
+
+e2e_log "b) AK/SK from the environment with OS_PROJECT_NAME only"
+provider_block ''
+before=$(lookups)
+export OS_REGION_NAME OS_ACCESS_KEY OS_SECRET_KEY=$sk OS_PROJECT_NAME=$pname VPCEP_ENDPOINT=$BASE_URL \
+  OS_AUTH_URL="$BASE_URL/v3"
+OS_REGION_NAME=$(seed_get .region)
+OS_ACCESS_KEY=$(acct owner access_key)
+cycle env-aksk-project-name
+[ "$(lookups)" -gt "$before" ] || fail "no project lookup (GET /v3/projects) with AK/SK"
+unset OS_ACCESS_KEY OS_SECRET_KEY
+
+e2e_log "c) an IAM token in OS_AUTH_TOKEN, project by OS_PROJECT_NAME"
+body=$(jq -nc --arg u "$(acct owner user_name)" --arg p "$password" --arg d "$(acct owner domain_name)" \
+  --arg pn "$pname" \
+  '{auth: {identity: {methods: ["password"], password: {user: {name: $u, password: $p, domain: {name: $d}}}},
+          scope: {project: {name: $pn}}}}')
+token=$(curl -sS -D - -o /dev/null -X POST "$BASE_URL/v3/auth/tokens" \
+  -H 'Content-Type: application/json;charset=utf8' --data-binary "$body" |
+  sed -n 's/^[Xx]-[Ss]ubject-[Tt]oken: *//p' | tr -d '\r')
+[ -n "$token" ] || fail "the emulator's IAM did not issue a token"
+before=$(lookups)
+export OS_AUTH_TOKEN=$token
+cycle env-auth-token
+[ "$(lookups)" -gt "$before" ] || fail "no project lookup (GET /v3/projects) with the token"
+unset OS_AUTH_TOKEN OS_PROJECT_NAME OS_REGION_NAME VPCEP_ENDPOINT OS_AUTH_URL
+unset TF_LOG TF_LOG_PATH
+
+for secret in "$sk" "$password" "$token"; do
+  if grep -rlF -- "$secret" "$E2E_WORK/logs" >/dev/null; then
+    fail "a secret (${#secret} characters, starting '${secret:0:3}') appears in: $(grep -rlF -- "$secret" "$E2E_WORK/logs" | tr '\n' ' ')"
+  fi
+done
+e2e_log "no secret in $(find "$E2E_WORK/logs" -type f | wc -l) log files"
