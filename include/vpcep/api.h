@@ -270,10 +270,17 @@ typedef enum vpcep_permission_action_kind {
     VPCEP_PERMISSION_REMOVE = 2
 } vpcep_permission_action_kind;
 
+/** The most whitelist records the API takes in one permissions/action request (EndPoint.3049
+ * beyond: vpcep-emulator's rule, and the documented array length of the sibling APIG call). */
+#define VPCEP_MAX_PERMISSIONS_PER_REQUEST 50
+
 /**
  * POST /vpc-endpoint-services/{id}/permissions/action. @p domain_ids are bare account
  * (domain) IDs; the library sends them as "iam:domain::<id>" ("*" and values that already
- * carry the prefix are sent unchanged). @p n_domain_ids must be 1..500.
+ * carry the prefix are sent unchanged). Any @p n_domain_ids >= 1: a list longer than
+ * VPCEP_MAX_PERMISSIONS_PER_REQUEST goes out in consecutive requests of at most that many, so
+ * a large whitelist is applied whole; when one of them fails the earlier ones stay applied and
+ * the error is returned.
  */
 VPCEP_EXTERN int vpcep_permission_action(vpcep_client *client,
                                          const char *service_id,

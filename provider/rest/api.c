@@ -1251,46 +1251,32 @@ int vpcep_permissions_list(vpcep_permission_list **out,
     return rc;
 }
 
-int vpcep_permission_action(vpcep_client *client,
-                            const char *service_id,
-                            vpcep_permission_action_kind action,
-                            const char *const *domain_ids,
-                            size_t n_domain_ids,
-                            vpcep_error *err)
+/* One permissions/action request with domain_ids[0..n). */
+static int permission_request(vpcep_client *client,
+                              const char *path,
+                              vpcep_permission_action_kind action,
+                              const char *const *domain_ids,
+                              size_t n,
+                              vpcep_error *err)
 {
-    char path[220];
-    cJSON *root = NULL, *arr;
+    cJSON *root = cJSON_CreateObject(), *arr;
     char *body = NULL;
     rest_request rq;
     rest_result res;
     size_t i;
     int rc;
 
-    rest_error_clear(err);
     memset(&res, 0, sizeof(res));
-    if (client == NULL)
-        return rest_fail(err, VPCEP_EINVALID, "client must not be NULL");
-    if (!id_ok(service_id))
-        return rest_fail(err, VPCEP_EINVALID, "invalid service id");
-    if (action != VPCEP_PERMISSION_ADD && action != VPCEP_PERMISSION_REMOVE)
-        return rest_fail(err, VPCEP_EINVALID, "action must be add or remove");
-    if (n_domain_ids == 0 || n_domain_ids > 500 || domain_ids == NULL)
-        return rest_fail(err, VPCEP_EINVALID, "between 1 and 500 domain ids are required");
-    root = cJSON_CreateObject();
     if (root == NULL ||
         add_str(root, "action", action == VPCEP_PERMISSION_ADD ? "add" : "remove") ||
         (arr = cJSON_AddArrayToObject(root, "permissions")) == NULL) {
         rc = json_oom(err);
         goto done;
     }
-    for (i = 0; i < n_domain_ids; i++) {
+    for (i = 0; i < n; i++) {
         char *p = NULL;
-        cJSON *s;
-        if (!nonempty(domain_ids[i]) || strlen(domain_ids[i]) > 80) {
-            rc = rest_fail(err, VPCEP_EINVALID, "domain_ids[%zu]: invalid", i);
-            goto done;
-        }
-        s = vpcep_permission_from_domain_id(&p, domain_ids[i]) == 0 ? cJSON_CreateString(p) : NULL;
+        cJSON *s =
+            vpcep_permission_from_domain_id(&p, domain_ids[i]) == 0 ? cJSON_CreateString(p) : NULL;
         util_free(p);
         if (s == NULL) {
             rc = json_oom(err);
@@ -1303,7 +1289,6 @@ int vpcep_permission_action(vpcep_client *client,
         rc = json_oom(err);
         goto done;
     }
-    snprintf(path, sizeof(path), "/vpc-endpoint-services/%s/permissions/action", service_id);
     memset(&rq, 0, sizeof(rq));
     rq.method = "POST";
     rq.path = path;
@@ -1313,6 +1298,42 @@ done:
     rest_result_dispose(&res);
     cJSON_Delete(root);
     cJSON_free(body);
+    return rc;
+}
+
+int vpcep_permission_action(vpcep_client *client,
+                            const char *service_id,
+                            vpcep_permission_action_kind action,
+                            const char *const *domain_ids,
+                            size_t n_domain_ids,
+                            vpcep_error *err)
+{
+    char path[220];
+    size_t i;
+    int rc = 0;
+
+    rest_error_clear(err);
+    if (client == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "client must not be NULL");
+    if (!id_ok(service_id))
+        return rest_fail(err, VPCEP_EINVALID, "invalid service id");
+    if (action != VPCEP_PERMISSION_ADD && action != VPCEP_PERMISSION_REMOVE)
+        return rest_fail(err, VPCEP_EINVALID, "action must be add or remove");
+    if (n_domain_ids == 0 || domain_ids == NULL)
+        return rest_fail(err, VPCEP_EINVALID, "at least one domain id is required");
+    for (i = 0; i < n_domain_ids; i++) {
+        if (!nonempty(domain_ids[i]) || strlen(domain_ids[i]) > 80)
+            return rest_fail(err, VPCEP_EINVALID, "domain_ids[%zu]: invalid", i);
+    }
+    snprintf(path, sizeof(path), "/vpc-endpoint-services/%s/permissions/action", service_id);
+    /* The API takes at most VPCEP_MAX_PERMISSIONS_PER_REQUEST records a request (EndPoint.3049
+     * beyond): a longer list goes out in chunks, in order. */
+    for (i = 0; rc == 0 && i < n_domain_ids; i += VPCEP_MAX_PERMISSIONS_PER_REQUEST) {
+        size_t n = n_domain_ids - i;
+        if (n > VPCEP_MAX_PERMISSIONS_PER_REQUEST)
+            n = VPCEP_MAX_PERMISSIONS_PER_REQUEST;
+        rc = permission_request(client, path, action, domain_ids + i, n, err);
+    }
     return rc;
 }
 

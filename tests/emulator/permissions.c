@@ -122,7 +122,7 @@ void emu_permission_action(emu_ctx *c, const char *svc_id)
             }
         }
         if (adding && !found) {
-            if (existing >= MAX_PERMISSIONS) {
+            if (existing >= MAX_WHITELIST_RECORDS) {
                 emu_bad(c, "EndPoint.3049", "The whitelist of the service is full.%s", "");
                 break;
             }

@@ -13,7 +13,10 @@
 #define MAX_SEGS 8
 #define MAX_TAGS 10
 #define MAX_PORTS 200
-#define MAX_PERMISSIONS 50
+#define MAX_PERMISSIONS 50 /* records in one permissions/action request (EndPoint.3049) */
+/* Records in one service's whitelist: the API documents no total; the emulator bounds its
+ * memory here (EndPoint.3049 "The whitelist of the service is full"). */
+#define MAX_WHITELIST_RECORDS 10000
 #define MAX_WHITELIST 20
 #define DEFAULT_SERVICE_QUOTA 20
 #define DEFAULT_ENDPOINT_QUOTA 50

@@ -396,6 +396,46 @@ static void test_permissions_action(void **state)
     free(resp);
 }
 
+/* A whitelist longer than the API takes in one request (50; EndPoint.3049 beyond, issue 9
+ * item 4) goes out whole, in consecutive requests of at most 50 records. */
+static void test_permissions_action_chunks(void **state)
+{
+    static char ids[120][16];
+    const char *list[120];
+    vpcep_error err = VPCEP_ERROR_INIT;
+    size_t sizes[3] = {0, 0, 0};
+
+    (void)state;
+    for (int i = 0; i < 120; i++) {
+        snprintf(ids[i], sizeof(ids[i]), "d%03d", i);
+        list[i] = ids[i];
+    }
+    for (int i = 0; i < 3; i++)
+        fake_push(&F, 200, "{\"permissions\":[]}");
+    assert_int_equal(vpcep_permission_action(C, "svc", VPCEP_PERMISSION_ADD, list, 120, &err), 0);
+    assert_int_equal(F.n_requests, 3);
+    for (int i = 0; i < 3; i++) {
+        cJSON *b = rest_json_parse(F.requests[i].body, strlen(F.requests[i].body));
+        const cJSON *perms = cJSON_GetObjectItemCaseSensitive(b, "permissions");
+        assert_non_null(perms);
+        sizes[i] = (size_t)cJSON_GetArraySize(perms);
+        cJSON_Delete(b);
+    }
+    assert_int_equal(sizes[0], VPCEP_MAX_PERMISSIONS_PER_REQUEST);
+    assert_int_equal(sizes[1], VPCEP_MAX_PERMISSIONS_PER_REQUEST);
+    assert_int_equal(sizes[2], 20);
+    assert_non_null(strstr(F.requests[0].body, "\"iam:domain::d000\""));
+    assert_non_null(strstr(F.requests[2].body, "\"iam:domain::d119\""));
+
+    /* a failing chunk stops there and returns its error */
+    fake_push(&F, 200, "{\"permissions\":[]}");
+    fake_push(&F, 400, "{\"error_code\":\"EndPoint.3049\",\"error_msg\":\"Too many.\"}");
+    assert_int_not_equal(
+        vpcep_permission_action(C, "svc", VPCEP_PERMISSION_REMOVE, list, 120, &err), 0);
+    assert_int_equal(F.n_requests, 5);
+    assert_string_equal(err.error_code, "EndPoint.3049");
+}
+
 static void test_endpoint_create_encoding(void **state)
 {
     vpcep_endpoint_create_opts o = VPCEP_ENDPOINT_CREATE_OPTS_INIT;
@@ -943,6 +983,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_service_create_lookup_adopts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_endpoint_create_lookup_adopts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_markers_unique, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_permissions_action_chunks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_service_create_unproven, setup, teardown),
         cmocka_unit_test_setup_teardown(test_service_create_port_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_endpoint_create_refuses_leftover, setup, teardown),
