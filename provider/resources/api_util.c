@@ -289,3 +289,56 @@ void tfpv_remove_create_marker(vpcep_client *client,
                       err.error_msg[0] != '\0' ? err.error_msg : vpcep_strerror(rc));
     }
 }
+
+int tfpv_tagged_ids(vpcep_tagged_resource_list **out,
+                    vpcep_client *client,
+                    tfp_diags *d,
+                    vpcep_resource_type type,
+                    const tfp_value *tags)
+{
+    vpcep_resource_query_opts opts = VPCEP_RESOURCE_QUERY_OPTS_INIT;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    vpcep_tag_filter *filters = NULL;
+    const char **values = NULL;
+    size_t n = tfpv_is_set(tags) ? tfp_value_length(tags) : 0;
+    int rc = 0;
+    *out = NULL;
+    if (n == 0) {
+        return 0;
+    }
+    filters = calloc(n, sizeof *filters);
+    values = calloc(n, sizeof *values);
+    if (filters == NULL || values == NULL) {
+        rc = TFP_ENOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *v = tfp_value_string(tfp_value_at(tags, i));
+        values[i] = v != NULL ? v : "";
+        filters[i].key = tfp_value_key_at(tags, i);
+        filters[i].values = &values[i];
+        filters[i].n_values = 1;
+    }
+    opts.tags = filters;
+    opts.n_tags = n;
+    rc = vpcep_resources_filter(out, client, type, &opts, &err);
+    if (rc != 0) {
+        tfpv_api_error(d, "tags", "Cannot filter by tags", rc, &err);
+        rc = rc == VPCEP_ENOMEM ? TFP_ENOMEM : TFP_ERROR;
+    }
+done:
+    free(filters);
+    free(values);
+    return rc;
+}
+
+int tfpv_tagged_has(const vpcep_tagged_resource_list *list, const char *id)
+{
+    for (size_t i = 0; list != NULL && id != NULL && i < list->count; i++) {
+        const char *rid = list->items[i]->resource_id;
+        if (rid != NULL && strcmp(rid, id) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}

@@ -58,6 +58,20 @@ int tfpv_apply_tags_diff(vpcep_client *client,
                          const tfp_value *old_tags,
                          const tfp_value *new_tags);
 
+/**
+ * The resources of @p type that carry every tag of @p tags (a map(string): each key with
+ * exactly that value), through the tag filter API (all pages). *out NULL when @p tags is null
+ * or empty (no tag filter). API errors are reported on @p d at "tags" and return TFP_ERROR.
+ * @return 0, TFP_ERROR, TFP_ENOMEM.
+ */
+int tfpv_tagged_ids(vpcep_tagged_resource_list **out,
+                    vpcep_client *client,
+                    tfp_diags *d,
+                    vpcep_resource_type type,
+                    const tfp_value *tags);
+/** 1 if @p list holds a resource with ID @p id. */
+int tfpv_tagged_has(const vpcep_tagged_resource_list *list, const char *id);
+
 /** Logs a wait that is starting (what, id, timeout) at DEBUG. */
 /* A create's error: like tfpv_api_error, and when the message names candidates (an unfinished
  * create's leftover, an object holding the port, an unproven lost create), one `import` block

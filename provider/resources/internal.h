@@ -2,11 +2,11 @@
  * provider/resources/internal.h - shared declarations of the VPCEP resources.
  *
  * Layout: one file per resource or data source (service.c, endpoint.c, approval.c,
- * ds_service.c, ds_public_services.c, ds_endpoint.c), the provider configuration
- * (provider_config.c), and shared helpers (validate.c: pure validators; values.c: tfp_value
- * helpers; dispatch.c: registration and the handler trampoline; current_call.c: the per-call
- * thread-local used by the client's cancellation hook; upgrade.c: state upgrade; schema.c: schema
- * builders; import.c: import stubs).
+ * ds_service.c, ds_public_services.c, ds_endpoint.c, ds_services.c, ds_endpoints.c), the provider
+ * configuration (provider_config.c), and shared helpers (validate.c: pure validators; values.c:
+ * tfp_value helpers; dispatch.c: registration and the handler trampoline; current_call.c: the
+ * per-call thread-local used by the client's cancellation hook; upgrade.c: state upgrade; schema.c:
+ * schema builders; import.c: import stubs).
  *
  * Everything here is internal to the plugin (hidden visibility); the only entry point used by
  * provider/main.c is tfpv_resources_register().
@@ -159,6 +159,14 @@ int tfpv_diag_nested(tfp_diags *d,
  */
 void tfpv_quote_cut(char *buf, size_t cap, const char *s, size_t max_chars);
 
+/**
+ * A deterministic data-source ID from its filters: "<prefix>-" and 16 hex digits of a hash of
+ * the attributes @p attrs (NULL-terminated) of @p cfg; null and empty filters count alike.
+ * @return 0, TFP_EINVALID (an unknown value), TFP_ENOMEM.
+ */
+int tfpv_ds_filter_id(
+    char *buf, size_t cap, const char *prefix, const tfp_value *cfg, const char *const *attrs);
+
 /** Timeout of operation @p op ("create", "update", "delete") from obj.timeouts, else the
  *  default (10 minutes). */
 int64_t tfpv_timeout_ms(const tfp_value *obj, const char *op);
@@ -307,6 +315,8 @@ int tfpv_approval_register(tfp_provider *p);
 int tfpv_ds_service_register(tfp_provider *p);
 int tfpv_ds_public_services_register(tfp_provider *p);
 int tfpv_ds_endpoint_register(tfp_provider *p);
+int tfpv_ds_services_register(tfp_provider *p);
+int tfpv_ds_endpoints_register(tfp_provider *p);
 
 #ifdef __cplusplus
 }

@@ -35,5 +35,11 @@ int tfpv_resources_register(tfp_provider *p)
     if (rc == 0) {
         rc = tfpv_ds_endpoint_register(p);
     }
+    if (rc == 0) {
+        rc = tfpv_ds_services_register(p);
+    }
+    if (rc == 0) {
+        rc = tfpv_ds_endpoints_register(p);
+    }
     return rc;
 }

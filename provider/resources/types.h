@@ -107,6 +107,22 @@ extern const tfpv_ds_attr tfpv_ds_endpoint_attrs[];
 int tfpv_ds_endpoint_fill(tfp_value *obj, const vpcep_endpoint *ep);
 int tfpv_ds_endpoint_schema(tfp_schema **out);
 int tfpv_ds_endpoint_state(tfp_value **out, const tfp_type *type, const vpcep_endpoint *ep);
+/* vpcep_services and vpcep_endpoints: @p cfg is the configuration (filters), @p list the
+ * list API's answer (NULL = nothing), @p tagged the tag filter's answer (NULL = no tag filter) */
+int tfpv_ds_services_schema(tfp_schema **out);
+void tfpv_ds_services_check(tfp_diags *d, const tfp_value *cfg);
+int tfpv_ds_services_state(tfp_value **out,
+                           const tfp_type *type,
+                           const tfp_value *cfg,
+                           const vpcep_service_list *list,
+                           const vpcep_tagged_resource_list *tagged);
+int tfpv_ds_endpoints_schema(tfp_schema **out);
+void tfpv_ds_endpoints_check(tfp_diags *d, const tfp_value *cfg);
+int tfpv_ds_endpoints_state(tfp_value **out,
+                            const tfp_type *type,
+                            const tfp_value *cfg,
+                            const vpcep_endpoint_list *list,
+                            const vpcep_tagged_resource_list *tagged);
 int tfpv_ds_public_services_schema(tfp_schema **out);
 int tfpv_ds_public_services_state(tfp_value **out,
                                   const tfp_type *type,

@@ -502,3 +502,33 @@ int64_t tfpv_timeout_ms(const tfp_value *obj, const char *op)
     }
     return TFPV_DEFAULT_TIMEOUT_MS;
 }
+
+int tfpv_ds_filter_id(
+    char *buf, size_t cap, const char *prefix, const tfp_value *cfg, const char *const *attrs)
+{
+    uint64_t h = 14695981039346656037ULL; /* FNV-1a 64 */
+    for (size_t i = 0; attrs[i] != NULL; i++) {
+        const tfp_value *v = tfpv_get(cfg, attrs[i]);
+        char *json = NULL;
+        const char *p;
+        int rc;
+        if (v == NULL || tfp_value_is_null(v) || tfpv_is_empty(v)) {
+            continue; /* null and empty filter alike */
+        }
+        rc = tfp_value_to_json(&json, v);
+        if (rc != 0) {
+            return rc;
+        }
+        for (p = attrs[i]; *p != '\0'; p++) {
+            h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+        }
+        h = (h ^ (unsigned char)'=') * 1099511628211ULL;
+        for (p = json; *p != '\0'; p++) {
+            h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+        }
+        h = (h ^ (unsigned char)';') * 1099511628211ULL;
+        tfp_free(json);
+    }
+    snprintf(buf, cap, "%s-%016llx", prefix, (unsigned long long)h);
+    return 0;
+}

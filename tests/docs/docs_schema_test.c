@@ -11,7 +11,8 @@
  *
  * In a doc page, attributes are the bullets "* `name` - ..." of the sections
  * "## Argument Reference" and "## Attribute Reference"; a bullet indented under another one
- * documents an attribute of that block or object ("port.client_port"); the bullets of
+ * documents an attribute of that block or object ("port.client_port"; deeper indents nest
+ * further: "services.port.client_port"); the bullets of
  * "## Timeouts" document the attributes of the `timeouts` block. Checks:
  *   1. every schema attribute and nested block is documented;
  *   2. every documented name exists in the schema;
@@ -31,7 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { DOC_MAX_LINE = 4096, DOC_MAX_NAME = 256, DOC_MAX_ENTRIES = 1024 };
+enum { DOC_MAX_LINE = 4096, DOC_MAX_NAME = 256, DOC_MAX_ENTRIES = 1024, DOC_MAX_DEPTH = 8 };
 
 /* What the schema holds at one path ("name", "port.client_port", "timeouts.create"). */
 typedef struct sch_entry {
@@ -231,7 +232,10 @@ static int parse_doc(check *c, const char *file)
     FILE *f = fopen(file, "r");
     char line[DOC_MAX_LINE];
     enum section sec = SEC_OTHER;
-    char top[DOC_MAX_NAME] = "";
+    /* The bullets this one may be nested in: their paths and indents, outermost first. */
+    char parents[DOC_MAX_DEPTH][DOC_MAX_NAME];
+    int parent_indent[DOC_MAX_DEPTH];
+    size_t depth = 0;
     int in_fence = 0;
     int lineno = 0;
     int rc = 0;
@@ -261,7 +265,7 @@ static int parse_doc(check *c, const char *file)
             continue;
         }
         if (strncmp(line, "## ", 3) == 0) {
-            top[0] = '\0';
+            depth = 0;
             if (strncmp(line, "## Argument Reference", 21) == 0) {
                 sec = SEC_ARGS;
             } else if (strncmp(line, "## Attribute Reference", 22) == 0) {
@@ -284,13 +288,21 @@ static int parse_doc(check *c, const char *file)
             if (indent != 0 || join(path, sizeof(path), "timeouts", name) != 0) {
                 continue;
             }
-        } else if (indent == 0) {
-            snprintf(top, sizeof(top), "%s", name);
-            snprintf(path, sizeof(path), "%s", name);
         } else {
-            if (top[0] == '\0' || join(path, sizeof(path), top, name) != 0) {
+            while (depth > 0 && parent_indent[depth - 1] >= indent) {
+                depth--;
+            }
+            if (indent > 0 && depth == 0) {
                 fail(c, "nested bullet `%s` (line %d) without a parent", name, lineno);
                 continue;
+            }
+            if (join(path, sizeof(path), depth > 0 ? parents[depth - 1] : "", name) != 0) {
+                continue;
+            }
+            if (depth < DOC_MAX_DEPTH) {
+                snprintf(parents[depth], sizeof(parents[depth]), "%s", path);
+                parent_indent[depth] = indent;
+                depth++;
             }
         }
         e = doc_find(c, path);

@@ -212,13 +212,132 @@ static void test_ds_endpoint(void **state)
     tfp_schema_free(s);
 }
 
+/* vpcep_services: client-side VPC filter, tag filter intersection, order, deterministic ID. */
+static void test_ds_services(void **state)
+{
+    static const char list_json[] =
+        "{\"endpoint_services\":[{\"id\":\"s3\",\"vpc_id\":\"vpc-a\",\"created_at\":"
+        "\"2024-01-03T00:00:00Z\",\"service_name\":\"eu-de.c.s3\",\"status\":\"available\"},"
+        "{\"id\":\"s1\",\"vpc_id\":\"vpc-a\",\"created_at\":\"2024-01-01T00:00:00Z\","
+        "\"service_name\":\"eu-de.a.s1\",\"status\":\"available\",\"tags\":[{\"key\":\"t\","
+        "\"value\":\"x\"}],\"ports\":[{\"client_port\":80,\"server_port\":8080}]},"
+        "{\"id\":\"s2\",\"vpc_id\":\"vpc-b\",\"created_at\":\"2024-01-02T00:00:00Z\","
+        "\"service_name\":\"eu-de.b.s2\",\"status\":\"available\"}],\"total_count\":3}";
+    static const char tagged_json[] =
+        "{\"resources\":[{\"resource_id\":\"s1\",\"resource_name\":\"a\",\"tags\":[]},"
+        "{\"resource_id\":\"s2\",\"resource_name\":\"b\",\"tags\":[]}],\"total_count\":2}";
+    tfp_schema *s = NULL;
+    vpcep_service_list *list = NULL;
+    vpcep_tagged_resource_list *tagged = NULL;
+    tfp_value *cfg, *cfg2, *st = NULL, *st2 = NULL;
+    const tfp_value *svcs, *ids;
+    tfp_diags *d;
+    (void)state;
+    assert_int_equal(tfpv_ds_services_schema(&s), 0);
+    assert_int_equal(vpcep_decode_service_list(&list, list_json, strlen(list_json)), 0);
+    assert_int_equal(vpcep_decode_tagged_resource_list(&tagged, tagged_json, strlen(tagged_json)),
+                     0);
+
+    cfg = json_value(s, "{\"vpc_id\":\"vpc-a\"}");
+    assert_int_equal(tfpv_ds_services_state(&st, tfp_schema_type(s), cfg, list, NULL), 0);
+    assert_true(tfp_value_is_wholly_known(st));
+    ids = tfp_value_attr(st, "ids");
+    assert_int_equal(tfp_value_length(ids), 2);
+    assert_string_equal(tfp_value_string(tfp_value_at(ids, 0)), "s1"); /* oldest first */
+    assert_string_equal(tfp_value_string(tfp_value_at(ids, 1)), "s3");
+    svcs = tfp_value_attr(st, "services");
+    assert_string_equal(tfpv_str(tfp_value_at(svcs, 0), "service_name"), "eu-de.a.s1");
+    assert_int_equal(tfp_value_length(tfp_value_attr(tfp_value_at(svcs, 0), "port")), 1);
+    assert_string_equal(tfpv_str(st, "vpc_id"), "vpc-a");
+    assert_non_null(strstr(tfpv_str(st, "id"), "vpcep-services-"));
+
+    /* The tag filter's answer intersects: only s1 is in vpc-a and tagged. */
+    assert_int_equal(tfpv_ds_services_state(&st2, tfp_schema_type(s), cfg, list, tagged), 0);
+    assert_int_equal(tfp_value_length(tfp_value_attr(st2, "ids")), 1);
+    assert_string_equal(tfp_value_string(tfp_value_at(tfp_value_attr(st2, "ids"), 0)), "s1");
+    tfp_value_free(st2);
+
+    /* Same filters, same ID; other filters, another ID; an empty filter is no filter. */
+    cfg2 = json_value(s, "{\"vpc_id\":\"vpc-a\",\"tags\":{}}");
+    assert_int_equal(tfpv_ds_services_state(&st2, tfp_schema_type(s), cfg2, list, NULL), 0);
+    assert_string_equal(tfpv_str(st, "id"), tfpv_str(st2, "id"));
+    tfp_value_free(st2);
+    tfp_value_free(cfg2);
+    cfg2 = json_value(s, "{\"vpc_id\":\"vpc-b\"}");
+    assert_int_equal(tfpv_ds_services_state(&st2, tfp_schema_type(s), cfg2, list, NULL), 0);
+    assert_string_not_equal(tfpv_str(st, "id"), tfpv_str(st2, "id"));
+    assert_int_equal(tfp_value_length(tfp_value_attr(st2, "services")), 1);
+    tfp_value_free(st2);
+    tfp_value_free(cfg2);
+
+    /* Nothing found: known empty lists. */
+    assert_int_equal(tfpv_ds_services_state(&st2, tfp_schema_type(s), cfg, NULL, NULL), 0);
+    assert_true(tfp_value_is_wholly_known(st2));
+    assert_int_equal(tfp_value_length(tfp_value_attr(st2, "services")), 0);
+    assert_false(tfp_value_is_null(tfp_value_attr(st2, "ids")));
+    tfp_value_free(st2);
+
+    cfg2 = json_value(s, "{\"status\":\"sleeping\"}");
+    d = run_check(tfpv_ds_services_check, cfg2);
+    assert_true(has_error_at(d, "status"));
+    tfp_diags_free(d);
+    tfp_value_free(cfg2);
+
+    tfp_value_free(st);
+    tfp_value_free(cfg);
+    vpcep_service_list_free(list);
+    vpcep_tagged_resource_list_free(tagged);
+    tfp_schema_free(s);
+}
+
+/* vpcep_endpoints: service ID and status compared here (status ignoring case). */
+static void test_ds_endpoints(void **state)
+{
+    static const char list_json[] =
+        "{\"endpoints\":[{\"id\":\"e2\",\"status\":\"pendingAcceptance\",\"endpoint_service_id\":"
+        "\"s1\",\"created_at\":\"2024-01-02T00:00:00Z\",\"vpc_id\":\"v\"},{\"id\":\"e1\","
+        "\"status\":\"accepted\",\"ip\":\"10.0.0.5\",\"endpoint_service_id\":\"s1\","
+        "\"created_at\":\"2024-01-01T00:00:00Z\",\"vpc_id\":\"v\"},{\"id\":\"e3\",\"status\":"
+        "\"accepted\",\"endpoint_service_id\":\"s2\",\"created_at\":\"2024-01-03T00:00:00Z\","
+        "\"vpc_id\":\"v\"}],\"total_count\":3}";
+    tfp_schema *s = NULL;
+    vpcep_endpoint_list *list = NULL;
+    tfp_value *cfg, *st = NULL;
+    const tfp_value *eps;
+    tfp_diags *d;
+    (void)state;
+    assert_int_equal(tfpv_ds_endpoints_schema(&s), 0);
+    assert_int_equal(vpcep_decode_endpoint_list(&list, list_json, strlen(list_json)), 0);
+    cfg = json_value(s, "{\"service_id\":\"s1\"}");
+    assert_int_equal(tfpv_ds_endpoints_state(&st, tfp_schema_type(s), cfg, list, NULL), 0);
+    assert_true(tfp_value_is_wholly_known(st));
+    eps = tfp_value_attr(st, "endpoints");
+    assert_int_equal(tfp_value_length(eps), 2);
+    assert_string_equal(tfpv_str(tfp_value_at(eps, 0), "id"), "e1");
+    assert_string_equal(tfpv_str(tfp_value_at(eps, 0), "ip_address"), "10.0.0.5");
+    assert_true(tfp_value_is_null(tfp_value_attr(tfp_value_at(eps, 1), "ip_address")));
+    tfp_value_free(st);
+    tfp_value_free(cfg);
+    cfg = json_value(s, "{\"status\":\"ACCEPTED\"}");
+    assert_int_equal(tfpv_ds_endpoints_state(&st, tfp_schema_type(s), cfg, list, NULL), 0);
+    assert_int_equal(tfp_value_length(tfp_value_attr(st, "ids")), 2);
+    assert_string_equal(tfp_value_string(tfp_value_at(tfp_value_attr(st, "ids"), 1)), "e3");
+    assert_non_null(strstr(tfpv_str(st, "id"), "vpcep-endpoints-"));
+    d = run_check(tfpv_ds_endpoints_check, cfg);
+    assert_int_equal(tfp_diags_count(d), 0); /* case-insensitive */
+    tfp_diags_free(d);
+    tfp_value_free(st);
+    tfp_value_free(cfg);
+    vpcep_endpoint_list_free(list);
+    tfp_schema_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ds_service),
-        cmocka_unit_test(test_ds_service_own),
-        cmocka_unit_test(test_ds_endpoint),
-        cmocka_unit_test(test_ds_public_services),
+        cmocka_unit_test(test_ds_service),   cmocka_unit_test(test_ds_service_own),
+        cmocka_unit_test(test_ds_endpoint),  cmocka_unit_test(test_ds_services),
+        cmocka_unit_test(test_ds_endpoints), cmocka_unit_test(test_ds_public_services),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

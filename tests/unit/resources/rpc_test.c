@@ -108,13 +108,17 @@ static void test_schemas(void **state)
     const tfp_schema *s = NULL;
     (void)state;
     assert_int_equal(tfp__rpc_resource_count(prov), 3);
-    assert_int_equal(tfp__rpc_data_source_count(prov), 3);
+    assert_int_equal(tfp__rpc_data_source_count(prov), 5);
     assert_int_equal(tfp__rpc_data_source_at(prov, 0, &name, &s), 0);
     assert_string_equal(name, "vpcep_endpoint");
     assert_int_equal(tfp__rpc_data_source_at(prov, 1, &name, &s), 0);
-    assert_string_equal(name, "vpcep_public_services");
+    assert_string_equal(name, "vpcep_endpoints");
     assert_int_equal(tfp__rpc_data_source_at(prov, 2, &name, &s), 0);
+    assert_string_equal(name, "vpcep_public_services");
+    assert_int_equal(tfp__rpc_data_source_at(prov, 3, &name, &s), 0);
     assert_string_equal(name, "vpcep_service");
+    assert_int_equal(tfp__rpc_data_source_at(prov, 4, &name, &s), 0);
+    assert_string_equal(name, "vpcep_services");
     for (size_t i = 0; i < 3; i++) {
         assert_int_equal(tfp__rpc_resource_at(prov, i, &name, &s), 0);
         assert_int_equal(tfp_schema_version(s), 0);
