@@ -240,7 +240,7 @@ void tfpv_create_error(
     const char *label = err != NULL ? strstr(err->error_msg, VPCEP_CANDIDATES_LABEL) : NULL;
     char blocks[1400] = "";
     char ids[sizeof err->error_msg];
-    size_t used = 0;
+    size_t used = 0, msg_len;
     char *tok, *save = NULL;
     int w, n = 0;
 
@@ -260,14 +260,18 @@ void tfpv_create_error(
         used += (size_t)w;
         n++;
     }
+    msg_len = (size_t)(label - err->error_msg);
+    while (msg_len > 0 && err->error_msg[msg_len - 1] == ' ') {
+        msg_len--;
+    }
     tfp_diags_error(d, NULL, summary,
                     "%s%s%.*s\n\nTo adopt %s into this resource instead of creating another, add "
                     "%s to the configuration, with the resource address that Terraform names "
                     "with this error in place of %s.<name>, and apply again:%s\n\nOr delete "
                     "what you do not want. See the guide \"Recovering from interrupted applies\".",
                     err->error_code[0] != '\0' ? err->error_code : "",
-                    err->error_code[0] != '\0' ? ": " : "", (int)(label - err->error_msg),
-                    err->error_msg, n == 1 ? "it" : "one of them",
+                    err->error_code[0] != '\0' ? ": " : "", (int)msg_len, err->error_msg,
+                    n == 1 ? "it" : "one of them",
                     n == 1 ? "this import block" : "one of these import blocks", type_name, blocks);
 }
 

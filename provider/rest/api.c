@@ -509,12 +509,12 @@ create_object(vpcep_client *c, const create_op *op, const char *body, void **out
             char what[16];
             util_strlcpy(what, op->what, sizeof(what));
             rest_error_clear(err);
-            rc = rest_fail(err, VPCEP_ECONFLICT,
-                           "the answer to the %s create was lost and it cannot be proven which %s "
-                           "it created (the create carried no marker tag: the %s already has %d "
-                           "tags); matching %ss that no create of this run claimed, %s %s",
-                           what, what, what, REST_MAX_TAGS, what, VPCEP_CANDIDATES_LABEL,
-                           cands.data);
+            rc = rest_fail(
+                err, VPCEP_ECONFLICT,
+                "the answer to the %s create was lost and it cannot be proven which %s "
+                "it created (the create carried no marker tag: the %s already has %d "
+                "tags), and matching %ss exist that no create of this run claimed. %s %s",
+                what, what, what, REST_MAX_TAGS, what, VPCEP_CANDIDATES_LABEL, cands.data);
             set_error_code(err, VPCEP_ECODE_CREATE_UNPROVEN);
             util_buf_dispose(&cands);
             break;
@@ -702,15 +702,15 @@ static int service_port_conflict(vpcep_client *c,
         age = v != NULL ? rest_marker_age_s(v) : -1;
         if (v != NULL && age >= 0)
             snprintf(note, sizeof(note),
-                     "; the port is held by service %s, left by a create that did not finish "
+                     " The port is held by service %s, left by a create that did not finish "
                      "(it carries the " VPCEP_CREATE_MARKER_KEY " tag of a create started %lld "
-                     "s ago: an interrupted apply, or one still running) " VPCEP_CANDIDATES_LABEL
+                     "s ago: an interrupted apply, or one still running). " VPCEP_CANDIDATES_LABEL
                      " %s",
                      s->id, age, s->id);
         else
             snprintf(note, sizeof(note),
-                     "; the port is held by service %s (not a leftover of an unfinished "
-                     "create: it may belong to another configuration) " VPCEP_CANDIDATES_LABEL
+                     " The port is held by service %s (not a leftover of an unfinished "
+                     "create: it may belong to another configuration). " VPCEP_CANDIDATES_LABEL
                      " %s",
                      s->id, s->id);
         used = strlen(err->error_msg);
