@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PKGS=(build-essential cmake pkg-config git
       libgrpc-dev libprotobuf-dev libprotobuf-c-dev protobuf-c-compiler
-      libcurl4-openssl-dev libcjson-dev libmsgpack-dev libssl-dev
+      libcurl4-openssl-dev libcjson-dev libmsgpack-dev libssl-dev libyaml-dev
       libmicrohttpd-dev libcmocka-dev abigail-tools
       clang libclang-rt-14-dev clang-format valgrind openssl unzip zip nodejs npm
       curl jq mmdebstrap gnupg)

@@ -272,6 +272,26 @@ void tfpv_ctx_free(void *ctx);
  * Resolved provider settings: config values, else environment, else defaults. Strings are
  * borrowed from the config or the environment; defaults are written into the buffers.
  */
+/** One clouds.yaml entry (secure.yaml laid over it); every string new or NULL. */
+typedef struct tfpv_cloud {
+    char *region, *auth_url, *user_name, *password, *token, *project_id, *project_name;
+    char *user_domain_name, *user_domain_id, *domain_name, *domain_id, *access_key, *secret_key;
+    char file[1024]; /**< the clouds.yaml read */
+} tfpv_cloud;
+
+/**
+ * Loads entry @p name of clouds.yaml and secure.yaml (OS_CLIENT_CONFIG_FILE /
+ * OS_CLIENT_SECURE_FILE, else ./, ~/.config/openstack/, /etc/openstack/; environment through
+ * @p getenv_fn, not NULL). @return 0, or TFP_EINVALID with @p err saying why (no file, no such
+ * entry, not YAML); @p c is then empty. Free with tfpv_cloud_dispose().
+ */
+int tfpv_cloud_load(tfpv_cloud *c,
+                    const char *name,
+                    const char *(*getenv_fn)(const char *),
+                    char *err,
+                    size_t errlen);
+void tfpv_cloud_dispose(tfpv_cloud *c);
+
 typedef struct tfpv_settings {
     const char *region, *project_id, *access_key, *secret_key, *token;
     const char *user_name, *password, *domain_name, *auth_url, *endpoint, *cacert_file;
@@ -282,7 +302,12 @@ typedef struct tfpv_settings {
     int has_unknown;     /**< some configured value is unknown */
     char auth_url_buf[256];
     char endpoint_buf[256];
+    const char *cloud_name; /**< cloud / OS_CLOUD */
+    tfpv_cloud cloud;       /**< its entry: owns the strings taken from it */
 } tfpv_settings;
+
+/** Releases what tfpv_settings_resolve() loaded (the cloud entry). */
+void tfpv_settings_dispose(tfpv_settings *s);
 
 /**
  * Resolves and checks @p config (env lookups through @p getenv_fn, NULL = getenv). Errors go to

@@ -56,6 +56,11 @@ static const attr_spec string_attrs[] = {
      "Base URL of the VPCEP API; default https://vpcep.{region}.otc.t-systems.com "
      "(https://vpcep.eu-ch2.sc.otc.t-systems.com for eu-ch2). Environment: VPCEP_ENDPOINT."},
     {"cacert_file", NULL, 0, "PEM file with the CA certificates to verify the API with."},
+    {"cloud", "OS_CLOUD", 0,
+     "Entry of clouds.yaml (and secure.yaml) to take the region, the IAM URL, the project and "
+     "the credentials from, for what neither the configuration nor the environment sets. Files: "
+     "OS_CLIENT_CONFIG_FILE, else ./clouds.yaml, ~/.config/openstack/clouds.yaml, "
+     "/etc/openstack/clouds.yaml. Environment: OS_CLOUD."},
 };
 
 /* Further environment variables of an attribute, read after the first (OpenStack aliases). */
@@ -139,6 +144,50 @@ static int attr_unknown(const tfp_value *config, const char *name)
     return tfpv_is_unknown(tfpv_get(config, name));
 }
 
+/* The clouds.yaml entry fills what neither the configuration nor the environment set: the
+ * region, the IAM URL, the project and the user's domain one by one, the credentials only when
+ * none came from elsewhere (they are one source, as between configuration and environment). */
+static void apply_cloud(tfpv_settings *s, tfp_diags *d, const char *(*getenv_fn)(const char *))
+{
+    char err[1200];
+    tfpv_cloud *c = &s->cloud;
+
+    if (tfpv_cloud_load(c, s->cloud_name, getenv_fn, err, sizeof err) != 0) {
+        tfp_diags_error(d, "cloud", "Cannot use the cloud configuration", "%s", err);
+        return;
+    }
+    if (s->region == NULL) {
+        s->region = c->region;
+    }
+    if (s->auth_url == NULL) {
+        s->auth_url = c->auth_url;
+    }
+    if (s->project_id == NULL && s->project_name == NULL) {
+        s->project_id = c->project_id;
+        s->project_name = c->project_name;
+    }
+    if (s->domain_name == NULL && s->domain_id == NULL) {
+        int user = c->user_domain_name != NULL || c->user_domain_id != NULL;
+        s->domain_name = user ? c->user_domain_name : c->domain_name;
+        s->domain_id = user ? c->user_domain_id : c->domain_id;
+    }
+    if (s->access_key == NULL && s->secret_key == NULL && s->token == NULL &&
+        s->user_name == NULL && s->password == NULL) {
+        s->access_key = c->access_key;
+        s->secret_key = c->secret_key;
+        s->token = c->token;
+        s->user_name = c->user_name;
+        s->password = c->password;
+    }
+}
+
+void tfpv_settings_dispose(tfpv_settings *s)
+{
+    if (s != NULL) {
+        tfpv_cloud_dispose(&s->cloud);
+    }
+}
+
 int tfpv_settings_resolve(tfpv_settings *s,
                           const tfp_value *config,
                           tfp_diags *d,
@@ -192,6 +241,10 @@ int tfpv_settings_resolve(tfpv_settings *s,
     s->auth_url = pick(s, config, "auth_url", "OS_AUTH_URL", getenv_fn);
     s->endpoint = pick(s, config, "endpoint", "VPCEP_ENDPOINT", getenv_fn);
     s->cacert_file = pick(s, config, "cacert_file", NULL, getenv_fn);
+    s->cloud_name = pick(s, config, "cloud", "OS_CLOUD", getenv_fn);
+    if (s->cloud_name != NULL) {
+        apply_cloud(s, d, getenv_fn);
+    }
     if (attr_unknown(config, "insecure") || attr_unknown(config, "max_retries")) {
         s->has_unknown = 1;
     }
@@ -313,6 +366,7 @@ int tfpv_provider_validate(tfp_call *call)
 {
     tfpv_settings s;
     (void)tfpv_settings_resolve(&s, tfp_call_config(call), tfp_call_diags(call), 0, NULL);
+    tfpv_settings_dispose(&s);
     return 0; /* problems travel as diagnostics */
 }
 
@@ -445,6 +499,7 @@ int tfpv_provider_configure(tfp_call *call)
         ctx = NULL;
     }
 done:
+    tfpv_settings_dispose(&s);
     tfpv_ctx_free(ctx);
     return rc;
 }

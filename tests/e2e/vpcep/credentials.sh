@@ -8,6 +8,12 @@
 #      (GET /v3/projects?name=, signed);
 #   c) an IAM token in OS_AUTH_TOKEN (the OpenStack name) with OS_PROJECT_NAME: looked up with
 #      the token;
+#   d) `cloud = "otc"` in the configuration: ./clouds.yaml (the working directory) holds the IAM
+#      URL, the user, the project name and the user's domain, ~/.config/openstack/secure.yaml the
+#      password (HOME is a directory of the test's own);
+#   e) OS_CLOUD in the environment, an empty provider block: AK/SK from ~/.config/openstack, the
+#      secret key in secure.yaml; a configuration value (region) still wins over the cloud's;
+#   f) a cloud that clouds.yaml does not have is refused at the `cloud` argument;
 # each applies a service, plans clean and destroys. No secret in any output or TRACE log.
 source "$(dirname "$0")/lib.sh"
 e2e_init "$@"
@@ -87,6 +93,62 @@ export OS_AUTH_TOKEN=$token
 cycle env-auth-token
 [ "$(lookups)" -gt "$before" ] || fail "no project lookup (GET /v3/projects) with the token"
 unset OS_AUTH_TOKEN OS_PROJECT_NAME OS_REGION_NAME VPCEP_ENDPOINT OS_AUTH_URL
+
+e2e_log "d) cloud = \"otc\": ./clouds.yaml and ~/.config/openstack/secure.yaml"
+home="$E2E_WORK/home"
+mkdir -p "$home/.config/openstack"
+cat >"$dir/clouds.yaml" <<YAML
+# what openstack clients read; no secret here
+clouds:
+  otc:
+    region_name: $(seed_get .region)
+    auth:
+      auth_url: $BASE_URL/v3
+      username: $(acct owner user_name)
+      project_name: $pname
+      user_domain_name: $(acct owner domain_name)
+  keys:
+    region_name: eu-nl
+    auth:
+      ak: $(acct owner access_key)
+      project_name: $pname
+      auth_url: $BASE_URL/v3
+YAML
+cat >"$home/.config/openstack/secure.yaml" <<YAML
+clouds:
+  otc:
+    auth:
+      password: "$password"
+  keys:
+    auth:
+      sk: "$sk"
+YAML
+export HOME="$home"
+provider_block '  cloud    = "otc"
+  endpoint = var.endpoint'
+cycle cloud-config
+grep -qF 'scope\":{\"project\":{\"name\":\"eu-de_e2e\"}' "$E2E_WORK/logs/tf-trace-cloud-config.log" ||
+  fail "the cloud's token request is not scoped to its project_name"
+
+e2e_log "e) OS_CLOUD: AK/SK from ~/.config/openstack/clouds.yaml, secret key in secure.yaml"
+mv "$dir/clouds.yaml" "$home/.config/openstack/clouds.yaml"
+before=$(lookups)
+export OS_CLOUD=keys
+provider_block '  endpoint = var.endpoint
+  region   = var.region'
+cycle cloud-env
+[ "$(lookups)" -gt "$before" ] || fail "no project lookup for the cloud's project_name"
+grep -q 'Authorization=\[REDACTED\]' "$E2E_WORK/logs/tf-trace-cloud-env.log" ||
+  fail "the cloud's AK/SK did not sign the requests"
+
+e2e_log "f) a cloud clouds.yaml does not have"
+export OS_CLOUD=nowhere
+log_mode cloud-missing
+tf "$dir" plan -input=false
+[ "$TF_RC" -ne 0 ] || fail "an unknown cloud was accepted"
+out_has 'Cannot use the cloud configuration'
+out_has 'no entry clouds\.nowhere'
+unset OS_CLOUD
 unset TF_LOG TF_LOG_PATH
 
 for secret in "$sk" "$password" "$token"; do

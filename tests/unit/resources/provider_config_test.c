@@ -62,7 +62,7 @@ static void test_schema_flags(void **state)
         assert_int_equal((flags & TFP_ATTR_SENSITIVE) != 0, want);
         assert_true(flags & TFP_ATTR_OPTIONAL);
     }
-    assert_int_equal(tfp_block_attribute_count(b), 17);
+    assert_int_equal(tfp_block_attribute_count(b), 18);
 }
 
 static void test_env_and_defaults(void **state)
