@@ -87,6 +87,9 @@ typedef struct vpcep_wait_stats {
  * connection_accepted: pending creating, pendingAcceptance; target accepted;
  *                      failure failed, rejected, deleting; missing from the list = pending
  *                      (eventual consistency).
+ * connection_visible:  pending creating; target pendingAcceptance, accepted, rejected;
+ *                      failure failed, deleting; missing = pending (a new endpoint may lag in
+ *                      the service's list): the connection exists and can be acted on.
  * connection_rejected: pending accepted, pendingAcceptance, creating; target rejected;
  *                      failure failed; missing = target (a gone endpoint counts as rejected).
  */
@@ -96,6 +99,7 @@ VPCEP_EXTERN int vpcep_wait_spec_endpoint_created(vpcep_wait_spec *spec, long ti
 VPCEP_EXTERN int vpcep_wait_spec_endpoint_accepted(vpcep_wait_spec *spec, long timeout_ms);
 VPCEP_EXTERN int vpcep_wait_spec_endpoint_deleted(vpcep_wait_spec *spec, long timeout_ms);
 VPCEP_EXTERN int vpcep_wait_spec_connection_accepted(vpcep_wait_spec *spec, long timeout_ms);
+VPCEP_EXTERN int vpcep_wait_spec_connection_visible(vpcep_wait_spec *spec, long timeout_ms);
 VPCEP_EXTERN int vpcep_wait_spec_connection_rejected(vpcep_wait_spec *spec, long timeout_ms);
 
 /**

@@ -220,18 +220,77 @@ done:
     return rc;
 }
 
-void tfpv_log_wait(const char *what, const char *id, int64_t timeout_ms)
+static void log_wait(const char *what, const char *id, int64_t timeout_ms)
 {
     tfp_log(TFP_LOG_DEBUG, "vpcep", "waiting for %s %s (timeout %lld s)", what, id,
             (long long)(timeout_ms / 1000));
 }
 
-void tfpv_log_wait_done(const char *what, const char *id, int rc, const vpcep_wait_stats *st)
+static void log_wait_done(const char *what, const char *id, int rc, const vpcep_wait_stats *st)
 {
     tfp_log(rc == 0 ? TFP_LOG_DEBUG : TFP_LOG_WARN, "vpcep",
             "wait for %s %s: %s after %u poll(s), %u API call(s), %lld ms", what, id,
-            rc == 0 ? "done" : vpcep_strerror(rc), st != NULL ? st->polls : 0,
-            st != NULL ? st->api_calls : 0, st != NULL ? (long long)st->elapsed_ms : 0LL);
+            rc == 0 ? "done" : vpcep_strerror(rc), st->polls, st->api_calls,
+            (long long)st->elapsed_ms);
+}
+
+/* The table and the object of each tfpv_wait_kind (the only place a resource picks one). */
+enum { ON_SERVICE, ON_ENDPOINT, ON_CONNECTION };
+static const struct {
+    int (*table)(vpcep_wait_spec *spec, long timeout_ms);
+    int on;
+} wait_kinds[] = {
+    [TFPV_WAIT_SERVICE_AVAILABLE] = {vpcep_wait_spec_service_available, ON_SERVICE},
+    [TFPV_WAIT_SERVICE_DELETED] = {vpcep_wait_spec_service_deleted, ON_SERVICE},
+    [TFPV_WAIT_ENDPOINT_CREATED] = {vpcep_wait_spec_endpoint_created, ON_ENDPOINT},
+    [TFPV_WAIT_ENDPOINT_ACCEPTED] = {vpcep_wait_spec_endpoint_accepted, ON_ENDPOINT},
+    [TFPV_WAIT_ENDPOINT_DELETED] = {vpcep_wait_spec_endpoint_deleted, ON_ENDPOINT},
+    [TFPV_WAIT_CONNECTION_VISIBLE] = {vpcep_wait_spec_connection_visible, ON_CONNECTION},
+    [TFPV_WAIT_CONNECTION_ACCEPTED] = {vpcep_wait_spec_connection_accepted, ON_CONNECTION},
+    [TFPV_WAIT_CONNECTION_REJECTED] = {vpcep_wait_spec_connection_rejected, ON_CONNECTION},
+};
+
+int tfpv_wait_run(
+    tfp_diags *d, vpcep_client *client, const tfpv_wait *w, void *out, vpcep_error *err)
+{
+    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
+    vpcep_wait_stats stats = VPCEP_WAIT_STATS_INIT;
+    vpcep_error own = VPCEP_ERROR_INIT;
+    int rc;
+
+    if (err == NULL)
+        err = &own;
+    if (wait_kinds[w->kind].table(&spec, (long)w->timeout_ms) != 0)
+        return TFP_ERROR;
+    if (w->at_once)
+        spec.initial_delay_ms = 0;
+    log_wait(w->what, w->id, w->timeout_ms);
+    switch (wait_kinds[w->kind].on) {
+    case ON_SERVICE:
+        rc = vpcep_wait_service(out, &stats, client, w->id, &spec, err);
+        break;
+    case ON_ENDPOINT:
+        rc = vpcep_wait_endpoint(out, &stats, client, w->id, &spec, err);
+        break;
+    default:
+        rc = vpcep_wait_connection(out, &stats, client, w->service_id, w->id, &spec, err);
+        break;
+    }
+    log_wait_done(w->what, w->id, rc, &stats);
+    if (rc != 0 && d != NULL)
+        tfpv_wait_report(d, w, rc, err);
+    return rc;
+}
+
+void tfpv_wait_report(tfp_diags *d, const tfpv_wait *w, int rc, const vpcep_error *err)
+{
+    if (rc == VPCEP_ETIMEOUT && w->timeout_summary != NULL) {
+        tfp_diags_error(d, w->attr, w->timeout_summary, "%s %s is still %s after the %s timeout.%s",
+                        w->subject, w->id, err->state[0] != '\0' ? err->state : "unknown",
+                        w->timeout_name, w->hint != NULL ? w->hint : "");
+    } else {
+        tfpv_api_error(d, w->attr, w->summary != NULL ? w->summary : "Waiting failed", rc, err);
+    }
 }
 
 void tfpv_create_error(

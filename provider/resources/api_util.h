@@ -72,7 +72,6 @@ int tfpv_tagged_ids(vpcep_tagged_resource_list **out,
 /** 1 if @p list holds a resource with ID @p id. */
 int tfpv_tagged_has(const vpcep_tagged_resource_list *list, const char *id);
 
-/** Logs a wait that is starting (what, id, timeout) at DEBUG. */
 /* A create's error: like tfpv_api_error, and when the message names candidates (an unfinished
  * create's leftover, an object holding the port, an unproven lost create), one `import` block
  * per candidate for resource type @p type_name. */
@@ -84,9 +83,49 @@ void tfpv_remove_create_marker(vpcep_client *client,
                                tfp_diags *d,
                                vpcep_resource_type type,
                                const char *id);
-void tfpv_log_wait(const char *what, const char *id, int64_t timeout_ms);
-/** Logs the end of a wait with its counters at DEBUG. */
-void tfpv_log_wait_done(const char *what, const char *id, int rc, const vpcep_wait_stats *st);
+
+/* ----- Waits: the one sequence every resource runs (table, log, wait, log, diagnostic) ----- */
+
+/* What a wait waits for: each is one ready-made table of vpcep/wait.h on one kind of object. */
+typedef enum tfpv_wait_kind {
+    TFPV_WAIT_SERVICE_AVAILABLE,   /* vpcep_service */
+    TFPV_WAIT_SERVICE_DELETED,     /* - */
+    TFPV_WAIT_ENDPOINT_CREATED,    /* vpcep_endpoint */
+    TFPV_WAIT_ENDPOINT_ACCEPTED,   /* vpcep_endpoint: the consumer's view of the acceptance */
+    TFPV_WAIT_ENDPOINT_DELETED,    /* - */
+    TFPV_WAIT_CONNECTION_VISIBLE,  /* vpcep_connection: the owner's view, can be acted on */
+    TFPV_WAIT_CONNECTION_ACCEPTED, /* vpcep_connection: the owner's view of the acceptance */
+    TFPV_WAIT_CONNECTION_REJECTED  /* - */
+} tfpv_wait_kind;
+
+typedef struct tfpv_wait {
+    tfpv_wait_kind kind;
+    const char *what;       /* in the log: "endpoint creation" */
+    const char *service_id; /* connection waits: the service of the endpoint @p id */
+    const char *id;         /* the service or endpoint waited on */
+    int64_t timeout_ms;
+    int at_once; /* poll at once: nothing of ours just changed the object */
+    /* The diagnostic of a failure (tfpv_wait_report), at attribute `attr` (NULL = resource): */
+    const char *attr;
+    const char *summary; /* any other failure: tfpv_api_error(summary) */
+    /* A timeout, when timeout_summary is set: "<subject> <id> is still <last state> after
+     * the <timeout_name> timeout.<hint>" (hint may be NULL or start with a space). */
+    const char *timeout_summary;
+    const char *subject;      /* "Endpoint", "Service" */
+    const char *timeout_name; /* "create", "delete" */
+    const char *hint;
+} tfpv_wait;
+
+/* Runs wait @p w: fills its table with the timeout, logs the start, waits, logs the end with the
+ * counters and reports a failure in @p d (tfpv_wait_report). A caller that explains some
+ * failures itself passes NULL @p d and calls tfpv_wait_report for the others.
+ * @p out (optional) receives the object last read, of the type of the kind (caller frees).
+ * @p err (optional) receives the detail. @return the waiter's code. */
+int tfpv_wait_run(
+    tfp_diags *d, vpcep_client *client, const tfpv_wait *w, void *out, vpcep_error *err);
+/* The diagnostic of wait @p w ending with @p rc (non-zero) and @p err: the timeout form when
+ * w->timeout_summary is set, else tfpv_api_error with w->summary. */
+void tfpv_wait_report(tfp_diags *d, const tfpv_wait *w, int rc, const vpcep_error *err);
 
 #ifdef __cplusplus
 }

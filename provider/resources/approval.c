@@ -253,14 +253,6 @@ static int approval_read(tfp_call *call)
 
 /* ----- Apply ------------------------------------------------------------------------------ */
 
-static void spec_init(vpcep_wait_spec *spec, int64_t timeout_ms)
-{
-    memset(spec, 0, sizeof *spec);
-    spec->version = VPCEP_WAIT_SPEC_VERSION;
-    spec->timeout_ms = (long)timeout_ms;
-    spec->initial_delay_ms = 0;
-}
-
 /* Accepts one endpoint: wait until the service sees it (eventual consistency), accept it,
  * wait until it is accepted. An endpoint already accepted is done. */
 static int accept_one(tfp_call *call,
@@ -272,24 +264,31 @@ static int accept_one(tfp_call *call,
     tfp_diags *d = tfp_call_diags(call);
     vpcep_connection *conn = NULL;
     vpcep_error err = VPCEP_ERROR_INIT;
-    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
-    vpcep_wait_stats stats = VPCEP_WAIT_STATS_INIT;
-    int rc;
-
     /* 1. Visible and out of `creating`. A new endpoint may lag in the service's list for a
      * few seconds (eventual consistency); an ID that never shows up is a mistake, not worth
-     * the whole timeout. */
-    spec_init(&spec, timeout_ms < TFPV_VISIBILITY_WAIT_MS ? timeout_ms : TFPV_VISIBILITY_WAIT_MS);
-    spec.pending[0] = "creating";
-    spec.target[0] = "pendingAcceptance";
-    spec.target[1] = "accepted";
-    spec.target[2] = "rejected";
-    spec.failure[0] = "failed";
-    spec.failure[1] = "deleting";
-    spec.missing = VPCEP_WAIT_MISSING_PENDING;
-    tfpv_log_wait("connection of endpoint", endpoint_id, timeout_ms);
-    rc = vpcep_wait_connection(&conn, &stats, client, service_id, endpoint_id, &spec, &err);
-    tfpv_log_wait_done("connection of endpoint", endpoint_id, rc, &stats);
+     * the whole timeout. Nothing of ours just changed it: look at once. */
+    const tfpv_wait visible = {
+        .kind = TFPV_WAIT_CONNECTION_VISIBLE,
+        .what = "connection of endpoint",
+        .service_id = service_id,
+        .id = endpoint_id,
+        .timeout_ms = timeout_ms < TFPV_VISIBILITY_WAIT_MS ? timeout_ms : TFPV_VISIBILITY_WAIT_MS,
+        .at_once = 1,
+        .attr = "endpoints",
+        .summary = "Cannot accept the endpoint",
+    };
+    /* 3. Accepted: a connection rejected meanwhile fails at once, like everywhere else. */
+    const tfpv_wait accepted = {
+        .kind = TFPV_WAIT_CONNECTION_ACCEPTED,
+        .what = "acceptance of endpoint",
+        .service_id = service_id,
+        .id = endpoint_id,
+        .timeout_ms = timeout_ms,
+        .attr = "endpoints",
+        .summary = "The endpoint was not accepted",
+    };
+    int rc = tfpv_wait_run(NULL, client, &visible, &conn, &err); /* reported below */
+
     if (rc == VPCEP_ETIMEOUT && (err.state[0] == '\0' || err.state[0] == '(')) {
         tfp_diags_error(d, "endpoints", "Endpoint not connected to the service",
                         "Endpoint %s did not appear among the connections of service %s: check "
@@ -298,7 +297,7 @@ static int accept_one(tfp_call *call,
         goto done;
     }
     if (rc != 0) {
-        tfpv_api_error(d, "endpoints", "Cannot accept the endpoint", rc, &err);
+        tfpv_wait_report(d, &visible, rc, &err);
         goto done;
     }
     if (is_accepted(conn)) {
@@ -312,20 +311,8 @@ static int accept_one(tfp_call *call,
         tfpv_api_error(d, "endpoints", "Cannot accept the endpoint", rc, &err);
         goto done;
     }
-    /* 3. Confirm (the source states stay pending, so a lagging read is no failure). */
-    spec_init(&spec, timeout_ms);
-    spec.pending[0] = "creating";
-    spec.pending[1] = "pendingAcceptance";
-    spec.pending[2] = "rejected";
-    spec.target[0] = "accepted";
-    spec.failure[0] = "failed";
-    spec.failure[1] = "deleting";
-    spec.missing = VPCEP_WAIT_MISSING_FAIL;
-    rc = vpcep_wait_connection(NULL, &stats, client, service_id, endpoint_id, &spec, &err);
-    tfpv_log_wait_done("acceptance of endpoint", endpoint_id, rc, &stats);
-    if (rc != 0) {
-        tfpv_api_error(d, "endpoints", "The endpoint was not accepted", rc, &err);
-    }
+    /* 3. Confirm. */
+    rc = tfpv_wait_run(d, client, &accepted, NULL, &err);
 done:
     vpcep_connection_free(conn);
     return rc;
@@ -342,8 +329,15 @@ static int reject_one(tfp_call *call,
     tfp_diags *d = tfp_call_diags(call);
     const vpcep_connection *c = find_conn(conns, endpoint_id);
     vpcep_error err = VPCEP_ERROR_INIT;
-    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
-    vpcep_wait_stats stats = VPCEP_WAIT_STATS_INIT;
+    const tfpv_wait rejected = {
+        .kind = TFPV_WAIT_CONNECTION_REJECTED,
+        .what = "rejection of endpoint",
+        .service_id = service_id,
+        .id = endpoint_id,
+        .timeout_ms = timeout_ms,
+        .attr = "endpoints",
+        .summary = "The endpoint was not rejected",
+    };
     int rc;
     if (c == NULL || c->status == NULL || strcmp(c->status, "rejected") == 0 ||
         strcmp(c->status, "deleting") == 0 || strcmp(c->status, "failed") == 0) {
@@ -361,15 +355,12 @@ static int reject_one(tfp_call *call,
         tfpv_api_error(d, "endpoints", "Cannot reject the endpoint", rc, &err);
         return rc;
     }
-    vpcep_wait_spec_connection_rejected(&spec, (long)timeout_ms);
-    tfpv_log_wait("rejection of endpoint", endpoint_id, timeout_ms);
-    rc = vpcep_wait_connection(NULL, &stats, client, service_id, endpoint_id, &spec, &err);
-    tfpv_log_wait_done("rejection of endpoint", endpoint_id, rc, &stats);
-    if (rc == VPCEP_ENOTFOUND) {
+    rc = tfpv_wait_run(NULL, client, &rejected, NULL, &err); /* reported below */
+    if (rc == VPCEP_ENOTFOUND) { /* gone with its service: its connection ended with it */
         return 0;
     }
     if (rc != 0) {
-        tfpv_api_error(d, "endpoints", "The endpoint was not rejected", rc, &err);
+        tfpv_wait_report(d, &rejected, rc, &err);
     }
     return rc;
 }
@@ -415,22 +406,24 @@ done:
 static int
 wait_service(tfp_call *call, vpcep_client *client, const char *service_id, int64_t timeout_ms)
 {
-    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
-    vpcep_wait_stats stats = VPCEP_WAIT_STATS_INIT;
+    const tfpv_wait available = {
+        .kind = TFPV_WAIT_SERVICE_AVAILABLE,
+        .what = "service to become available",
+        .id = service_id,
+        .timeout_ms = timeout_ms,
+        .at_once = 1, /* nothing of ours just changed the service */
+        .attr = "service_id",
+        .summary = "Endpoint service did not become available",
+    };
     vpcep_error err = VPCEP_ERROR_INIT;
-    int rc;
-    vpcep_wait_spec_service_available(&spec, (long)timeout_ms);
-    spec.initial_delay_ms = 0; /* nothing of ours just changed the service: look at once */
-    rc = vpcep_wait_service(NULL, &stats, client, service_id, &spec, &err);
-    tfpv_log_wait_done("service", service_id, rc, &stats);
+    int rc = tfpv_wait_run(NULL, client, &available, NULL, &err); /* reported below */
     if (rc == VPCEP_ENOTFOUND) {
         tfp_diags_error(tfp_call_diags(call), "service_id", "Endpoint service not found",
                         "Service %s does not exist in this project (region %s): the approval "
                         "must be managed with the service owner's credentials.",
                         service_id, tfpv_region(call));
     } else if (rc != 0) {
-        tfpv_api_error(tfp_call_diags(call), "service_id",
-                       "Endpoint service did not become available", rc, &err);
+        tfpv_wait_report(tfp_call_diags(call), &available, rc, &err);
     }
     return rc;
 }

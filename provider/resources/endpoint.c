@@ -191,15 +191,6 @@ static int unknown_if_null(tfp_value *planned, const char *attr)
     return 0;
 }
 
-static int keep_prior_empty(tfp_value *planned, const tfp_value *prior, const char *attr)
-{
-    const tfp_value *a = tfpv_get(planned, attr), *b = tfpv_get(prior, attr);
-    if (tfpv_is_set(a) && tfpv_is_set(b) && tfpv_equal_empty_null(a, b) && !tfp_value_equal(a, b)) {
-        return tfpv_copy_attr(planned, prior, attr);
-    }
-    return 0;
-}
-
 int tfpv_endpoint_plan_value(tfp_value **out,
                              const tfp_value *prior,
                              const tfp_value *proposed,
@@ -239,13 +230,13 @@ int tfpv_endpoint_plan_value(tfp_value **out,
         }
     } else {
         if (rc == 0) {
-            rc = keep_prior_empty(planned, prior, "whitelist");
+            rc = tfpv_keep_prior_empty(planned, prior, "whitelist");
         }
         if (rc == 0) {
-            rc = keep_prior_empty(planned, prior, "route_tables");
+            rc = tfpv_keep_prior_empty(planned, prior, "route_tables");
         }
         if (rc == 0) {
-            rc = keep_prior_empty(planned, prior, "tags");
+            rc = tfpv_keep_prior_empty(planned, prior, "tags");
         }
         if (rc == 0 && tfpv_is_empty(tfpv_get(planned, "description")) &&
             tfpv_is_empty(tfpv_get(prior, "description")) &&
@@ -583,8 +574,15 @@ static int auto_accept(tfp_call *call,
     tfp_diags *d = tfp_call_diags(call);
     vpcep_service *svc = NULL;
     vpcep_error err = VPCEP_ERROR_INIT;
-    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
-    vpcep_wait_stats stats = VPCEP_WAIT_STATS_INIT;
+    const tfpv_wait accepted = {
+        .kind = TFPV_WAIT_CONNECTION_ACCEPTED,
+        .what = "connection acceptance",
+        .service_id = service_id,
+        .id = endpoint_id,
+        .timeout_ms = timeout_ms,
+        .attr = "auto_accept",
+        .summary = "The endpoint connection was not accepted",
+    };
     int rc = vpcep_service_get(&svc, client, service_id, &err);
     vpcep_service_free(svc);
     if (rc == VPCEP_ENOTFOUND || rc == VPCEP_EAUTH) {
@@ -608,14 +606,7 @@ static int auto_accept(tfp_call *call,
         tfpv_api_error(d, "auto_accept", "Cannot accept the endpoint connection", rc, &err);
         return rc;
     }
-    vpcep_wait_spec_connection_accepted(&spec, (long)timeout_ms);
-    tfpv_log_wait("connection acceptance", endpoint_id, timeout_ms);
-    rc = vpcep_wait_connection(NULL, &stats, client, service_id, endpoint_id, &spec, &err);
-    tfpv_log_wait_done("connection acceptance", endpoint_id, rc, &stats);
-    if (rc != 0) {
-        tfpv_api_error(d, "auto_accept", "The endpoint connection was not accepted", rc, &err);
-    }
-    return rc;
+    return tfpv_wait_run(d, client, &accepted, NULL, &err);
 }
 
 static int wait_acceptance(tfp_call *call,
@@ -625,27 +616,33 @@ static int wait_acceptance(tfp_call *call,
                            int64_t timeout_ms)
 {
     tfp_diags *d = tfp_call_diags(call);
-    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
-    vpcep_wait_stats stats = VPCEP_WAIT_STATS_INIT;
+    char hint[300];
+    const tfpv_wait accepted = {
+        .kind = TFPV_WAIT_ENDPOINT_ACCEPTED,
+        .what = "the service owner to accept endpoint",
+        .id = id,
+        .timeout_ms = timeout_ms,
+        .attr = "wait_for_acceptance",
+        .summary = "Waiting for acceptance failed",
+        .timeout_summary = "Timed out waiting for acceptance",
+        .subject = "Endpoint",
+        .timeout_name = "create",
+        .hint = hint,
+    };
     vpcep_error err = VPCEP_ERROR_INIT;
     int rc;
-    vpcep_wait_spec_endpoint_accepted(&spec, (long)timeout_ms);
-    tfpv_log_wait("the service owner to accept endpoint", id, timeout_ms);
-    rc = vpcep_wait_endpoint(NULL, &stats, client, id, &spec, &err);
-    tfpv_log_wait_done("acceptance of endpoint", id, rc, &stats);
-    if (rc == VPCEP_ETIMEOUT) {
-        tfp_diags_error(d, "wait_for_acceptance", "Timed out waiting for acceptance",
-                        "Endpoint %s is still %s. The service owner must accept the connection "
-                        "of endpoint %s on service %s (vpcep_approval or the console), or raise "
-                        "timeouts.create.",
-                        id, err.state[0] != '\0' ? err.state : "pendingAcceptance", id, service_id);
-    } else if (rc == VPCEP_EAPI || rc == VPCEP_ENOTFOUND) {
+    snprintf(hint, sizeof hint,
+             " The service owner must accept the connection of endpoint %s on service %s "
+             "(vpcep_approval or the console), or raise timeouts.create.",
+             id, service_id);
+    rc = tfpv_wait_run(NULL, client, &accepted, NULL, &err); /* reported below */
+    if (rc == VPCEP_EAPI || rc == VPCEP_ENOTFOUND) {
         char summary[96];
         snprintf(summary, sizeof summary, "Endpoint connection %s",
                  err.state[0] != '\0' ? err.state : "failed");
         tfpv_api_error(d, "wait_for_acceptance", summary, rc, &err);
     } else if (rc != 0) {
-        tfpv_api_error(d, "wait_for_acceptance", "Waiting for acceptance failed", rc, &err);
+        tfpv_wait_report(d, &accepted, rc, &err);
     }
     return rc;
 }
@@ -657,8 +654,6 @@ static int endpoint_create(tfp_call *call, vpcep_client *client, const tfp_value
     vpcep_service_info *info = NULL;
     vpcep_endpoint *ep = NULL;
     vpcep_error err = VPCEP_ERROR_INIT;
-    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
-    vpcep_wait_stats stats = VPCEP_WAIT_STATS_INIT;
     tfpv_tag_params tags = {0};
     tfpv_strs wl = {0}, rt = {0};
     tfp_value *st = NULL;
@@ -739,19 +734,20 @@ static int endpoint_create(tfp_call *call, vpcep_client *client, const tfp_value
     vpcep_endpoint_free(ep);
     ep = NULL;
 
-    vpcep_wait_spec_endpoint_created(&spec, (long)tfpv_remaining_ms(deadline));
-    tfpv_log_wait("endpoint creation", id, tfpv_remaining_ms(deadline));
-    rc = vpcep_wait_endpoint(&ep, &stats, client, id, &spec, &err);
-    tfpv_log_wait_done("endpoint creation", id, rc, &stats);
-    if (rc != 0) {
-        if (rc == VPCEP_ETIMEOUT) {
-            tfp_diags_error(d, NULL, "Timed out waiting for the endpoint",
-                            "Endpoint %s is still %s after the create timeout.", id,
-                            err.state[0] != '\0' ? err.state : "creating");
-        } else {
-            tfpv_api_error(d, NULL, "Endpoint creation failed", rc, &err);
+    {
+        const tfpv_wait created = {
+            .kind = TFPV_WAIT_ENDPOINT_CREATED,
+            .what = "endpoint creation",
+            .id = id,
+            .timeout_ms = tfpv_remaining_ms(deadline),
+            .summary = "Endpoint creation failed",
+            .timeout_summary = "Timed out waiting for the endpoint",
+            .subject = "Endpoint",
+            .timeout_name = "create",
+        };
+        if (tfpv_wait_run(d, client, &created, &ep, &err) != 0) {
+            failed = 1;
         }
-        failed = 1;
     }
     if (!failed && tfpv_bool(planned, "auto_accept", &b) && b && ep != NULL && ep->status != NULL &&
         strcmp(ep->status, "accepted") != 0) {
@@ -829,9 +825,16 @@ static int endpoint_delete(tfp_call *call, vpcep_client *client, const tfp_value
     tfp_diags *d = tfp_call_diags(call);
     const char *id = tfpv_str(prior, "id");
     vpcep_error err = VPCEP_ERROR_INIT;
-    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
-    vpcep_wait_stats stats = VPCEP_WAIT_STATS_INIT;
-    int64_t timeout = tfpv_timeout_ms(prior, "delete");
+    const tfpv_wait deleted = {
+        .kind = TFPV_WAIT_ENDPOINT_DELETED,
+        .what = "endpoint deletion",
+        .id = id,
+        .timeout_ms = tfpv_timeout_ms(prior, "delete"),
+        .summary = "Endpoint deletion failed",
+        .timeout_summary = "Timed out waiting for the endpoint deletion",
+        .subject = "Endpoint",
+        .timeout_name = "delete",
+    };
     int rc;
     if (id == NULL) {
         return tfp_call_set_result(call, NULL);
@@ -845,17 +848,7 @@ static int endpoint_delete(tfp_call *call, vpcep_client *client, const tfp_value
         tfpv_api_error(d, NULL, "Cannot delete the endpoint", rc, &err);
         return tfp_call_set_result(call, NULL);
     }
-    vpcep_wait_spec_endpoint_deleted(&spec, (long)timeout);
-    tfpv_log_wait("endpoint deletion", id, timeout);
-    rc = vpcep_wait_endpoint(NULL, &stats, client, id, &spec, &err);
-    tfpv_log_wait_done("endpoint deletion", id, rc, &stats);
-    if (rc == VPCEP_ETIMEOUT) {
-        tfp_diags_error(d, NULL, "Timed out waiting for the endpoint deletion",
-                        "Endpoint %s still exists after the delete timeout (last status: %s).", id,
-                        err.state[0] != '\0' ? err.state : "unknown");
-    } else if (rc != 0) {
-        tfpv_api_error(d, NULL, "Endpoint deletion failed", rc, &err);
-    }
+    (void)tfpv_wait_run(d, client, &deleted, NULL, &err);
     return tfp_call_set_result(call, NULL);
 }
 

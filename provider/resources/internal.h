@@ -120,6 +120,9 @@ int tfpv_set_string_map(
     tfp_value *obj, const char *name, const char *const *keys, const char *const *values, size_t n);
 /** Copies src[name] into dst[name]; absent or unknown becomes null. */
 int tfpv_copy_attr(tfp_value *dst, const tfp_value *src, const char *name);
+/** Plans planned[name] as prior[name] when the two differ only as null against empty (the
+ *  API does not tell them apart), so such a difference never shows as a change. */
+int tfpv_keep_prior_empty(tfp_value *planned, const tfp_value *prior, const char *name);
 /** Copies every wholly known top-level attribute of @p planned into @p st (the API answer
  *  fills only what the plan left unknown, so apply results always match the plan). */
 int tfpv_overlay_known(tfp_value *st, const tfp_value *planned);

@@ -8,6 +8,7 @@
 #include "api_util.h"
 #include "types.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -262,15 +263,6 @@ static int keep_prior_nocase(tfp_value *planned, const tfp_value *prior, const c
 }
 
 /* Keeps the prior value when planned and prior are both non-null and equal as empty/null. */
-static int keep_prior_empty(tfp_value *planned, const tfp_value *prior, const char *attr)
-{
-    const tfp_value *a = tfpv_get(planned, attr), *b = tfpv_get(prior, attr);
-    if (tfpv_is_set(a) && tfpv_is_set(b) && tfpv_equal_empty_null(a, b) && !tfp_value_equal(a, b)) {
-        return tfpv_copy_attr(planned, prior, attr);
-    }
-    return 0;
-}
-
 int tfpv_service_plan_value(tfp_value **out,
                             const tfp_value *prior,
                             const tfp_value *proposed,
@@ -322,10 +314,10 @@ int tfpv_service_plan_value(tfp_value **out,
         rc = tfpv_copy_attr(planned, prior, "port");
     }
     if (rc == 0) {
-        rc = keep_prior_empty(planned, prior, "whitelist");
+        rc = tfpv_keep_prior_empty(planned, prior, "whitelist");
     }
     if (rc == 0) {
-        rc = keep_prior_empty(planned, prior, "tags");
+        rc = tfpv_keep_prior_empty(planned, prior, "tags");
     }
     /* A new name changes the full service name; everything else keeps its computed values. */
     if (rc == 0) {
@@ -804,23 +796,20 @@ static int wait_available(vpcep_client *client,
                           const char *action,
                           vpcep_service **got)
 {
-    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
-    vpcep_wait_stats stats = VPCEP_WAIT_STATS_INIT;
-    vpcep_error err = VPCEP_ERROR_INIT;
-    int rc;
-    vpcep_wait_spec_service_available(&spec, (long)timeout_ms);
-    tfpv_log_wait("service to become available", id, timeout_ms);
-    rc = vpcep_wait_service(got, &stats, client, id, &spec, &err);
-    tfpv_log_wait_done("service", id, rc, &stats);
-    if (rc == VPCEP_ETIMEOUT) {
-        tfp_diags_error(d, NULL, "Timed out waiting for the endpoint service",
-                        "Service %s did not become available within the %s timeout (last "
-                        "status: %s). Raise timeouts.%s if the cloud is slow.",
-                        id, action, err.state[0] != '\0' ? err.state : "unknown", action);
-    } else if (rc != 0) {
-        tfpv_api_error(d, NULL, "Endpoint service did not become available", rc, &err);
-    }
-    return rc;
+    char hint[96];
+    const tfpv_wait available = {
+        .kind = TFPV_WAIT_SERVICE_AVAILABLE,
+        .what = "service to become available",
+        .id = id,
+        .timeout_ms = timeout_ms,
+        .summary = "Endpoint service did not become available",
+        .timeout_summary = "Timed out waiting for the endpoint service",
+        .subject = "Service",
+        .timeout_name = action,
+        .hint = hint,
+    };
+    snprintf(hint, sizeof hint, " Raise timeouts.%s if the cloud is slow.", action);
+    return tfpv_wait_run(d, client, &available, got, NULL);
 }
 
 static int service_create(tfp_call *call, vpcep_client *client, const tfp_value *planned)
@@ -1053,9 +1042,16 @@ static int service_delete(tfp_call *call, vpcep_client *client, const tfp_value 
     tfp_diags *d = tfp_call_diags(call);
     const char *id = tfpv_str(prior, "id");
     vpcep_error err = VPCEP_ERROR_INIT;
-    vpcep_wait_spec spec = VPCEP_WAIT_SPEC_INIT;
-    vpcep_wait_stats stats = VPCEP_WAIT_STATS_INIT;
-    int64_t timeout = tfpv_timeout_ms(prior, "delete");
+    const tfpv_wait deleted = {
+        .kind = TFPV_WAIT_SERVICE_DELETED,
+        .what = "service deletion",
+        .id = id,
+        .timeout_ms = tfpv_timeout_ms(prior, "delete"),
+        .summary = "Endpoint service deletion failed",
+        .timeout_summary = "Timed out waiting for the endpoint service deletion",
+        .subject = "Service",
+        .timeout_name = "delete",
+    };
     int rc;
     if (id == NULL) {
         return tfp_call_set_result(call, NULL);
@@ -1074,20 +1070,7 @@ static int service_delete(tfp_call *call, vpcep_client *client, const tfp_value 
         }
         return tfp_call_set_result(call, NULL);
     }
-    vpcep_wait_spec_service_deleted(&spec, (long)timeout);
-    tfpv_log_wait("service deletion", id, timeout);
-    rc = vpcep_wait_service(NULL, &stats, client, id, &spec, &err);
-    tfpv_log_wait_done("service deletion", id, rc, &stats);
-    if (rc != 0) {
-        if (rc == VPCEP_ETIMEOUT) {
-            tfp_diags_error(d, NULL, "Timed out waiting for the endpoint service deletion",
-                            "Service %s still exists after the delete timeout (last status: "
-                            "%s).",
-                            id, err.state[0] != '\0' ? err.state : "unknown");
-        } else {
-            tfpv_api_error(d, NULL, "Endpoint service deletion failed", rc, &err);
-        }
-    }
+    (void)tfpv_wait_run(d, client, &deleted, NULL, &err);
     return tfp_call_set_result(call, NULL);
 }
 

@@ -229,6 +229,15 @@ int tfpv_copy_attr(tfp_value *dst, const tfp_value *src, const char *name)
     return tfp_value_set_attr_copy(dst, name, v);
 }
 
+int tfpv_keep_prior_empty(tfp_value *planned, const tfp_value *prior, const char *name)
+{
+    const tfp_value *a = tfpv_get(planned, name), *b = tfpv_get(prior, name);
+    if (tfpv_is_set(a) && tfpv_is_set(b) && tfpv_equal_empty_null(a, b) && !tfp_value_equal(a, b)) {
+        return tfpv_copy_attr(planned, prior, name);
+    }
+    return 0;
+}
+
 int tfpv_overlay_known(tfp_value *st, const tfp_value *planned)
 {
     size_t n;

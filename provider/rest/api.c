@@ -162,22 +162,33 @@ static int get_by_id(vpcep_client *c,
 }
 
 /* ---- paging ------------------------------------------------------------------------------ */
+static char *
+resource_query_body(const vpcep_resource_query_opts *o, long long limit, long long offset);
+
+/* How a listing asks for one page: GET path?filters&limit=&offset=, or (resource filters) a
+ * POST to path whose body carries the query with limit and offset. */
+typedef struct page_source {
+    const char *path;
+    const util_buf *filters;                 /* GET: the encoded query filters */
+    const vpcep_resource_query_opts *filter; /* POST: the resource query, NULL for GET */
+} page_source;
+
 /*
- * GETs every page of path (filters: the encoded query filters, disposed here) and collects the
- * items of kind k into parts. On success *list is a new zeroed list struct of list_size bytes
- * into which the caller moves parts.
+ * Reads every page of @p src and collects the items of kind k into parts (the one paging loop:
+ * limit @p page_size, default DEFAULT_PAGE, at most @p max_page; the offset advances by what a
+ * page held until a page is empty or the total is reached). On success *list is a new zeroed
+ * list struct of list_size bytes into which the caller moves parts.
  */
-static int list_pages(vpcep_client *c,
-                      const char *path,
-                      util_buf *filters,
-                      int page_size,
-                      int max_page,
-                      const rest_item_kind *k,
-                      void **list,
-                      size_t list_size,
-                      rest_items *parts,
-                      unsigned int *calls,
-                      vpcep_error *err)
+static int page_loop(vpcep_client *c,
+                     const page_source *src,
+                     int page_size,
+                     int max_page,
+                     const rest_item_kind *k,
+                     void **list,
+                     size_t list_size,
+                     rest_items *parts,
+                     unsigned int *calls,
+                     vpcep_error *err)
 {
     void **items = NULL;
     size_t count = 0;
@@ -187,38 +198,42 @@ static int list_pages(vpcep_client *c,
 
     *list = NULL;
     memset(parts, 0, sizeof(*parts));
-    if (filters->error) {
-        rc = json_oom(err);
-        goto done;
-    }
     if (page_size <= 0)
         page_size = DEFAULT_PAGE;
     if (page_size > max_page)
         page_size = max_page;
     for (pages = 0; pages < MAX_PAGES; pages++) {
         util_buf q;
+        char *body = NULL;
         rest_request rq;
         rest_result res;
         rest_items page;
 
+        memset(&rq, 0, sizeof(rq));
         util_buf_init(&q, REST_MAX_TEXT_BYTES);
-        if (filters->len > 0)
-            util_buf_append(&q, filters->data, filters->len);
-        qaddi(&q, "limit", page_size);
-        if (offset > 0)
-            qaddi(&q, "offset", offset);
-        if (q.error) {
+        if (src->filter != NULL) {
+            body = resource_query_body(src->filter, page_size, offset);
+            rq.method = "POST";
+            rq.body = body;
+        } else {
+            if (src->filters->len > 0)
+                util_buf_append(&q, src->filters->data, src->filters->len);
+            qaddi(&q, "limit", page_size);
+            if (offset > 0)
+                qaddi(&q, "offset", offset);
+            rq.method = "GET";
+            rq.query = q.data;
+        }
+        if (q.error || (src->filter != NULL && body == NULL)) {
             util_buf_dispose(&q);
             rc = json_oom(err);
             goto done;
         }
-        memset(&rq, 0, sizeof(rq));
-        rq.method = "GET";
-        rq.path = path;
-        rq.query = q.data;
+        rq.path = src->path;
         rq.calls = calls;
         rc = rest_call(c, &rq, &res, err);
         util_buf_dispose(&q);
+        cJSON_free(body);
         if (rc != 0)
             goto done;
         rc = rest_decode_items(res.body ? res.body : "", res.body_len, k, &page);
@@ -250,7 +265,6 @@ static int list_pages(vpcep_client *c,
     if (*list == NULL)
         rc = json_oom(err);
 done:
-    util_buf_dispose(filters);
     if (rc != 0) {
         rest_dispose_items(k, items, count);
         return rc;
@@ -259,6 +273,33 @@ done:
     parts->count = count;
     parts->total = total > (int64_t)count ? total : (int64_t)count;
     return 0;
+}
+
+/* page_loop() over GET path?filters (the encoded query filters, disposed here). */
+static int list_pages(vpcep_client *c,
+                      const char *path,
+                      util_buf *filters,
+                      int page_size,
+                      int max_page,
+                      const rest_item_kind *k,
+                      void **list,
+                      size_t list_size,
+                      rest_items *parts,
+                      unsigned int *calls,
+                      vpcep_error *err)
+{
+    const page_source src = {path, filters, NULL};
+    int rc;
+
+    if (filters->error) {
+        *list = NULL;
+        memset(parts, 0, sizeof(*parts));
+        rc = json_oom(err);
+    } else {
+        rc = page_loop(c, &src, page_size, max_page, k, list, list_size, parts, calls, err);
+    }
+    util_buf_dispose(filters);
+    return rc;
 }
 
 /* ---- request encoding -------------------------------------------------------------------- */
@@ -1865,10 +1906,11 @@ int vpcep_resources_filter(vpcep_tagged_resource_list **out,
 {
     vpcep_resource_query_opts opts_v;
     const vpcep_resource_query_opts *opts = caller_opts != NULL ? &opts_v : NULL;
+    const vpcep_resource_query_opts none = VPCEP_RESOURCE_QUERY_OPTS_INIT;
     char path[64];
-    vpcep_tagged_resource_list *acc = NULL;
-    long long limit, offset = 0;
-    int rc, pages;
+    page_source src;
+    rest_items parts;
+    int rc;
 
     rest_error_clear(err);
     if (out == NULL)
@@ -1876,64 +1918,17 @@ int vpcep_resources_filter(vpcep_tagged_resource_list **out,
     *out = NULL;
     if ((rc = resource_query_check(&opts_v, client, type, caller_opts, err)) != 0)
         return rc;
-    limit = opts != NULL && opts->page_size > 0 ? opts->page_size : 1000;
-    if (limit > 1000)
-        limit = 1000;
-    acc = util_calloc(1, sizeof(*acc));
-    if (acc == NULL)
-        return json_oom(err);
     snprintf(path, sizeof(path), "/%s/resource_instances/action", resource_type_name(type));
-    for (pages = 0; pages < MAX_PAGES; pages++) {
-        char *body = resource_query_body(opts, limit, offset);
-        vpcep_tagged_resource_list *page = NULL;
-        rest_request rq;
-        rest_result res;
-        vpcep_tagged_resource **grown;
-
-        if (body == NULL) {
-            rc = json_oom(err);
-            goto done;
-        }
-        memset(&rq, 0, sizeof(rq));
-        rq.method = "POST";
-        rq.path = path;
-        rq.body = body;
-        rc = rest_call(client, &rq, &res, err);
-        cJSON_free(body);
-        if (rc == 0)
-            rc = vpcep_decode_tagged_resource_list(&page, res.body ? res.body : "", res.body_len);
-        rest_result_dispose(&res);
-        if (rc != 0) {
-            if (rc != VPCEP_ENOMEM && (err == NULL || err->kind == 0))
-                rc = rest_fail(err, VPCEP_EAPI, "malformed resource list in the API answer");
-            goto done;
-        }
-        if (page->count > 0) {
-            grown = util_reallocarray(acc->items, acc->count + page->count, sizeof(*acc->items));
-            if (grown == NULL) {
-                vpcep_tagged_resource_list_free(page);
-                rc = json_oom(err);
-                goto done;
-            }
-            acc->items = grown;
-            memcpy(acc->items + acc->count, page->items, page->count * sizeof(*page->items));
-            acc->count += page->count;
-        }
-        acc->total_count = page->total_count;
-        offset += (long long)page->count;
-        util_free(page->items);
-        if (page->count == 0 || (int64_t)acc->count >= page->total_count) {
-            util_free(page);
-            break;
-        }
-        util_free(page);
+    src.path = path;
+    src.filters = NULL;
+    src.filter = opts != NULL ? opts : &none;
+    rc = page_loop(client, &src, opts != NULL && opts->page_size > 0 ? opts->page_size : 1000, 1000,
+                   &rest_tagged_resource_kind, (void **)out, sizeof(**out), &parts, NULL, err);
+    if (rc == 0) {
+        (*out)->items = (void *)parts.items;
+        (*out)->count = parts.count;
+        (*out)->total_count = parts.total;
     }
-    if (acc->total_count < (int64_t)acc->count)
-        acc->total_count = (int64_t)acc->count;
-    *out = acc;
-    acc = NULL;
-done:
-    vpcep_tagged_resource_list_free(acc);
     return rc;
 }
 

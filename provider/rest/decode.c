@@ -1182,13 +1182,13 @@ static void disp_tres(void *item)
     memset(r, 0, sizeof(*r));
 }
 
-static const rest_item_kind tagged_resource_kind = {"resources", sizeof(vpcep_tagged_resource),
-                                                    dec_tres, disp_tres};
+const rest_item_kind rest_tagged_resource_kind = {"resources", sizeof(vpcep_tagged_resource),
+                                                  dec_tres, disp_tres};
 
 void vpcep_tagged_resource_list_free(vpcep_tagged_resource_list *list)
 {
     if (list != NULL)
-        rest_dispose_items(&tagged_resource_kind, (void **)list->items, list->count);
+        rest_dispose_items(&rest_tagged_resource_kind, (void **)list->items, list->count);
     util_free(list);
 }
 
@@ -1197,7 +1197,8 @@ int vpcep_decode_tagged_resource_list(vpcep_tagged_resource_list **out,
                                       size_t len)
 {
     rest_items parts;
-    int rc = decode_list_new(json, len, &tagged_resource_kind, (void **)out, sizeof(**out), &parts);
+    int rc =
+        decode_list_new(json, len, &rest_tagged_resource_kind, (void **)out, sizeof(**out), &parts);
 
     if (rc == 0) {
         (*out)->items = (void *)parts.items;

@@ -332,6 +332,7 @@ REST_HIDDEN extern const rest_item_kind rest_service_info_kind;
 REST_HIDDEN extern const rest_item_kind rest_connection_kind;
 REST_HIDDEN extern const rest_item_kind rest_permission_kind;
 REST_HIDDEN extern const rest_item_kind rest_endpoint_kind;
+REST_HIDDEN extern const rest_item_kind rest_tagged_resource_kind;
 
 /* Decodes the array under k->key of a JSON object answer (ENOMEM, EINVALID if not an object). */
 REST_HIDDEN int

@@ -88,6 +88,14 @@ int vpcep_wait_spec_connection_accepted(vpcep_wait_spec *spec, long timeout_ms)
     return spec_fill(spec, timeout_ms, p, t, f, VPCEP_WAIT_MISSING_PENDING);
 }
 
+int vpcep_wait_spec_connection_visible(vpcep_wait_spec *spec, long timeout_ms)
+{
+    static const char *const p[] = {"creating", NULL},
+                             *const t[] = {"pendingAcceptance", "accepted", "rejected", NULL},
+                             *const f[] = {"failed", "deleting", NULL};
+    return spec_fill(spec, timeout_ms, p, t, f, VPCEP_WAIT_MISSING_PENDING);
+}
+
 int vpcep_wait_spec_connection_rejected(vpcep_wait_spec *spec, long timeout_ms)
 {
     static const char *const p[] = {"accepted", "pendingAcceptance", "creating", NULL},

@@ -65,6 +65,14 @@ static void test_state_tables(void **state)
     assert_int_equal(vpcep_wait_classify(&s, "accepted"), 0);
     assert_int_equal(vpcep_wait_classify(&s, NULL), 1);
 
+    assert_int_equal(vpcep_wait_spec_connection_visible(&s, 0), 0);
+    assert_int_equal(vpcep_wait_classify(&s, NULL), 0); /* not listed yet */
+    assert_int_equal(vpcep_wait_classify(&s, "creating"), 0);
+    assert_int_equal(vpcep_wait_classify(&s, "pendingAcceptance"), 1);
+    assert_int_equal(vpcep_wait_classify(&s, "accepted"), 1);
+    assert_int_equal(vpcep_wait_classify(&s, "rejected"), 1); /* can be accepted again */
+    assert_int_equal(vpcep_wait_classify(&s, "deleting"), -1);
+
     vpcep_wait_spec_connection_accepted(&s, 0);
     assert_int_equal(vpcep_wait_classify(&s, NULL), 0); /* not listed yet */
     assert_int_equal(vpcep_wait_classify(&s, "rejected"), -1);
