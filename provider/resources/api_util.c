@@ -300,7 +300,7 @@ void tfpv_create_error(
     char blocks[1400] = "";
     char ids[sizeof err->error_msg];
     size_t used = 0, msg_len;
-    char *tok, *save = NULL;
+    char *tok;
     int w, n = 0;
 
     if (label == NULL) {
@@ -310,14 +310,25 @@ void tfpv_create_error(
     /* The candidates: one import block each (the address is the one Terraform shows with this
      * diagnostic; the provider is not told it). */
     snprintf(ids, sizeof ids, "%s", label + strlen(VPCEP_CANDIDATES_LABEL));
-    for (tok = strtok_r(ids, " ", &save); tok != NULL; tok = strtok_r(NULL, " ", &save)) {
+    for (tok = ids; *tok != '\0';) {
+        char *end;
+        while (*tok == ' ') {
+            tok++;
+        }
+        if (*tok == '\0') {
+            break;
+        }
+        for (end = tok; *end != '\0' && *end != ' '; end++) {
+        }
         w = snprintf(blocks + used, sizeof blocks - used,
-                     "\n\nimport {\n  to = %s.<name>\n  id = \"%s\"\n}", type_name, tok);
+                     "\n\nimport {\n  to = %s.<name>\n  id = \"%.*s\"\n}", type_name,
+                     (int)(end - tok), tok);
         if (w < 0 || (size_t)w >= sizeof blocks - used) {
             break;
         }
         used += (size_t)w;
         n++;
+        tok = end;
     }
     msg_len = (size_t)(label - err->error_msg);
     while (msg_len > 0 && err->error_msg[msg_len - 1] == ' ') {

@@ -143,6 +143,33 @@ static void test_cancel_hook_outside_a_call(void **state)
     assert_int_equal(tfpv_cancelled_hook(NULL), 0);
 }
 
+/* A create error that names candidates (issue 9: an unfinished create's leftover) carries one
+ * import block per candidate; one without candidates is the plain API error. */
+static void test_create_error_import_blocks(void **state)
+{
+    vpcep_error err = VPCEP_ERROR_INIT;
+    tfp_diags *d = NULL;
+    (void)state;
+    snprintf(err.error_code, sizeof err.error_code, "%s", VPCEP_ECODE_UNFINISHED_CREATE);
+    snprintf(err.error_msg, sizeof err.error_msg,
+             "left over. " VPCEP_CANDIDATES_LABEL " id-1 id-2");
+    assert_int_equal(tfp_diags_new(&d), 0);
+    tfpv_create_error(d, "Cannot create the endpoint", "vpcep_endpoint", VPCEP_ECONFLICT, &err);
+    assert_true(diag_mentions(d, "vpcep.unfinished-create: left over.\n\nTo adopt one of them"));
+    assert_true(diag_mentions(d, "import {\n  to = vpcep_endpoint.<name>\n  id = \"id-1\"\n}"));
+    assert_true(diag_mentions(d, "id = \"id-2\""));
+    assert_false(diag_mentions(d, VPCEP_CANDIDATES_LABEL));
+    tfp_diags_free(d);
+
+    snprintf(err.error_code, sizeof err.error_code, "EndPoint.2012");
+    snprintf(err.error_msg, sizeof err.error_msg, "not whitelisted");
+    assert_int_equal(tfp_diags_new(&d), 0);
+    tfpv_create_error(d, "Cannot create the endpoint", "vpcep_endpoint", VPCEP_EAUTH, &err);
+    assert_true(diag_mentions(d, "EndPoint.2012: not whitelisted"));
+    assert_false(diag_mentions(d, "import {"));
+    tfp_diags_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -153,6 +180,7 @@ int main(void)
         cmocka_unit_test(test_strs_and_sets),
         cmocka_unit_test(test_quote_cut),
         cmocka_unit_test(test_cancel_hook_outside_a_call),
+        cmocka_unit_test(test_create_error_import_blocks),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
