@@ -10,9 +10,19 @@
 
 #define REST_MAX_TOKEN_BYTES (64 * 1024)
 
+/* Idle easy handles a client keeps: one per concurrent transfer it has seen, up to this many
+ * (terraform's default parallelism is 10). */
+#define REST_IDLE_HANDLES 16
+
 struct rest_share {
     CURLSH *sh;
     pthread_mutex_t locks[CURL_LOCK_DATA_LAST];
+    /* Easy handles between transfers (reset, attached to sh): a handle keeps the multi
+     * handle curl_easy_perform makes for it and its buffers, which would otherwise be built
+     * and torn down for every request. */
+    pthread_mutex_t idle_lock;
+    CURL *idle[REST_IDLE_HANDLES];
+    size_t n_idle;
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -122,6 +132,39 @@ void rest_http_response_dispose(rest_http_response *rs)
     rs->retry_after_s = -1;
 }
 
+/* An easy handle for one transfer: an idle one of the client's, or a new one. */
+static CURL *handle_take(struct rest_share *share)
+{
+    CURL *h = NULL;
+
+    if (share != NULL) {
+        pthread_mutex_lock(&share->idle_lock);
+        if (share->n_idle > 0)
+            h = share->idle[--share->n_idle];
+        pthread_mutex_unlock(&share->idle_lock);
+    }
+    return h != NULL ? h : curl_easy_init();
+}
+
+/* Gives a handle back after its transfer: reset (no option of that transfer survives, the
+ * share and curl's caches do), kept idle, or cleaned up when enough are idle. */
+static void handle_give(struct rest_share *share, CURL *h)
+{
+    if (h == NULL)
+        return;
+    if (share != NULL) {
+        curl_easy_reset(h);
+        pthread_mutex_lock(&share->idle_lock);
+        if (share->n_idle < REST_IDLE_HANDLES) {
+            share->idle[share->n_idle++] = h;
+            h = NULL;
+        }
+        pthread_mutex_unlock(&share->idle_lock);
+    }
+    if (h != NULL)
+        curl_easy_cleanup(h);
+}
+
 int rest_curl_transport(void *ud,
                         vpcep_client *c,
                         const rest_http_request *rq,
@@ -143,7 +186,7 @@ int rest_curl_transport(void *ud,
     x.c = c;
     x.rs = rs;
     util_buf_init(&x.body, c->max_body_bytes);
-    h = curl_easy_init();
+    h = handle_take(share);
     if (h == NULL) {
         rc = rest_fail(err, VPCEP_ENOMEM, "cannot create a transfer");
         goto done;
@@ -218,9 +261,8 @@ int rest_curl_transport(void *ud,
         rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
 done:
     util_buf_dispose(&x.body);
+    handle_give(share, h);
     curl_slist_free_all(hl);
-    if (h != NULL)
-        curl_easy_cleanup(h);
     return rc;
 }
 
@@ -257,6 +299,7 @@ void *rest_share_new(void)
     }
     for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
         pthread_mutex_init(&s->locks[i], NULL);
+    pthread_mutex_init(&s->idle_lock, NULL);
     curl_share_setopt(s->sh, CURLSHOPT_LOCKFUNC, share_lock);
     curl_share_setopt(s->sh, CURLSHOPT_UNLOCKFUNC, share_unlock);
     curl_share_setopt(s->sh, CURLSHOPT_USERDATA, s);
@@ -273,9 +316,12 @@ void rest_share_free(void *p)
 
     if (s == NULL)
         return;
+    while (s->n_idle > 0)
+        curl_easy_cleanup(s->idle[--s->n_idle]); /* before the share they are attached to */
     curl_share_cleanup(s->sh);
     for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
         pthread_mutex_destroy(&s->locks[i]);
+    pthread_mutex_destroy(&s->idle_lock);
     util_free(s);
 }
 

@@ -6,6 +6,9 @@
 #include <microhttpd.h>
 
 #include <cmocka.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,13 +83,29 @@ static enum MHD_Result answer(void *cls,
     return ret;
 }
 
+/* TCP connections the responder has accepted. */
+static atomic_int connections;
+
+static void on_connection(void *cls,
+                          struct MHD_Connection *conn,
+                          void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    (void)cls;
+    (void)conn;
+    (void)socket_context;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED)
+        atomic_fetch_add(&connections, 1);
+}
+
 static int start(void **state)
 {
     const union MHD_DaemonInfo *info;
 
     (void)state;
     D = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL,
-                         NULL, answer, NULL, MHD_OPTION_END);
+                         NULL, answer, NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
+                         MHD_OPTION_END);
     if (D == NULL)
         return -1;
     info = MHD_get_daemon_info(D, MHD_DAEMON_INFO_BIND_PORT);
@@ -287,6 +306,96 @@ static void test_refused(void **state)
     vpcep_client_free(c);
 }
 
+/* One client's requests share one kept-alive connection; a create gets a connection of its
+ * own (never silently re-sent on a dead one) and the requests after it reuse again. */
+static void test_connection_reuse(void **state)
+{
+    fake f;
+    vpcep_client_options o;
+    vpcep_client *c;
+    vpcep_quota_list *q = NULL;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    rest_request rq;
+    rest_result res;
+    int i, before;
+
+    (void)state;
+    fake_init(&f);
+    fake_options(&f, &o);
+    c = client_for("", &f, &o);
+    before = atomic_load(&connections);
+    for (i = 0; i < 5; i++) {
+        assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), 0);
+        vpcep_quota_list_free(q);
+        q = NULL;
+    }
+    assert_int_equal(atomic_load(&connections) - before, 1);
+    memset(&rq, 0, sizeof(rq));
+    rq.method = "POST";
+    rq.path = "/vpc-endpoint-services";
+    rq.body = "{}";
+    rq.create = 1;
+    assert_int_equal(rest_call(c, &rq, &res, &err), 0);
+    rest_result_dispose(&res);
+    assert_int_equal(atomic_load(&connections) - before, 2);
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), 0);
+        vpcep_quota_list_free(q);
+        q = NULL;
+    }
+    assert_int_equal(atomic_load(&connections) - before, 2);
+    vpcep_client_free(c);
+}
+
+#define THREADS 4
+#define PER_THREAD 25
+
+static void *hammer(void *ud)
+{
+    vpcep_client *c = ud;
+    vpcep_quota_list *q = NULL;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    intptr_t failures = 0;
+    int i;
+
+    for (i = 0; i < PER_THREAD; i++) {
+        if (vpcep_quota_get(&q, c, NULL, &err) != 0 || q == NULL || q->count != 1)
+            failures++;
+        vpcep_quota_list_free(q);
+        q = NULL;
+    }
+    return (void *)failures;
+}
+
+/* Threads share one client: its idle handles and connections go to one transfer at a time, so
+ * every request succeeds and no more connections open than transfers ran at once. */
+static void test_concurrent_transfers(void **state)
+{
+    vpcep_client_options o;
+    vpcep_client *c;
+    vpcep_client_stats st = VPCEP_CLIENT_STATS_INIT;
+    pthread_t t[THREADS];
+    void *failures;
+    fake f;
+    int i, before;
+
+    (void)state;
+    fake_init(&f);
+    fake_options(&f, &o);
+    c = client_for("", NULL, &o);
+    before = atomic_load(&connections);
+    for (i = 0; i < THREADS; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, hammer, c), 0);
+    for (i = 0; i < THREADS; i++) {
+        assert_int_equal(pthread_join(t[i], &failures), 0);
+        assert_null(failures);
+    }
+    assert_true(atomic_load(&connections) - before <= THREADS);
+    assert_int_equal(vpcep_client_get_stats(&st, c), 0);
+    assert_int_equal(st.requests, THREADS * PER_THREAD);
+    vpcep_client_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -297,6 +406,8 @@ int main(void)
         cmocka_unit_test(test_timeout),
         cmocka_unit_test(test_cancel_during_transfer),
         cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_connection_reuse),
+        cmocka_unit_test(test_concurrent_transfers),
     };
     return cmocka_run_group_tests(tests, start, stop);
 }
