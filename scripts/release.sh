@@ -86,7 +86,8 @@ package() {
   plugin=${!var:-}
   if [ -z "$plugin" ]; then
     local bdir="$BUILD_PREFIX-$arch"
-    local args=(-DCMAKE_BUILD_TYPE=Release -DTFPV_TESTS=OFF)
+    # -g does not change the code; the debug info goes to dist/debug/, not into the zip.
+    local args=(-DCMAKE_BUILD_TYPE=Release -DTFPV_TESTS=OFF -DCMAKE_C_FLAGS=-g -DCMAKE_CXX_FLAGS=-g)
     if [ -n "$toolchain" ]; then
       if [ ! -f "$toolchain" ]; then
         echo "release: $toolchain is missing: cannot cross-build $platform" >&2
