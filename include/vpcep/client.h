@@ -25,6 +25,17 @@
  * first looks the object up (see vpcep/api.h) and adopts it if it was created. A 401 with
  * password auth renews the token once and repeats the request; other errors are returned.
  *
+ * Failing fast: a request that never reached a server (the host name does not resolve, the
+ * connection is refused or unreachable, or no connection within connect_timeout_ms) is
+ * retried at most once, as nothing listening there now is unlikely to listen a second later;
+ * such a create was never sent, so it is retried like any request. Every attempt is bounded by
+ * timeout_ms (connect included), and all attempts of one request together, with the waits
+ * between them, by retry_budget_ms: no retry starts when less than a second of it would be
+ * left, and the last attempt's timeout is cut to what remains. The error message of a request
+ * that failed without an answer, or after retries, names the method and URL, the number of
+ * attempts and the time they took, and the option to check (endpoint or auth_url, timeout,
+ * budget or max_retries).
+ *
  * Logging: the log callback receives one line per request at VPCEP_LOG_DEBUG (method, path,
  * status, duration, request ID, attempt) and retry notices at VPCEP_LOG_WARN. Secrets (keys,
  * passwords, tokens, signatures) are never passed to it. The structured log_fields callback
@@ -62,15 +73,19 @@ typedef enum vpcep_log_level {
 #define VPCEP_DEFAULT_MAX_RETRIES 5
 /** Value of max_retries that disables retries. */
 #define VPCEP_RETRIES_NONE (-1)
-/** Default per-request timeout in milliseconds (timeout_ms == 0). */
-#define VPCEP_DEFAULT_TIMEOUT_MS 60000L
+/** Default timeout of one attempt (connect included) in milliseconds (timeout_ms == 0). */
+#define VPCEP_DEFAULT_TIMEOUT_MS 30000L
+/** Default connect timeout (DNS and TCP/TLS connect) in milliseconds (connect_timeout_ms == 0). */
+#define VPCEP_DEFAULT_CONNECT_TIMEOUT_MS 10000L
+/** Default total time of one request, all attempts and backoff included (retry_budget_ms == 0). */
+#define VPCEP_DEFAULT_RETRY_BUDGET_MS 90000L
 /** Default cap of a response body (max_body_bytes == 0): 8 MiB. */
 #define VPCEP_DEFAULT_MAX_BODY_BYTES ((size_t)8 * 1024 * 1024)
 /** Default backoff base and cap (retry_base_ms / retry_cap_ms == 0). */
 #define VPCEP_DEFAULT_RETRY_BASE_MS 500L
 #define VPCEP_DEFAULT_RETRY_CAP_MS 10000L
 
-#define VPCEP_CLIENT_OPTIONS_VERSION 2
+#define VPCEP_CLIENT_OPTIONS_VERSION 3
 
 /**
  * One field of a structured log line (the log_fields callback). Frozen: passed in arrays, so it
@@ -105,7 +120,7 @@ typedef struct vpcep_client_options {
 
     int insecure;            /**< nonzero: do not verify TLS peers (default: verify) */
     const char *cacert_file; /**< PEM bundle to verify peers with (default: system store) */
-    long timeout_ms;         /**< per-request timeout (default VPCEP_DEFAULT_TIMEOUT_MS) */
+    long timeout_ms;         /**< timeout of one attempt (default VPCEP_DEFAULT_TIMEOUT_MS) */
     int max_retries;         /**< 0 = VPCEP_DEFAULT_MAX_RETRIES, VPCEP_RETRIES_NONE = none */
     const char *user_agent;  /**< default "vpcep-c/<version>" */
     size_t max_body_bytes;   /**< response body cap (default VPCEP_DEFAULT_MAX_BODY_BYTES) */
@@ -135,6 +150,14 @@ typedef struct vpcep_client_options {
     const char *project_name;
     /** The user's domain (account) by ID, for password auth instead of domain_name. */
     const char *domain_id;
+
+    /* ---- version 3 ---- */
+    /** Connect timeout of one attempt: name resolution and TCP/TLS connect (default
+     *  VPCEP_DEFAULT_CONNECT_TIMEOUT_MS; never more than timeout_ms). */
+    long connect_timeout_ms;
+    /** Total time of one request: every attempt and every wait between them (default
+     *  VPCEP_DEFAULT_RETRY_BUDGET_MS). Waiters (vpcep/wait.h) apply it per poll. */
+    long retry_budget_ms;
 } vpcep_client_options;
 
 #define VPCEP_CLIENT_OPTIONS_INIT VPCEP_INIT_VERSIONED(VPCEP_CLIENT_OPTIONS_VERSION)

@@ -302,7 +302,9 @@ typedef struct tfpv_settings {
     const char *domain_id;    /**< the user's domain by ID (domain_name NULL) */
     int insecure;
     int64_t max_retries; /**< -1 = not set */
-    int has_unknown;     /**< some configured value is unknown */
+    /** connect_timeout, request_timeout, retry_budget in ms; 0 = not set (library default) */
+    int64_t connect_timeout_ms, request_timeout_ms, retry_budget_ms;
+    int has_unknown; /**< some configured value is unknown */
     char auth_url_buf[256];
     char endpoint_buf[256];
     const char *cloud_name; /**< cloud / OS_CLOUD */

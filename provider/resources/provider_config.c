@@ -2,7 +2,7 @@
  * provider/resources/provider_config.c - the provider "vpcep" configuration: schema,
  * ValidateProviderConfig, ConfigureProvider, and the VPCEP client shared by the handlers.
  *
- * Values come from the configuration, else from the environment (OS_* / VPCEP_ENDPOINT), else
+ * Values come from the configuration, else from the environment (OS_* / VPCEP_*), else
  * from defaults derived from the region. When the configuration holds unknown values (a
  * provider configured from another resource's attributes during plan), configure succeeds
  * without a client; handlers that need the API then skip plan-time verification or report
@@ -12,6 +12,7 @@
 
 #include <vpcep/client.h>
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,26 @@ static const attr_spec string_attrs[] = {
      "the credentials from, for what neither the configuration nor the environment sets. Files: "
      "OS_CLIENT_CONFIG_FILE, else ./clouds.yaml, ~/.config/openstack/clouds.yaml, "
      "/etc/openstack/clouds.yaml. Environment: OS_CLOUD."},
+    {"connect_timeout", "VPCEP_CONNECT_TIMEOUT", 0,
+     "How long one attempt may take to resolve the API's host name and connect, as a duration "
+     "(\"10s\", \"500ms\"); default 10s. Environment: VPCEP_CONNECT_TIMEOUT."},
+    {"request_timeout", "VPCEP_REQUEST_TIMEOUT", 0,
+     "How long one attempt of an API request may take in all, connecting included, as a "
+     "duration; default 30s. Environment: VPCEP_REQUEST_TIMEOUT."},
+    {"retry_budget", "VPCEP_RETRY_BUDGET", 0,
+     "How long one API request may take with all its retries and the waits between them, as a "
+     "duration; default 90s. Environment: VPCEP_RETRY_BUDGET."},
+};
+
+/* The duration settings: attribute, environment variable, where the value goes. */
+static const struct {
+    const char *name;
+    const char *env;
+    size_t offset;
+} duration_attrs[] = {
+    {"connect_timeout", "VPCEP_CONNECT_TIMEOUT", offsetof(tfpv_settings, connect_timeout_ms)},
+    {"request_timeout", "VPCEP_REQUEST_TIMEOUT", offsetof(tfpv_settings, request_timeout_ms)},
+    {"retry_budget", "VPCEP_RETRY_BUDGET", offsetof(tfpv_settings, retry_budget_ms)},
 };
 
 /* Further environment variables of an attribute, read after the first (OpenStack aliases). */
@@ -90,7 +111,7 @@ int tfpv_provider_schema(tfp_schema **out)
     if (rc == 0) {
         rc = tfpv_add_attr(b, "max_retries", tfp_type_number(), TFP_ATTR_OPTIONAL,
                            "Retries of throttled, failed (5xx) and dropped requests (default "
-                           "5; 0 disables retries).");
+                           "5; 0 disables retries). Environment: VPCEP_MAX_RETRIES.");
     }
     if (rc != 0) {
         tfp_schema_free(s);
@@ -257,6 +278,35 @@ int tfpv_settings_resolve(tfpv_settings *s,
                             "max_retries must be a whole number between 0 and 100.");
         } else {
             s->max_retries = retries;
+        }
+    } else if (!attr_unknown(config, "max_retries")) {
+        const char *env = getenv_fn("VPCEP_MAX_RETRIES");
+        char *end = NULL;
+        long n = env != NULL && env[0] != '\0' ? strtol(env, &end, 10) : -1;
+        if (env != NULL && env[0] != '\0') {
+            if (end == env || *end != '\0' || n < 0 || n > 100) {
+                tfp_diags_error(d, "max_retries", "Invalid VPCEP_MAX_RETRIES",
+                                "VPCEP_MAX_RETRIES must be a whole number between 0 and 100, "
+                                "not \"%.40s\".",
+                                env);
+            } else {
+                s->max_retries = n;
+            }
+        }
+    }
+    for (size_t i = 0; i < sizeof duration_attrs / sizeof duration_attrs[0]; i++) {
+        const char *v = pick(s, config, duration_attrs[i].name, duration_attrs[i].env, getenv_fn);
+        int64_t ms = 0;
+        if (v == NULL) {
+            continue;
+        }
+        if (tfpv_parse_duration(v, &ms) != 0 || ms <= 0 || ms > 3600 * 1000) {
+            tfp_diags_error(d, duration_attrs[i].name, "Invalid duration",
+                            "%s (or %s) must be a duration such as \"10s\", \"500ms\" or "
+                            "\"2m\", more than 0 and at most 1h, not \"%.40s\".",
+                            duration_attrs[i].name, duration_attrs[i].env, v);
+        } else {
+            *(int64_t *)(void *)((char *)s + duration_attrs[i].offset) = ms;
         }
     }
 
@@ -477,6 +527,9 @@ int tfpv_provider_configure(tfp_call *call)
     if (s.max_retries >= 0) {
         opts.max_retries = s.max_retries == 0 ? VPCEP_RETRIES_NONE : (int)s.max_retries;
     }
+    opts.connect_timeout_ms = (long)s.connect_timeout_ms;
+    opts.timeout_ms = (long)s.request_timeout_ms;
+    opts.retry_budget_ms = (long)s.retry_budget_ms;
     opts.user_agent = "terraform-provider-vpcep";
     opts.log = log_to_tfp;
     opts.log_fields = log_fields_to_tfp;

@@ -114,6 +114,7 @@ int vpcep_client_new(vpcep_client **out, const vpcep_client_options *caller_opts
     vpcep_client_options opts_v;
     const vpcep_client_options *opts = &opts_v;
     vpcep_client *c = NULL;
+    long connect_timeout_ms = 0, retry_budget_ms = 0;
     int rc = 0;
 
     rest_error_clear(err);
@@ -232,13 +233,22 @@ int vpcep_client_new(vpcep_client **out, const vpcep_client_options *caller_opts
                        "auth_url or region is required for password auth and project lookups");
         goto done;
     }
+    connect_timeout_ms = opts->connect_timeout_ms; /* version 3; 0 in an older caller's copy */
+    retry_budget_ms = opts->retry_budget_ms;
     if (opts->timeout_ms < 0 || opts->max_retries < VPCEP_RETRIES_NONE || opts->max_retries > 100 ||
-        opts->retry_base_ms < 0 || opts->retry_cap_ms < 0) {
+        opts->retry_base_ms < 0 || opts->retry_cap_ms < 0 || connect_timeout_ms < 0 ||
+        retry_budget_ms < 0) {
         rc = rest_fail(err, VPCEP_EINVALID,
-                       "timeout_ms, max_retries (-1..100) and retry delays must not be negative");
+                       "timeout_ms, connect_timeout_ms, retry_budget_ms, max_retries (-1..100) "
+                       "and retry delays must not be negative");
         goto done;
     }
     c->timeout_ms = opts->timeout_ms ? opts->timeout_ms : VPCEP_DEFAULT_TIMEOUT_MS;
+    c->connect_timeout_ms =
+        connect_timeout_ms ? connect_timeout_ms : VPCEP_DEFAULT_CONNECT_TIMEOUT_MS;
+    if (c->connect_timeout_ms > c->timeout_ms)
+        c->connect_timeout_ms = c->timeout_ms;
+    c->retry_budget_ms = retry_budget_ms ? retry_budget_ms : VPCEP_DEFAULT_RETRY_BUDGET_MS;
     c->max_retries = opts->max_retries == 0  ? VPCEP_DEFAULT_MAX_RETRIES
                      : opts->max_retries < 0 ? 0
                                              : opts->max_retries;

@@ -81,16 +81,28 @@ typedef struct rest_http_request {
     /* A new connection: libcurl silently re-sends a request whose reused connection died
      * before an answer, which must never happen to a create (it could apply twice). */
     int fresh_connection;
-    int attempt; /* 1 for the first sending, for the logs */
+    int attempt;             /* 1 for the first sending, for the logs */
+    long timeout_ms;         /* this attempt's timeout (0: the client's timeout_ms) */
+    long connect_timeout_ms; /* this attempt's connect timeout (0: the client's) */
 } rest_http_request;
+
+/* Where an exchange without an answer failed; what the retry policy and the messages use. */
+typedef enum rest_net_failure {
+    REST_NET_OTHER = 0,       /* after connecting (reset, closed, protocol, TLS...) */
+    REST_NET_RESOLVE,         /* the host name did not resolve */
+    REST_NET_REFUSED,         /* connection refused, host or network unreachable */
+    REST_NET_CONNECT_TIMEOUT, /* no connection within the connect timeout */
+    REST_NET_TIMEOUT          /* connected, but no (complete) answer within the timeout */
+} rest_net_failure;
 
 typedef struct rest_http_response {
     long status;
     char *body; /* NUL-terminated, owned */
     size_t body_len;
     char request_id[128];
-    long retry_after_s;  /* -1 when absent */
-    char *subject_token; /* X-Subject-Token, owned, or NULL */
+    long retry_after_s;           /* -1 when absent */
+    char *subject_token;          /* X-Subject-Token, owned, or NULL */
+    rest_net_failure net_failure; /* set by the transport when it returns no answer */
 } rest_http_response;
 
 REST_HIDDEN void rest_http_response_dispose(rest_http_response *rs);
@@ -144,7 +156,9 @@ struct vpcep_client {
     char *cacert_file;
     char *user_agent;
     int insecure;
-    long timeout_ms;
+    long timeout_ms;         /* one attempt, connect included */
+    long connect_timeout_ms; /* <= timeout_ms */
+    long retry_budget_ms;    /* all attempts of one request and the waits between them */
     int max_retries;
     size_t max_body_bytes;
     long retry_base_ms;
@@ -225,6 +239,45 @@ REST_HIDDEN int rest_sleep(vpcep_client *c, long ms, vpcep_error *err);
 REST_HIDDEN int64_t rest_now_ms(vpcep_client *c);
 /* Backoff with jitter in [d/2, d] where d = vpcep_backoff_delay_ms(attempt). */
 REST_HIDDEN long rest_backoff_jittered(vpcep_client *c, int attempt);
+
+/* ---- retry policy (request.c) ----------------------------------------------------------- */
+/* A request that never reached a server (REST_NET_RESOLVE, _REFUSED, _CONNECT_TIMEOUT) is
+ * retried at most this often: fail fast when nothing listens there. */
+#define REST_UNREACHABLE_RETRIES 1
+/* No retry starts with less than this much of the retry budget left. */
+#define REST_MIN_ATTEMPT_MS 1000L
+
+/* The attempts of one request: when they started, how many, and why retrying stopped. */
+typedef struct rest_attempts {
+    int64_t start_ms;
+    int sent;            /* attempts made */
+    int unreachable;     /* of which never reached a server */
+    const char *stopped; /* NULL, "max_retries", "retry_budget" or "unreachable" */
+    const char *setting; /* the URL option to check: "endpoint (VPCEP_ENDPOINT)", ... */
+} rest_attempts;
+
+REST_HIDDEN void rest_attempts_start(vpcep_client *c, rest_attempts *a, const char *setting);
+/* Counts the attempt and sets its timeouts from the client's and what is left of the budget. */
+REST_HIDDEN void rest_attempt_begin(vpcep_client *c, rest_attempts *a, rest_http_request *hrq);
+/* After a retryable failure (an answer when answered, else a transport failure of kind nf):
+ * 1 and *delay_ms when another attempt may be made, 0 when not (a->stopped says why). */
+REST_HIDDEN int rest_retry_next(vpcep_client *c,
+                                rest_attempts *a,
+                                int answered,
+                                rest_net_failure nf,
+                                long retry_after_s,
+                                long *delay_ms);
+/* Rewrites err->error_msg of a failed request to name method and URL (query left out), what
+ * failed, the attempts and their time, and the setting to check. answered: the failure is an
+ * HTTP answer (its message is kept and the attempts are appended); else a transport failure
+ * of kind nf. */
+REST_HIDDEN void rest_explain_failure(vpcep_client *c,
+                                      vpcep_error *err,
+                                      const rest_attempts *a,
+                                      const char *method,
+                                      const char *url,
+                                      int answered,
+                                      rest_net_failure nf);
 
 /* Counts one HTTP request (and a retry) in the client's stats and in *calls, then performs
  * it through the client's transport (rs is disposed first). */

@@ -1,5 +1,7 @@
 /* The request layer: URL, authentication headers, one exchange through the transport, error
- * mapping, retries with backoff (honouring Retry-After) and the token renewal on a 401. */
+ * mapping, retries with backoff (honouring Retry-After) within max_retries and the retry
+ * budget, failing fast when no server is reached, messages that say what was tried and what to
+ * check, and the token renewal on a 401. */
 #include "internal.h"
 
 #include <stdio.h>
@@ -217,6 +219,128 @@ static void log_response(vpcep_client *c,
     util_free(body);
 }
 
+void rest_attempts_start(vpcep_client *c, rest_attempts *a, const char *setting)
+{
+    memset(a, 0, sizeof(*a));
+    a->start_ms = rest_now_ms(c);
+    a->setting = setting;
+}
+
+/* The least time an attempt is given: a second, or the whole timeout when it is shorter. */
+static long min_attempt_ms(const vpcep_client *c)
+{
+    return c->timeout_ms < REST_MIN_ATTEMPT_MS ? c->timeout_ms : REST_MIN_ATTEMPT_MS;
+}
+
+void rest_attempt_begin(vpcep_client *c, rest_attempts *a, rest_http_request *hrq)
+{
+    int64_t left = c->retry_budget_ms - (rest_now_ms(c) - a->start_ms);
+    long t = c->timeout_ms;
+
+    a->sent++;
+    if (left < t)
+        t = left < min_attempt_ms(c) ? min_attempt_ms(c) : (long)left;
+    hrq->timeout_ms = t;
+    hrq->connect_timeout_ms = c->connect_timeout_ms < t ? c->connect_timeout_ms : t;
+}
+
+static int unreachable(rest_net_failure nf)
+{
+    return nf == REST_NET_RESOLVE || nf == REST_NET_REFUSED || nf == REST_NET_CONNECT_TIMEOUT;
+}
+
+int rest_retry_next(vpcep_client *c,
+                    rest_attempts *a,
+                    int answered,
+                    rest_net_failure nf,
+                    long retry_after_s,
+                    long *delay_ms)
+{
+    long delay;
+
+    if (!answered && unreachable(nf) && ++a->unreachable > REST_UNREACHABLE_RETRIES) {
+        a->stopped = "unreachable";
+        return 0;
+    }
+    if (a->sent > c->max_retries) {
+        a->stopped = "max_retries";
+        return 0;
+    }
+    if (answered && retry_after_s >= 0)
+        delay = (retry_after_s > REST_RETRY_AFTER_CAP_S ? REST_RETRY_AFTER_CAP_S : retry_after_s) *
+                1000L;
+    else
+        delay = rest_backoff_jittered(c, a->sent);
+    if (rest_now_ms(c) - a->start_ms + delay + min_attempt_ms(c) > c->retry_budget_ms) {
+        a->stopped = "retry_budget";
+        return 0;
+    }
+    *delay_ms = delay;
+    return 1;
+}
+
+void rest_explain_failure(vpcep_client *c,
+                          vpcep_error *err,
+                          const rest_attempts *a,
+                          const char *method,
+                          const char *url,
+                          int answered,
+                          rest_net_failure nf)
+{
+    char detail[sizeof(err->error_msg)], msg[2048];
+    char tried[160], why[96] = "";
+    const char *what = "no usable answer", *hint;
+    int64_t elapsed = rest_now_ms(c) - a->start_ms;
+    int urllen = (int)strcspn(url, "?");
+
+    if (err == NULL)
+        return;
+    util_strlcpy(detail, err->error_msg, sizeof(detail));
+    if (a->stopped != NULL && strcmp(a->stopped, "max_retries") == 0)
+        snprintf(why, sizeof(why), ", max_retries = %d", c->max_retries);
+    else if (a->stopped != NULL && strcmp(a->stopped, "retry_budget") == 0)
+        snprintf(why, sizeof(why), ", retry_budget (%ld s) used up", c->retry_budget_ms / 1000);
+    else if (a->stopped != NULL)
+        snprintf(why, sizeof(why), "; a server that cannot be reached is retried only %s",
+                 REST_UNREACHABLE_RETRIES == 1 ? "once" : "a few times");
+    snprintf(tried, sizeof(tried), "%d attempt%s in %lld.%01lld s%s", a->sent,
+             a->sent == 1 ? "" : "s", (long long)(elapsed / 1000),
+             (long long)(elapsed % 1000 / 100), why);
+    if (answered) {
+        snprintf(msg, sizeof(msg), "%.300s (%.10s %.*s: %s)", detail, method,
+                 urllen > 160 ? 160 : urllen, url, tried);
+        util_strlcpy(err->error_msg, msg, sizeof(err->error_msg));
+        return;
+    }
+    switch (nf) {
+    case REST_NET_RESOLVE:
+        what = "the host name does not resolve";
+        hint = "is the URL right?";
+        break;
+    case REST_NET_REFUSED:
+        what = "cannot connect (refused or unreachable)";
+        hint = "is the URL right and the API reachable from here?";
+        break;
+    case REST_NET_CONNECT_TIMEOUT:
+        what = "no connection";
+        hint = "is the API reachable from here (firewall, proxy)? connect_timeout sets the wait";
+        break;
+    case REST_NET_TIMEOUT:
+        what = "no answer";
+        hint = "request_timeout and retry_budget set the waits";
+        break;
+    default:
+        hint = "max_retries sets how often it is retried; for TLS errors see cacert_file";
+        break;
+    }
+    snprintf(msg, sizeof(msg),
+             "%.10s %.*s: %.60s (%.200s); %s (connect_timeout %ld ms, request_timeout %ld ms). "
+             "Check %.40s: %.100s",
+             method, urllen > 160 ? 160 : urllen, url, what, detail, tried, c->connect_timeout_ms,
+             c->timeout_ms, a->setting, hint);
+    util_strlcpy(err->error_msg, msg, sizeof(err->error_msg));
+}
+
 int rest_send_counted(vpcep_client *c,
                       const rest_http_request *rq,
                       rest_http_response *rs,
@@ -286,6 +410,8 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
     unsigned int gen = 0;
     int rc = 0, attempt, renewed = 0, retry_count = 0, n;
     vpcep_error local = VPCEP_ERROR_INIT;
+    rest_attempts tries;
+    rest_net_failure nf;
 
     if (err == NULL)
         err = &local; /* the API error code drives the retry decision */
@@ -313,6 +439,9 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
                        "cannot parse the request URL");
         goto done;
     }
+    rest_attempts_start(c, &tries,
+                        rq->raw_path && rq->base != NULL ? "auth_url (OS_AUTH_URL)"
+                                                         : "endpoint (VPCEP_ENDPOINT)");
     for (attempt = 0;; attempt++) {
         if (rest_cancelled(c)) {
             rc = rest_fail(err, VPCEP_ECANCELED, "cancelled");
@@ -374,6 +503,7 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
         hrq.body_len = rq->body ? strlen(rq->body) : 0;
         hrq.fresh_connection = rq->create;
         hrq.attempt = attempt + 1;
+        rest_attempt_begin(c, &tries, &hrq);
         rest_error_clear(err);
         rc = rest_send_counted(c, &hrq, &rs, rq->calls, attempt > 0, err);
         if (rc == 0 && rs.status >= 200 && rs.status < 300) {
@@ -401,13 +531,10 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
                 res->outcome_unknown = 1;
                 goto done;
             }
-            if (attempt >= c->max_retries)
+            if (!rest_retry_next(c, &tries, 1, REST_NET_OTHER, rs.retry_after_s, &delay)) {
+                rest_explain_failure(c, err, &tries, rq->method, url.data, 1, REST_NET_OTHER);
                 goto done;
-            delay = rs.retry_after_s >= 0
-                        ? (rs.retry_after_s > REST_RETRY_AFTER_CAP_S ? REST_RETRY_AFTER_CAP_S
-                                                                     : rs.retry_after_s) *
-                              1000L
-                        : rest_backoff_jittered(c, attempt + 1);
+            }
             rest_log(c, VPCEP_LOG_WARN, "vpcep: %s %s: HTTP %ld, retry %d/%d in %ld ms", rq->method,
                      rq->path, rs.status, attempt + 1, c->max_retries, delay);
             retry_count++;
@@ -415,15 +542,21 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
                 goto done;
             continue;
         }
-        /* Transport failure: no answer. */
-        if (rq->create) {
+        /* Transport failure: no answer. A create that reached a server may have been applied;
+         * one that never did (no name, no connection) was not sent and is retried as any. */
+        nf = rs.net_failure;
+        if (rq->create && nf != REST_NET_RESOLVE && nf != REST_NET_REFUSED &&
+            nf != REST_NET_CONNECT_TIMEOUT) {
             res->outcome_unknown = 1;
+            rest_explain_failure(c, err, &tries, rq->method, url.data, 0, nf);
             goto done;
         }
-        if (attempt >= c->max_retries)
-            goto done;
         {
-            long delay = rest_backoff_jittered(c, attempt + 1);
+            long delay;
+            if (!rest_retry_next(c, &tries, 0, nf, -1, &delay)) {
+                rest_explain_failure(c, err, &tries, rq->method, url.data, 0, nf);
+                goto done;
+            }
             rest_log(c, VPCEP_LOG_WARN, "vpcep: %s %s: %s, retry %d/%d in %ld ms", rq->method,
                      rq->path, vpcep_strerror(rc), attempt + 1, c->max_retries, delay);
             retry_count++;

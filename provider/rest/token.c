@@ -52,7 +52,8 @@ int rest_fetch_token(
     rest_http_response rs;
     const char *headers[1] = {"Content-Type: application/json;charset=utf8"};
     char *body = NULL, *url = NULL, *pid = NULL;
-    int rc = 0, attempt, have;
+    int rc = 0, attempt, have, answered;
+    rest_attempts tries;
 
     memset(&rs, 0, sizeof(rs));
     rs.retry_after_s = -1;
@@ -75,11 +76,14 @@ int rest_fetch_token(
     rq.n_headers = 1;
     rq.body = body;
     rq.body_len = strlen(body);
+    rest_attempts_start(c, &tries, "auth_url (OS_AUTH_URL)");
     for (attempt = 0;; attempt++) {
+        long delay;
         if (rest_cancelled(c)) {
             rc = rest_fail(err, VPCEP_ECANCELED, "cancelled");
             goto done;
         }
+        rest_attempt_begin(c, &tries, &rq);
         pthread_mutex_lock(&c->lock);
         c->stats.token_requests++;
         pthread_mutex_unlock(&c->lock);
@@ -105,12 +109,14 @@ int rest_fetch_token(
             }
             goto done;
         }
-        if (attempt >= c->max_retries) {
-            if (rc == 0)
+        answered = rc == 0;
+        if (!rest_retry_next(c, &tries, answered, rs.net_failure, rs.retry_after_s, &delay)) {
+            if (answered)
                 rc = rest_error_from_response(err, rs.status, rs.body, rs.body_len, rs.request_id);
+            rest_explain_failure(c, err, &tries, "POST", url, answered, rs.net_failure);
             goto done;
         }
-        rc = rest_sleep(c, rest_backoff_jittered(c, attempt + 1), err);
+        rc = rest_sleep(c, delay, err);
         if (rc != 0)
             goto done;
     }

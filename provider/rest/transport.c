@@ -165,6 +165,27 @@ static void handle_give(struct rest_share *share, CURL *h)
         curl_easy_cleanup(h);
 }
 
+/* Where a failed transfer stopped: before a connection (nothing was sent) or after. */
+static rest_net_failure net_failure(CURL *h, CURLcode cc)
+{
+    curl_off_t connected = 0, sent = 0;
+
+    switch (cc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        return REST_NET_RESOLVE;
+    case CURLE_COULDNT_CONNECT:
+        return REST_NET_REFUSED;
+    case CURLE_OPERATION_TIMEDOUT:
+        /* A connection (new or reused) was made when the transfer got to sending. */
+        curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connected);
+        curl_easy_getinfo(h, CURLINFO_PRETRANSFER_TIME_T, &sent);
+        return connected > 0 || sent > 0 ? REST_NET_TIMEOUT : REST_NET_CONNECT_TIMEOUT;
+    default:
+        return REST_NET_OTHER;
+    }
+}
+
 int rest_curl_transport(void *ud,
                         vpcep_client *c,
                         const rest_http_request *rq,
@@ -177,7 +198,7 @@ int rest_curl_transport(void *ud,
     char errbuf[CURL_ERROR_SIZE] = "";
     xfer x;
     CURLcode cc;
-    long status = 0;
+    long status = 0, timeout_ms, connect_ms;
     size_t i;
     int rc = 0;
 
@@ -218,8 +239,11 @@ int rest_curl_transport(void *ud,
     curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(h, CURLOPT_XFERINFODATA, &x);
     curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->timeout_ms);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, c->timeout_ms < 15000 ? c->timeout_ms : 15000L);
+    timeout_ms = rq->timeout_ms > 0 ? rq->timeout_ms : c->timeout_ms;
+    connect_ms = rq->connect_timeout_ms > 0 ? rq->connect_timeout_ms : c->connect_timeout_ms;
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                     connect_ms < timeout_ms ? connect_ms : timeout_ms);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, c->insecure ? 0L : 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, c->insecure ? 0L : 2L);
     if (c->cacert_file != NULL)
@@ -251,6 +275,7 @@ int rest_curl_transport(void *ud,
             rc = rest_fail(err, VPCEP_ETIMEOUT, "request timed out: %s", detail);
         else
             rc = rest_fail(err, VPCEP_ETRANSPORT, "%s", detail);
+        rs->net_failure = net_failure(h, cc);
         goto done;
     }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);

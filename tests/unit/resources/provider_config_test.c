@@ -62,7 +62,7 @@ static void test_schema_flags(void **state)
         assert_int_equal((flags & TFP_ATTR_SENSITIVE) != 0, want);
         assert_true(flags & TFP_ATTR_OPTIONAL);
     }
-    assert_int_equal(tfp_block_attribute_count(b), 18);
+    assert_int_equal(tfp_block_attribute_count(b), 21);
 }
 
 static void test_env_and_defaults(void **state)
@@ -212,6 +212,9 @@ static void test_errors_with_paths(void **state)
         {"{\"region\":\"eu-de\",\"token\":\"t\",\"project_id\":\"p\","
          "\"cacert_file\":\"/nonexistent/ca.pem\"}",
          1, "cacert_file", "cacert_file"},
+        {"{\"connect_timeout\":\"10\"}", 0, "connect_timeout", "VPCEP_CONNECT_TIMEOUT"},
+        {"{\"request_timeout\":\"0s\"}", 0, "request_timeout", "more than 0"},
+        {"{\"retry_budget\":\"2h\"}", 0, "retry_budget", "at most 1h"},
     };
     (void)state;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -225,6 +228,41 @@ static void test_errors_with_paths(void **state)
         assert_true(diag_mentions(d, cases[i].text));
         tfp_diags_free(d);
     }
+}
+
+static void test_timeouts_and_budget(void **state)
+{
+    static const char *const env[] = {"VPCEP_CONNECT_TIMEOUT",
+                                      "2s",
+                                      "VPCEP_RETRY_BUDGET",
+                                      "1m30s",
+                                      "VPCEP_MAX_RETRIES",
+                                      "7",
+                                      NULL};
+    static const char *const bad_env[] = {"VPCEP_MAX_RETRIES", "many", "VPCEP_REQUEST_TIMEOUT",
+                                          "soon", NULL};
+    tfpv_settings s;
+    tfp_diags *d =
+        resolve(&s, "{\"request_timeout\":\"500ms\",\"connect_timeout\":\"1s\"}", env, 0);
+    (void)state;
+    dump_diags(d);
+    assert_false(tfp_diags_has_errors(d));
+    assert_int_equal(s.connect_timeout_ms, 1000); /* the configuration wins */
+    assert_int_equal(s.request_timeout_ms, 500);
+    assert_int_equal(s.retry_budget_ms, 90000); /* from the environment */
+    assert_int_equal(s.max_retries, 7);
+    tfp_diags_free(d);
+    d = resolve(&s, "{}", NULL, 0);
+    assert_int_equal(s.connect_timeout_ms, 0); /* unset: the library's defaults */
+    assert_int_equal(s.request_timeout_ms, 0);
+    assert_int_equal(s.retry_budget_ms, 0);
+    tfp_diags_free(d);
+    d = resolve(&s, "{}", bad_env, 0);
+    assert_true(has_error_at(d, "max_retries"));
+    assert_true(diag_mentions(d, "VPCEP_MAX_RETRIES"));
+    assert_true(has_error_at(d, "request_timeout"));
+    assert_true(diag_mentions(d, "\"soon\""));
+    tfp_diags_free(d);
 }
 
 static void test_validate_time_needs_no_credentials(void **state)
@@ -275,6 +313,7 @@ int main(void)
         cmocka_unit_test(test_config_wins_over_env),
         cmocka_unit_test(test_swiss_cloud_and_env_aliases),
         cmocka_unit_test(test_errors_with_paths),
+        cmocka_unit_test(test_timeouts_and_budget),
         cmocka_unit_test(test_validate_time_needs_no_credentials),
         cmocka_unit_test(test_unknown_values_defer),
         cmocka_unit_test(test_no_secret_in_diagnostics),

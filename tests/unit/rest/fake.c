@@ -30,6 +30,13 @@ void fake_push_transport(fake *f, int rc)
     a->transport_rc = rc;
 }
 
+void fake_push_net(fake *f, int rc, rest_net_failure nf, long elapse_ms)
+{
+    fake_push_transport(f, rc);
+    f->answers[f->n_answers - 1].net_failure = nf;
+    f->answers[f->n_answers - 1].elapse_ms = elapse_ms;
+}
+
 void fake_push_retry_after(fake *f, long status, const char *body, long retry_after_s)
 {
     fake_push(f, status, body);
@@ -58,6 +65,8 @@ int fake_transport(void *ud,
             strncat(r->headers, rq->headers[i], sizeof(r->headers) - strlen(r->headers) - 2);
             strcat(r->headers, "\n");
         }
+        r->timeout_ms = rq->timeout_ms;
+        r->connect_timeout_ms = rq->connect_timeout_ms;
     }
     f->n_requests++;
     if (f->next < f->n_answers) {
@@ -68,8 +77,11 @@ int fake_transport(void *ud,
         fail_msg("unexpected request %s %s", rq->method, rq->url);
         return VPCEP_ERROR;
     }
-    if (a.transport_rc != 0)
+    f->now += a.elapse_ms < 0 ? rq->timeout_ms : a.elapse_ms;
+    if (a.transport_rc != 0) {
+        rs->net_failure = a.net_failure;
         return rest_fail(err, a.transport_rc, "fake transport failure");
+    }
     rs->status = a.status;
     rs->body = strdup(a.body ? a.body : "");
     rs->body_len = strlen(rs->body);

@@ -18,6 +18,8 @@ typedef struct fake_answer {
     const char *body;
     long retry_after_s; /* 0 = absent, else seconds (use -2 for "0") */
     const char *subject_token;
+    rest_net_failure net_failure; /* with transport_rc: where the exchange failed */
+    long elapse_ms;               /* time the exchange takes on the fake clock; -1: its timeout */
 } fake_answer;
 
 typedef struct fake_request {
@@ -25,6 +27,8 @@ typedef struct fake_request {
     char url[512];
     char body[4096];
     char headers[2048]; /* "\n"-joined */
+    long timeout_ms;    /* the attempt's timeouts set by the request layer */
+    long connect_timeout_ms;
 } fake_request;
 
 typedef struct fake {
@@ -49,6 +53,8 @@ typedef struct fake {
 void fake_init(fake *f);
 void fake_push(fake *f, long status, const char *body);
 void fake_push_transport(fake *f, int rc);
+/* A transport failure of kind nf that takes elapse_ms (-1: the attempt's whole timeout). */
+void fake_push_net(fake *f, int rc, rest_net_failure nf, long elapse_ms);
 void fake_push_retry_after(fake *f, long status, const char *body, long retry_after_s);
 int fake_transport(void *ud,
                    vpcep_client *client,

@@ -303,6 +303,136 @@ static void test_redact(void **state)
     assert_false(rest_secret_header("Authorizationx: y"));
 }
 
+/* Nothing listens (refused, no such host, no connection): one retry, whatever max_retries
+ * says, and a message with the URL, the attempts and the setting to check. */
+static void test_unreachable_fails_fast(void **state)
+{
+    static const rest_net_failure kinds[] = {REST_NET_REFUSED, REST_NET_RESOLVE,
+                                             REST_NET_CONNECT_TIMEOUT};
+    static const char *const says[] = {"cannot connect (refused or unreachable)",
+                                       "the host name does not resolve", "no connection"};
+    fake f;
+    vpcep_client_options o;
+    vpcep_client *c;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    vpcep_quota_list *q = NULL;
+    size_t k;
+    int i;
+
+    (void)state;
+    for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+        fake_init(&f);
+        fake_options(&f, &o);
+        o.max_retries = 10;
+        c = fake_client(&f, &o);
+        for (i = 0; i < 4; i++)
+            fake_push_net(&f, VPCEP_ETRANSPORT, kinds[k], 0);
+        assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_ETRANSPORT);
+        assert_int_equal(f.n_requests, 2);
+        assert_int_equal(f.n_sleeps, 1);
+        assert_int_equal(err.retries, 1);
+        assert_non_null(strstr(err.error_msg, "GET http://vpcep.test:8080/v1/p123/quotas: "));
+        assert_non_null(strstr(err.error_msg, says[k]));
+        assert_non_null(strstr(err.error_msg, "(fake transport failure); 2 attempts in 0."));
+        assert_non_null(strstr(err.error_msg, "retried only once"));
+        assert_non_null(strstr(err.error_msg, "Check endpoint (VPCEP_ENDPOINT)"));
+        vpcep_client_free(c);
+    }
+
+    /* A create that never reached a server was not applied: it is retried like any request
+     * instead of being reported as an unknown outcome. */
+    fake_init(&f);
+    fake_options(&f, &o);
+    c = fake_client(&f, &o);
+    fake_push_net(&f, VPCEP_ETRANSPORT, REST_NET_REFUSED, 0);
+    fake_push(&f, 200, "{}");
+    {
+        rest_request rq;
+        rest_result res;
+        memset(&rq, 0, sizeof(rq));
+        rq.method = "POST";
+        rq.path = "/vpc-endpoint-services";
+        rq.body = "{}";
+        rq.create = 1;
+        assert_int_equal(rest_call(c, &rq, &res, &err), 0);
+        assert_int_equal(f.n_requests, 2);
+        rest_result_dispose(&res);
+        /* one that did reach a server (the answer was lost) is not re-sent */
+        fake_push_net(&f, VPCEP_ETRANSPORT, REST_NET_OTHER, 0);
+        assert_int_equal(rest_call(c, &rq, &res, &err), VPCEP_ETRANSPORT);
+        assert_int_equal(res.outcome_unknown, 1);
+        assert_int_equal(f.n_requests, 3);
+        rest_result_dispose(&res);
+    }
+    vpcep_client_free(c);
+}
+
+/* A server that accepts and never answers: every attempt ends at its timeout, all of them
+ * together at the retry budget (90 s by default), the last one cut to what is left. */
+static void test_retry_budget_bounds_silent_server(void **state)
+{
+    fake f;
+    vpcep_client_options o;
+    vpcep_client *c;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    vpcep_quota_list *q = NULL;
+    vpcep_client_stats st = VPCEP_CLIENT_STATS_INIT;
+    int64_t t0;
+    int i;
+
+    (void)state;
+    fake_init(&f);
+    fake_options(&f, &o);
+    c = fake_client(&f, &o);
+    for (i = 0; i < 6; i++)
+        fake_push_net(&f, VPCEP_ETIMEOUT, REST_NET_TIMEOUT, -1);
+    t0 = f.now;
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_ETIMEOUT);
+    vpcep_client_get_stats(&st, c);
+    assert_int_equal(st.requests, 3);
+    assert_int_equal(f.requests[0].timeout_ms, VPCEP_DEFAULT_TIMEOUT_MS);
+    assert_int_equal(f.requests[0].connect_timeout_ms, VPCEP_DEFAULT_CONNECT_TIMEOUT_MS);
+    assert_int_equal(f.requests[1].timeout_ms, VPCEP_DEFAULT_TIMEOUT_MS);
+    assert_true(f.requests[2].timeout_ms < VPCEP_DEFAULT_TIMEOUT_MS);
+    assert_int_equal(f.now - t0, VPCEP_DEFAULT_RETRY_BUDGET_MS);
+    assert_non_null(strstr(err.error_msg, "/v1/p123/quotas: no answer (fake transport failure)"));
+    assert_non_null(strstr(err.error_msg, "3 attempts in 90.0 s, retry_budget (90 s) used up"));
+    assert_non_null(strstr(err.error_msg, "request_timeout 30000 ms"));
+    assert_non_null(strstr(err.error_msg, "Check endpoint (VPCEP_ENDPOINT)"));
+    vpcep_client_free(c);
+
+    /* configured: 2 s attempts, 1 s connect, 5 s in all, at most 2 retries */
+    fake_init(&f);
+    fake_options(&f, &o);
+    o.timeout_ms = 2000;
+    o.connect_timeout_ms = 1000;
+    o.retry_budget_ms = 60000;
+    o.max_retries = 2;
+    o.retry_base_ms = 10;
+    c = fake_client(&f, &o);
+    for (i = 0; i < 6; i++)
+        fake_push_net(&f, VPCEP_ETIMEOUT, REST_NET_TIMEOUT, -1);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_ETIMEOUT);
+    assert_int_equal(f.n_requests, 3);
+    assert_int_equal(f.requests[2].timeout_ms, 2000);
+    assert_int_equal(f.requests[2].connect_timeout_ms, 1000);
+    assert_non_null(strstr(err.error_msg, "3 attempts in 6.0 s, max_retries = 2"));
+    vpcep_client_free(c);
+
+    /* a throttling storm stops at the budget too, and says so after the API's message */
+    fake_init(&f);
+    fake_options(&f, &o);
+    c = fake_client(&f, &o);
+    for (i = 0; i < 6; i++)
+        fake_push_retry_after(&f, 429, "{\"error_code\":\"APIG.0308\",\"error_msg\":\"slow\"}", 40);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_ETHROTTLED);
+    assert_int_equal(f.n_requests, 3); /* at 0, 40 and 80 s: a fourth would end after 90 s */
+    assert_string_equal(err.error_code, "APIG.0308");
+    assert_non_null(strstr(err.error_msg, "slow (GET http://vpcep.test:8080/v1/p123/quotas: 3 "
+                                          "attempts in 80.0 s, retry_budget (90 s) used up)"));
+    vpcep_client_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -314,6 +444,8 @@ int main(void)
         cmocka_unit_test(test_static_token),
         cmocka_unit_test(test_structured_logs),
         cmocka_unit_test(test_redact),
+        cmocka_unit_test(test_unreachable_fails_fast),
+        cmocka_unit_test(test_retry_budget_bounds_silent_server),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

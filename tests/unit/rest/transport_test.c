@@ -247,6 +247,10 @@ static void test_timeout(void **state)
     o.max_retries = VPCEP_RETRIES_NONE;
     c = client_for("/slow", &f, &o);
     assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_ETIMEOUT);
+    assert_non_null(strstr(err.error_msg, "/v1/p123/quotas: no answer ("));
+    assert_non_null(strstr(err.error_msg, "1 attempt in "));
+    assert_non_null(strstr(err.error_msg, "connect_timeout 200 ms, request_timeout 200 ms"));
+    assert_non_null(strstr(err.error_msg, "request_timeout and retry_budget"));
     vpcep_client_free(c);
 }
 
@@ -300,9 +304,14 @@ static void test_refused(void **state)
     assert_int_equal(vpcep_client_new(&c, &o, &err), 0);
     fake_clock(&f, c);
     assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), VPCEP_ETRANSPORT);
-    assert_int_equal(err.retries, 2);
+    /* nothing listens there: retried once only, whatever max_retries says (fail fast) */
+    assert_int_equal(err.retries, 1);
+    assert_int_equal(f.n_sleeps, 1);
     assert_int_equal(err.http_status, 0);
-    assert_true(err.error_msg[0] != '\0');
+    /* the message names the URL, what was tried and the setting to check */
+    assert_non_null(strstr(err.error_msg, "GET http://127.0.0.1:1/v1/p123/quotas: cannot connect"));
+    assert_non_null(strstr(err.error_msg, "2 attempts in "));
+    assert_non_null(strstr(err.error_msg, "Check endpoint (VPCEP_ENDPOINT)"));
     vpcep_client_free(c);
 }
 
