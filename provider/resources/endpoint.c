@@ -661,7 +661,7 @@ static int endpoint_create(tfp_call *call, vpcep_client *client, const tfp_value
     int64_t timeout = tfpv_timeout_ms(planned, "create");
     int64_t deadline = tfpv_now_ms() + timeout;
     char *id = NULL;
-    int b = 0, rc = 0, failed = 0;
+    int b = 0, rc = 0, failed = 0, stored = 0;
 
     memset(&opts, 0, sizeof opts);
     opts.version = VPCEP_ENDPOINT_CREATE_OPTS_VERSION;
@@ -768,19 +768,35 @@ static int endpoint_create(tfp_call *call, vpcep_client *client, const tfp_value
                             "Endpoint %s was created but could not be read back.", id);
         }
     }
-    if (rc == 0 && st == NULL) {
-        /* Keep the new ID in state (tainted) so that nothing is orphaned. */
-        rc = partial_state(&st, planned, id, ep);
-    }
-    if (rc == 0) {
+    if (rc == 0 && st != NULL) {
         rc = tfpv_overlay_known(st, planned);
+        if (rc == 0) {
+            rc = tfpv_unknowns_to_null(&st); /* never lose the new ID over an unknown */
+        }
+        if (rc == 0) {
+            rc = tfp_call_set_result(call, st);
+            st = NULL;
+            stored = rc == 0;
+        }
     }
-    if (rc == 0) {
-        rc = tfpv_unknowns_to_null(&st); /* never lose the new ID over an unknown */
-    }
-    if (rc == 0) {
-        rc = tfp_call_set_result(call, st);
+    if (!stored) {
+        /* Whatever failed (the read-back, out of memory), the endpoint exists: keep its ID in
+         * state (tainted, as the call has an error) so that nothing is orphaned. */
+        int krc;
+        if (!tfp_diags_has_errors(d)) {
+            tfp_diags_error(d, NULL, "Endpoint created, state incomplete",
+                            "Endpoint %s was created, but its state could not be completed (out "
+                            "of memory). It is kept in state and will be replaced.",
+                            id);
+        }
+        tfp_value_free(st);
         st = NULL;
+        krc = partial_state(&st, planned, id, ep);
+        if (krc == 0) {
+            krc = tfp_call_set_result(call, st);
+            st = NULL;
+        }
+        rc = krc;
     }
     /* The ID is in state: the create marker has done its work (a create with 10 tags had
      * none). */
