@@ -1,6 +1,6 @@
 /**
  * @file vpcep/api.h
- * @brief Every operation of the VPCEP API v1 (vpcep-api.md section 1).
+ * @brief Every operation of the VPCEP API v1 (paths under /v1/{project_id}/).
  *
  * Conventions of every function below:
  *  - out-parameters come first, then the client; objects returned through them are owned by

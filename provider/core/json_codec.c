@@ -1,5 +1,5 @@
 /*
- * The cty JSON codec (stored state, DynamicValue.json), plugin-protocol.md 3.5.
+ * The cty JSON codec (stored state, DynamicValue.json), as go-cty encodes it.
  *
  * cJSON validates and parses the text, but it keeps numbers as doubles (which would turn
  * 100000000000000000000 or 0.1 into something else) and ends strings at a NUL, which cty

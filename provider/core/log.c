@@ -1,4 +1,5 @@
-/* hclog JSON lines on stderr, the format go-plugin parses (plugin-protocol.md 1.9). */
+/* hclog JSON lines on stderr, the format go-plugin parses (hclog's JSON: @level, @message, @module,
+ * @timestamp). */
 #include "core.h"
 
 #include <tfp/log.h>

@@ -1,5 +1,5 @@
 /*
- * The cty msgpack codec (DynamicValue wire form), plugin-protocol.md section 3.
+ * The cty msgpack codec (DynamicValue wire form), as go-cty encodes it.
  *
  * Encoding uses msgpack-c's packer. Decoding uses a small bounded pull reader over the input
  * bytes instead of msgpack-c's unpacker, for two reasons measured against msgpack-c 4.0:

@@ -1,5 +1,5 @@
 /* Schemas: blocks of attributes and nested blocks, flag and nesting rules
- * (plugin-protocol.md 3.6), and the implied value type. */
+ * (tfplugin5/6 Schema messages), and the implied value type. */
 #include "core.h"
 
 #include <tfp/schema.h>

@@ -25,7 +25,7 @@
 extern "C" {
 #endif
 
-/* ----- Limits of the contract (design.md section 4) ------------------------------------- */
+/* ----- Limits of the documented arguments (docs/resources/) --------------------------------- */
 
 #define TFPV_MAX_TAGS 10
 #define TFPV_TAG_KEY_MAX 36

@@ -1,5 +1,5 @@
 /*
- * provider/resources/validate.c - pure validators of the contract (design.md section 4) and
+ * provider/resources/validate.c - pure validators of the documented arguments (docs/resources/) and
  * their diagnostic-reporting wrappers. Unknown values are never validated: they are checked
  * again once Terraform knows them (the final plan during apply).
  */

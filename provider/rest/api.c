@@ -1,4 +1,5 @@
-/* The operations of vpcep-api.md section 1: request encoding, paging, duplicate-safe creates. */
+/* Every operation of the VPCEP API v1 (include/vpcep/api.h): request encoding, paging,
+ * duplicate-safe creates. */
 #include "internal.h"
 
 #include <stdio.h>

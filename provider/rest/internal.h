@@ -52,8 +52,8 @@ rest_version_write(void *caller, const void *src, const util_versions *v, vpcep_
 /* ---- create markers and claims (create.c) ---------------------------------------------- */
 /* Bytes of a marker with its NUL: "<8 hex time>-<32 hex random>". */
 #define REST_MARKER_SIZE 42
-/* The API's cap on tags per resource (design.md: 10): a create with fewer user tags carries a
- * marker. */
+/* The API's cap on tags per resource (10: the VPCEP user guide's rule, which the provider
+ * validates): a create with fewer user tags carries a marker. */
 #define REST_MAX_TAGS 10
 /* A new marker for one create call into out, remembered as this process's own: 0, VPCEP_ENOMEM,
  * VPCEP_ERROR (no randomness). */

@@ -1,4 +1,4 @@
-/* SDK-HMAC-SHA256 request signing (vpcep-api.md 5.2), `Access=` form.
+/* SDK-HMAC-SHA256 request signing (the cloud's API Gateway scheme), `Access=` form.
  *
  * A client signs with its rest_signer, made once: the HMAC-SHA256 context keyed with the
  * secret key (its key schedule, the hashed inner and outer pads, is copied for each signature

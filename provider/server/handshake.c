@@ -1,5 +1,6 @@
 /*
- * provider/server/handshake.c - go-plugin handshake helpers (plugin-protocol.md section 1).
+ * provider/server/handshake.c - go-plugin handshake helpers: the magic cookie, protocol
+ * negotiation, the handshake line.
  */
 #include "handshake.h"
 

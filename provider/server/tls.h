@@ -1,5 +1,5 @@
 /*
- * provider/server/tls.h - the one-time AutoMTLS server identity (plugin-protocol.md 1.5).
+ * provider/server/tls.h - the one-time AutoMTLS server identity (go-plugin's PLUGIN_CLIENT_CERT).
  */
 #ifndef TFP_SERVER_TLS_H
 #define TFP_SERVER_TLS_H

@@ -1,4 +1,4 @@
-/* vpcep-emulator: AK/SK signature verification, IAM tokens (vpcep-api.md 5.1, 5.2). */
+/* vpcep-emulator: AK/SK signature verification, IAM tokens. */
 #include "emu.h"
 
 #include <openssl/crypto.h>

@@ -67,7 +67,7 @@ typedef struct emu_kv {
 
 typedef const char *(*emu_header_fn)(void *ctx, const char *name);
 
-/* Builds the canonical request as in vpcep-api.md 5.2 over exactly the listed signed headers
+/* Builds the canonical request of SDK-HMAC-SHA256 over exactly the listed signed headers
  * (a ';'-separated list). Returns EMU_EINVAL when a signed header is missing. */
 int emu_canonical_request(const char *method,
                           const char *path,

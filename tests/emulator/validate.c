@@ -103,7 +103,7 @@ int emu_check_service_name(emu_ctx *c, const char *n)
     return EMU_OK;
 }
 
-/* Validates a tag list (design.md section 4 "Tags"); returns a normalised copy or NULL. */
+/* Validates a tag list (the VPCEP user guide's rules); returns a normalised copy or NULL. */
 cJSON *emu_check_tags(emu_ctx *c, const cJSON *tags, int allow_missing_value, int max)
 {
     if (!cJSON_IsArray(tags)) {

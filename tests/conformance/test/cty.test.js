@@ -1,6 +1,6 @@
 'use strict';
 // The client's own cty encoding, checked against bytes Terraform v1.11.4 really sent
-// (plugin-protocol.md section 3, observed traces), so the conformance tests speak real cty.
+// (go-cty's encodings, observed traces), so the conformance tests speak real cty.
 
 const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');

@@ -1,6 +1,6 @@
 'use strict';
-// The product against vpcep-emulator, driven the way Terraform drives it, over protocol 5 (issue 4
-// item 4) and protocol 6 side by side: Configure -> validate -> PlanResourceChange -> final plan ->
+// The product against vpcep-emulator, driven the way Terraform drives it, over protocol 5
+// and protocol 6 side by side: Configure -> validate -> PlanResourceChange -> final plan ->
 // ApplyResourceChange -> UpgradeResourceState -> ReadResource -> PlanResourceChange (no-op) ->
 // ApplyResourceChange (destroy) -> ReadResource (gone), for vpcep_service, vpcep_endpoint and
 // vpcep_approval, plus both data sources. Reported skipped while the schema lacks the resources.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# vpcep_approval in place (design.md 4): endpoints removed from the set are rejected, added ones
+# vpcep_approval in place: endpoints removed from the set are rejected, added ones
 # accepted, the approval keeps its ID (= service ID); destroying the approval rejects its
 # connections.
 source "$(dirname "$0")/lib.sh"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Provider configuration and authentication (design.md 4 "provider", 5 "Secrets"):
+# Provider configuration and authentication (docs/index.md: arguments, environment variables, secrets):
 #   a) password authentication, project_id resolved from the token;
 #   b) an IAM token in `token` with project_id;
 #   c) AK/SK from the environment only (OS_*, VPCEP_ENDPOINT), empty provider block;
@@ -133,7 +133,7 @@ unset TF_LOG TF_LOG_PATH
 # No secret anywhere in what terraform printed or logged (plugin logs included).
 grep -q 'terraform-provider-vpcep' "$E2E_WORK"/logs/tf-trace-*.log ||
   fail "the TRACE logs hold no plugin output (TF_LOG_PATH not honoured?)"
-# design.md 5: the plugin logs in the format Terraform shows with TF_LOG (go-plugin parsed its JSON
+# The plugin logs in the format Terraform shows with TF_LOG (go-plugin parsed its JSON
 # lines into leveled, structured entries), including the API calls and the waits.
 plog="$E2E_WORK/logs/tf-trace-password.log"
 grep -Eq '\[(DEBUG|INFO|TRACE)\] +provider\.terraform-provider-vpcep: .*@module=' "$plog" ||

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# auto_accept (design.md 4): when the configured credentials own the service, the endpoint accepts
+# auto_accept: when the configured credentials own the service, the endpoint accepts
 # its own connection; with wait_for_acceptance the apply returns an accepted endpoint without any
 # vpcep_approval.
 source "$(dirname "$0")/lib.sh"

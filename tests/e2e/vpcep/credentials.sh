@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Credentials the way the OTC provider takes them (issue 12 item 3). The owner's project is
+# Credentials the way the OTC provider takes them. The owner's project is
 # named "eu-de_e2e" here (a seed of our own), so that a token scoped by the region's name
 # ("eu-de", the default) is refused and only project_name gets the right one:
 #   a) password authentication with project_name (token scoped by name, project ID from it),

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Data sources vpcep_services and vpcep_endpoints (issue 12 item 6): two services of the owner
+# Data sources vpcep_services and vpcep_endpoints: two services of the owner
 # with an endpoint to each, listed with every filter (none, name ignoring case, ID, VPC, status,
 # one tag, two tags of which one matches nothing; for endpoints service name, service ID,
 # endpoint ID, VPC + status, tag, a status nothing has). Each list holds exactly the expected

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Data sources (design.md 4): vpcep_service by ID and by full name (also from another account,
+# Data sources: vpcep_service by ID and by full name (also from another account,
 # through the describe API; the owner's lookup exports the resource's attributes, another
 # account's only the describe answer), vpcep_public_services with a case-insensitive name filter and without;
 # an unknown name is an error.

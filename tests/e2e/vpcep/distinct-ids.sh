@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates that cannot adopt a stranger (issue 9 item 1): eight identical endpoints (count = 8)
+# Creates that cannot adopt a stranger: eight identical endpoints (count = 8)
 # created at -parallelism=10 against an emulator that drops 25% of the connections (half of the
 # drops after the request was applied), max_retries = 10, fault seeds 1, 5 and 7 (E2E_SEEDS
 # overrides). A create whose answer was lost may take over only the object it created itself,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Drift on the service (design.md 5: read refreshes every attribute; 404 means gone): out-of-band
+# Drift on the service (read refreshes every attribute; 404 means gone): out-of-band
 # changes of description and approval_enabled (PUT), the whitelist (permissions action) and the
 # tags (tags action) each show as an in-place update that apply reverts; a service deleted out of
 # band is planned for creation and recreated.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Data source vpcep_endpoint (issue 12 item 6): the owner's service, a consumer's endpoint and the
+# Data source vpcep_endpoint: the owner's service, a consumer's endpoint and the
 # owner's approval in one configuration, and the endpoint read by ID through the data source,
 # which depends on the approval. The first apply gives the data source what the API assigns on
 # acceptance (status accepted, the private IP, the DNS name) (the resource was read before the

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Endpoint updates and replacements (design.md 4): the endpoint's tags change in place (same ID,
+# Endpoint updates and replacements: the endpoint's tags change in place (same ID,
 # tags API), its description forces a replacement (the API has no endpoint update), and the
 # service's server_type forces the service's replacement (and so the endpoint's); every plan
 # after an apply is clean and nothing is left behind.

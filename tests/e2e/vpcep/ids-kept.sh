@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# An ID once known is never lost (issue 9 item 2): one service with a whitelist, no retries
+# An ID once known is never lost: one service with a whitelist, no retries
 # (max_retries = 0) and an emulator that answers 35% of the requests with a 500, for five fault
 # seeds (9, 23 and 31 fail the whitelist read-back after the service exists; 2 and 40 the
 # whitelist add; E2E_SEEDS overrides). Whatever fails after the POST (the status poll, the

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Interrupted applies (issue 9 item 7): the plugin is killed with SIGKILL while a create waits
+# Interrupted applies: the plugin is killed with SIGKILL while a create waits
 # for its object, so the object exists in the cloud but not in the state. The next apply must
 # neither duplicate it silently nor fail obscurely: an endpoint create refuses next to the
 # leftover (it still carries the killed create's vpcep-create-marker tag) and a service create

@@ -307,7 +307,7 @@ out_lacks() {
 
 # ---------------------------------------------------------------------------------------------
 # The VPCEP API, signed with AK/SK (SDK-HMAC-SHA256), for out-of-band changes.
-# Independent of the product's C client: written from vpcep-api.md section 5.2.
+# Independent of the product's C client: written from the published SDK-HMAC-SHA256 scheme.
 # ---------------------------------------------------------------------------------------------
 
 # Percent-encode everything except the unreserved characters A-Z a-z 0-9 - _ . ~

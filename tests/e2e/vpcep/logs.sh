@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Terraform-native logs (issue 12 item 4): with TF_LOG=TRACE, the plugin's lines in Terraform's
+# Terraform-native logs: with TF_LOG=TRACE, the plugin's lines in Terraform's
 # log carry the fields Go providers give theirs, so that parallel operations can be told apart:
 #   * every line: @module and the timestamp (hclog's @level/@message/@timestamp are what
 #     go-plugin turns into the [LEVEL], the message and timestamp=), tf_provider_addr;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Endpoints to public services by name (design.md 4): a gateway endpoint with route_tables and an
+# Endpoints to public services by name: a gateway endpoint with route_tables and an
 # interface endpoint with enable_dns and a manual ip_address; the API receives exactly these
 # settings, the state agrees (service_type, ip_address, dns_names), the plan is clean afterwards.
 source "$(dirname "$0")/lib.sh"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Quota (design.md 6: 20 services per project): creating 21 services fails the one over the quota
+# Quota (20 services per project): creating 21 services fails the one over the quota
 # with the API's error (Endpoint.1018) as a diagnostic on that resource instance, the 20 others are
 # applied and in state, destroy removes them, and 20 services apply and plan cleanly.
 source "$(dirname "$0")/lib.sh"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks the e2e library's own AK/SK signer (used for out-of-band API changes) against the
-# published SDK-HMAC-SHA256 vector (vpcep-api.md 5.2, fixtures/vpcep/aksk_signing_test_vectors.json),
+# published SDK-HMAC-SHA256 vector (fixtures/vpcep/aksk_signing_test_vectors.json),
 # so that a scenario failure can never be caused by a wrong test-side signature.
 source "$(dirname "$0")/lib.sh"
 for prog in openssl sha256sum; do

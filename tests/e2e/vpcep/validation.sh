@@ -139,7 +139,7 @@ svc "  name        = \"$(long 17 n)\" # <-- bad" | vcase svc-name-too-long 'name
 svc '  description = "a <b> c" # <-- bad' | vcase svc-description-angle 'description' exact
 svc "  description = \"$(long 129 d)\" # <-- bad" | vcase svc-description-too-long 'description' exact
 
-# ---- tags (design.md 4 "Tags": at most 10; key 1..36 of letters, digits, - and _; value 0..43)
+# ---- tags (at most 10; key 1..36 of letters, digits, - and _; value 0..43)
 svc '  tags        = { k1 = "v", k2 = "v", k3 = "v", k4 = "v", k5 = "v", k6 = "v", k7 = "v", k8 = "v", k9 = "v", k10 = "v", k11 = "v" } # <-- bad' |
   vcase svc-tags-eleven 'tags' exact
 svc "  tags        = { $(long 37 k) = \"v\" } # <-- bad" | vcase svc-tag-key-too-long 'tags' exact

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A large but valid whitelist is applied whole (issue 9 item 4): the API takes at most 50
+# A large but valid whitelist is applied whole: the API takes at most 50
 # records in one permissions request (EndPoint.3049 beyond), so 120 domains used to fail the
 # create after the service existed. Now: create with 120 domains, the API holds exactly those;
 # replace 60 of them in place, the API holds the new 120; plans are clean; destroy empties.

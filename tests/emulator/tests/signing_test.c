@@ -1,5 +1,5 @@
 /* The emulator's AK/SK verifier against the published reference vector
- * (../shared/fixtures/vpcep/aksk_signing_test_vectors.json, copied below) and its parser. */
+ * (the published SDK-HMAC-SHA256 test vectors, copied below) and its parser. */
 /* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>

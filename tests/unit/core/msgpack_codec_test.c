@@ -1,4 +1,4 @@
-/* The cty msgpack codec against the byte sequences recorded in plugin-protocol.md 3.2-3.4. */
+/* The cty msgpack codec against byte sequences recorded from go-cty's encoder. */
 #include "core.h"
 #include "test_helpers.h"
 

@@ -20,7 +20,7 @@
 /* Bytes of a string literal without its terminator. */
 #define LIT(s) (const uint8_t *)(s), (sizeof(s) - 1)
 
-/* object{id, name, note} of strings: the schema of the plugin-protocol.md examples. */
+/* object{id, name, note} of strings: the schema of the recorded go-cty examples. */
 static inline tfp_type *test_thing_type(void)
 {
     const char *names[] = {"note", "id", "name"};

@@ -80,7 +80,7 @@ static void test_invalid_attributes_have_paths(void **state)
         {"{" BASE "," PORT80 ",\"tags\":{\"bad key\":\"v\"}}", "tags[\"bad key\"]"},
         {"{" BASE "," PORT80 ",\"tags\":{\"k\":\"bad value!\"}}", "tags[\"k\"]"},
         {"{" BASE "," PORT80 ",\"tags\":{\"a@b\":\"v\"}}", "tags"},
-        /* the create marker's key is the provider's own (issue 9 item 1) */
+        /* the create marker's key is the provider's own */
         {"{" BASE "," PORT80 ",\"tags\":{\"vpcep-create-marker\":\"v\"}}",
          "tags[\"vpcep-create-marker\"]"},
         {"{" BASE "," PORT80 ",\"tags\":{\"k1\":\"v\",\"k2\":\"v\",\"k3\":\"v\",\"k4\":\"v\","

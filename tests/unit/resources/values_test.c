@@ -143,7 +143,7 @@ static void test_cancel_hook_outside_a_call(void **state)
     assert_int_equal(tfpv_cancelled_hook(NULL), 0);
 }
 
-/* A create error that names candidates (issue 9: an unfinished create's leftover) carries one
+/* A create error that names candidates (an unfinished create's leftover) carries one
  * import block per candidate; one without candidates is the plain API error. */
 static void test_create_error_import_blocks(void **state)
 {

@@ -396,7 +396,7 @@ static void test_permissions_action(void **state)
     free(resp);
 }
 
-/* A whitelist longer than the API takes in one request (50; EndPoint.3049 beyond, issue 9
+/* A whitelist longer than the API takes in one request (50; EndPoint.3049 beyond
  * item 4) goes out whole, in consecutive requests of at most 50 records. */
 static void test_permissions_action_chunks(void **state)
 {
@@ -636,7 +636,7 @@ static void service_opts(vpcep_service_create_opts *o, vpcep_port_param *ports)
 }
 
 /* A lost answer adopts the service with the call's own marker - never a sibling's, although
- * the sibling matches just as well (issue 9 item 1) - with one lookup and no second POST. */
+ * the sibling matches just as well - with one lookup and no second POST. */
 static void test_service_create_lookup_adopts(void **state)
 {
     vpcep_service_create_opts o = VPCEP_SERVICE_CREATE_OPTS_INIT;

@@ -1,4 +1,4 @@
-/* Decoding of every API example in tests/fixtures/vpcep (copied from ../shared/fixtures/vpcep). */
+/* Decoding of every API example in tests/fixtures/vpcep (recorded answers of the API). */
 #include "fake.h"
 
 #include <cmocka.h>
