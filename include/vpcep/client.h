@@ -8,7 +8,8 @@
  * strings may be freed as soon as vpcep_client_new() returns.
  *
  * Authentication (the first that applies):
- *  1. access_key + secret_key: every request is signed (SDK-HMAC-SHA256, `Access=` form).
+ *  1. access_key + secret_key: every request is signed (SDK-HMAC-SHA256, `Access=` form);
+ *     temporary keys add their security_token (X-Security-Token, signed too).
  *  2. token: sent as X-Auth-Token.
  *  3. user_name + password + domain_name (or domain_id): exchanged for a token with
  *     `POST {auth_url}/auth/tokens` (project scope by project_id, else by project_name, else by
@@ -158,6 +159,9 @@ typedef struct vpcep_client_options {
     /** Total time of one request: every attempt and every wait between them (default
      *  VPCEP_DEFAULT_RETRY_BUDGET_MS). Waiters (vpcep/wait.h) apply it per poll. */
     long retry_budget_ms;
+    /** Secret: the security token of temporary AK/SK credentials (with access_key and
+     *  secret_key); sent as X-Security-Token with every request and signed with it. */
+    const char *security_token;
 } vpcep_client_options;
 
 #define VPCEP_CLIENT_OPTIONS_INIT VPCEP_INIT_VERSIONED(VPCEP_CLIENT_OPTIONS_VERSION)

@@ -7,7 +7,8 @@
  * and /etc/openstack/clouds.yaml that exists; secure.yaml likewise ($OS_CLIENT_SECURE_FILE, then
  * the same directories), optional. The entry `clouds.<name>` gives `region_name` and under
  * `auth`: auth_url, username / user_name, password, token, project_id, project_name,
- * user_domain_name, user_domain_id, domain_name, domain_id, ak / access_key, sk / secret_key.
+ * user_domain_name, user_domain_id, domain_name, domain_id, ak / access_key, sk / secret_key,
+ * security_token.
  */
 #include "internal.h"
 
@@ -161,6 +162,7 @@ static const auth_key auth_keys[] = {
     {"access_key", CLOUD_FIELD(access_key)},
     {"sk", CLOUD_FIELD(secret_key)},
     {"secret_key", CLOUD_FIELD(secret_key)},
+    {"security_token", CLOUD_FIELD(security_token)},
 };
 
 /* Lays entry @p name of the file @p path over @p c. @return 1 entry found, 0 file without it,
@@ -301,5 +303,6 @@ void tfpv_cloud_dispose(tfpv_cloud *c)
     free(c->domain_id);
     free(c->access_key);
     free_secret(c->secret_key);
+    free_secret(c->security_token);
     memset(c, 0, sizeof(*c));
 }

@@ -279,6 +279,7 @@ void tfpv_ctx_free(void *ctx);
 typedef struct tfpv_cloud {
     char *region, *auth_url, *user_name, *password, *token, *project_id, *project_name;
     char *user_domain_name, *user_domain_id, *domain_name, *domain_id, *access_key, *secret_key;
+    char *security_token;
     char file[1024]; /**< the clouds.yaml read */
 } tfpv_cloud;
 
@@ -298,8 +299,9 @@ void tfpv_cloud_dispose(tfpv_cloud *c);
 typedef struct tfpv_settings {
     const char *region, *project_id, *access_key, *secret_key, *token;
     const char *user_name, *password, *domain_name, *auth_url, *endpoint, *cacert_file;
-    const char *project_name; /**< scope / lookup by name */
-    const char *domain_id;    /**< the user's domain by ID (domain_name NULL) */
+    const char *project_name;   /**< scope / lookup by name */
+    const char *domain_id;      /**< the user's domain by ID (domain_name NULL) */
+    const char *security_token; /**< temporary AK/SK */
     int insecure;
     int64_t max_retries; /**< -1 = not set */
     /** connect_timeout, request_timeout, retry_budget in ms; 0 = not set (library default) */

@@ -38,6 +38,9 @@ static const attr_spec string_attrs[] = {
      "Access key (AK/SK request signing). Environment: OS_ACCESS_KEY."},
     {"secret_key", "OS_SECRET_KEY", TFP_ATTR_SENSITIVE,
      "Secret key (AK/SK request signing). Environment: OS_SECRET_KEY."},
+    {"security_token", "OS_SECURITY_TOKEN", TFP_ATTR_SENSITIVE,
+     "Security token of temporary AK/SK credentials (with access_key and secret_key); sent as "
+     "X-Security-Token with every signed request. Environment: OS_SECURITY_TOKEN."},
     {"token", "OS_TOKEN", TFP_ATTR_SENSITIVE,
      "IAM token. Environment: OS_TOKEN (or OS_AUTH_TOKEN)."},
     {"user_name", "OS_USERNAME", 0, "IAM user name. Environment: OS_USERNAME."},
@@ -192,10 +195,11 @@ static void apply_cloud(tfpv_settings *s, tfp_diags *d, const char *(*getenv_fn)
         s->domain_name = user ? c->user_domain_name : c->domain_name;
         s->domain_id = user ? c->user_domain_id : c->domain_id;
     }
-    if (s->access_key == NULL && s->secret_key == NULL && s->token == NULL &&
-        s->user_name == NULL && s->password == NULL) {
+    if (s->access_key == NULL && s->secret_key == NULL && s->security_token == NULL &&
+        s->token == NULL && s->user_name == NULL && s->password == NULL) {
         s->access_key = c->access_key;
         s->secret_key = c->secret_key;
+        s->security_token = c->security_token;
         s->token = c->token;
         s->user_name = c->user_name;
         s->password = c->password;
@@ -217,8 +221,8 @@ int tfpv_settings_resolve(tfpv_settings *s,
 {
     int errors_before = tfp_diags_has_errors(d);
     int64_t retries = 0;
-    static const char *const cred_attrs[] = {"access_key", "secret_key", "token", "user_name",
-                                             "password"};
+    static const char *const cred_attrs[] = {"access_key", "secret_key", "security_token",
+                                             "token",      "user_name",  "password"};
     int ak_unknown, sk_unknown, b = 0, cfg_creds = 0;
 
     if (getenv_fn == NULL) {
@@ -239,6 +243,8 @@ int tfpv_settings_resolve(tfpv_settings *s,
     }
     s->access_key = pick(s, config, "access_key", cfg_creds ? NULL : "OS_ACCESS_KEY", getenv_fn);
     s->secret_key = pick(s, config, "secret_key", cfg_creds ? NULL : "OS_SECRET_KEY", getenv_fn);
+    s->security_token =
+        pick(s, config, "security_token", cfg_creds ? NULL : "OS_SECURITY_TOKEN", getenv_fn);
     s->token = pick(s, config, "token", cfg_creds ? NULL : "OS_TOKEN", getenv_fn);
     s->user_name = pick(s, config, "user_name", cfg_creds ? NULL : "OS_USERNAME", getenv_fn);
     s->password = pick(s, config, "password", cfg_creds ? NULL : "OS_PASSWORD", getenv_fn);
@@ -334,6 +340,12 @@ int tfpv_settings_resolve(tfpv_settings *s,
         tfp_diags_error(d, "token", "Conflicting credentials",
                         "Both token and access_key/secret_key are set (in the configuration or "
                         "the environment); use one authentication method.");
+    }
+    if (s->security_token != NULL && s->access_key == NULL && s->secret_key == NULL &&
+        !ak_unknown && !sk_unknown) {
+        tfp_diags_error(d, "security_token", "Incomplete temporary credentials",
+                        "security_token (or OS_SECURITY_TOKEN) belongs to a temporary access_key "
+                        "and secret_key; set them too.");
     }
     if (s->access_key != NULL && s->secret_key == NULL && !sk_unknown) {
         tfp_diags_error(d, "secret_key", "Incomplete AK/SK credentials",
@@ -513,6 +525,7 @@ int tfpv_provider_configure(tfp_call *call)
     if (s.access_key != NULL && s.secret_key != NULL) {
         opts.access_key = s.access_key;
         opts.secret_key = s.secret_key;
+        opts.security_token = s.security_token;
     } else if (s.token != NULL) {
         opts.token = s.token;
     } else {
@@ -546,7 +559,8 @@ int tfpv_provider_configure(tfp_call *call)
     ctx->configured = 1;
     tfp_log(TFP_LOG_DEBUG, "vpcep", "provider configured: region=%s endpoint=%s auth=%s",
             s.region != NULL ? s.region : "", vpcep_client_endpoint(ctx->client),
-            opts.access_key != NULL ? "aksk" : (opts.token != NULL ? "token" : "password"));
+            opts.access_key != NULL ? (opts.security_token != NULL ? "temporary aksk" : "aksk")
+                                    : (opts.token != NULL ? "token" : "password"));
     rc = tfp_call_set_provider_data(call, ctx, tfpv_ctx_free);
     if (rc == 0) {
         ctx = NULL;

@@ -146,8 +146,9 @@ int vpcep_client_new(vpcep_client **out, const vpcep_client_options *caller_opts
         rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
         goto done;
     }
-    if (opts->version >= 2 && (dup_opt(&c->project_name, opts->project_name) ||
-                               dup_opt(&c->domain_id, opts->domain_id))) {
+    if (opts->version >= 2 &&
+        (dup_opt(&c->project_name, opts->project_name) || dup_opt(&c->domain_id, opts->domain_id) ||
+         dup_opt(&c->security_token, opts->security_token))) {
         rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
         goto done;
     }
@@ -185,6 +186,10 @@ int vpcep_client_new(vpcep_client **out, const vpcep_client_options *caller_opts
             goto done;
         }
         c->auth = REST_AUTH_AKSK;
+        if (c->security_token != NULL && strpbrk(c->security_token, "\r\n") != NULL) {
+            rc = rest_fail(err, VPCEP_EINVALID, "security_token: must be one line");
+            goto done;
+        }
         rc = rest_signer_new(&c->signer, c->secret_key);
         if (rc != 0) {
             rc = rest_fail(err, rc,
@@ -212,6 +217,11 @@ int vpcep_client_new(vpcep_client **out, const vpcep_client_options *caller_opts
         rc = rest_fail(err, VPCEP_EINVALID,
                        "no credentials: set access_key/secret_key, token, or "
                        "user_name/password/domain_name");
+        goto done;
+    }
+    if (c->security_token != NULL && c->auth != REST_AUTH_AKSK) {
+        rc = rest_fail(err, VPCEP_EINVALID,
+                       "security_token belongs to temporary access_key and secret_key");
         goto done;
     }
     if (c->auth != REST_AUTH_PASSWORD && c->project_id == NULL && c->project_name == NULL) {
@@ -332,6 +342,7 @@ void vpcep_client_free(vpcep_client *c)
     util_free(c->project_id);
     util_free(c->project_name);
     util_free(c->domain_id);
+    rest_free_secret(c->security_token);
     util_free(c->access_key);
     rest_free_secret(c->secret_key);
     rest_free_secret(c->token);

@@ -144,8 +144,9 @@ struct vpcep_client {
     char *region;
     char *endpoint; /* no trailing slash */
     char *project_id;
-    char *project_name; /* scope / lookup by name (project_id NULL) */
-    char *domain_id;    /* the user's domain by ID (password auth) */
+    char *project_name;   /* scope / lookup by name (project_id NULL) */
+    char *domain_id;      /* the user's domain by ID (password auth) */
+    char *security_token; /* temporary AK/SK: sent as X-Security-Token, signed */
     char *access_key;
     char *secret_key;
     char *token;

@@ -4,6 +4,8 @@
  * check, and the token renewal on a 401. */
 #include "internal.h"
 
+#include <curl/curl.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -382,6 +384,7 @@ static int sign(vpcep_client *c,
                 char **header,
                 const char *method,
                 const char *url,
+                int other_base,
                 const char *const *headers,
                 size_t n_headers,
                 const char *body)
@@ -389,7 +392,8 @@ static int sign(vpcep_client *c,
     const char *path = url + c->endpoint_path_off, *q;
     size_t body_len = body ? strlen(body) : 0, path_len;
 
-    if (!c->path_fast || strstr(path, "/.") != NULL || strchr(path, '#') != NULL)
+    /* a URL below another base (IAM) is not split at the endpoint's offset */
+    if (other_base || !c->path_fast || strstr(path, "/.") != NULL || strchr(path, '#') != NULL)
         return rest_signer_sign_url(c->signer, header, c->access_key, method, url, headers,
                                     n_headers, body, body_len);
     q = strchr(path, '?');
@@ -399,13 +403,44 @@ static int sign(vpcep_client *c,
                             body_len);
 }
 
+/* The Host header of an absolute URL into *out (new): 0, VPCEP_EINVALID or VPCEP_ENOMEM. */
+static int host_of(char **out, const char *url)
+{
+    CURLU *u = curl_url();
+    char *host = NULL, *port = NULL;
+    CURLUcode uc;
+    int rc = 0;
+
+    *out = NULL;
+    if (u == NULL)
+        return VPCEP_ENOMEM;
+    uc = curl_url_set(u, CURLUPART_URL, url, 0);
+    if (uc == CURLUE_OK)
+        uc = curl_url_get(u, CURLUPART_HOST, &host, 0);
+    if (uc == CURLUE_OK && curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OUT_OF_MEMORY)
+        uc = CURLUE_OUT_OF_MEMORY;
+    if (uc != CURLUE_OK) {
+        rc = uc == CURLUE_OUT_OF_MEMORY ? VPCEP_ENOMEM : VPCEP_EINVALID;
+        goto done;
+    }
+    *out = util_asprintf("Host: %s%s%s", host, port ? ":" : "", port ? port : "");
+    if (*out == NULL)
+        rc = VPCEP_ENOMEM;
+done:
+    curl_free(host);
+    curl_free(port);
+    curl_url_cleanup(u);
+    return rc;
+}
+
 int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_error *err)
 {
     rest_http_request hrq;
     rest_http_response rs;
     util_buf url;
-    char *authz = NULL, *token_hdr = NULL;
+    char *authz = NULL, *token_hdr = NULL, *other_host = NULL, *sec_hdr = NULL;
     const char *headers[6];
+    int other_base = rq->raw_path && rq->base != NULL;
     char date_hdr[32];
     unsigned int gen = 0;
     int rc = 0, attempt, renewed = 0, retry_count = 0, n;
@@ -434,7 +469,12 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
         rc = rest_fail(err, rest_util_error(url.error), "cannot build the request URL");
         goto done;
     }
-    if (c->host_header == NULL) {
+    if (other_base && (rc = host_of(&other_host, url.data)) != 0) {
+        rc = rest_fail(err, rc,
+                       rc == VPCEP_ENOMEM ? "out of memory" : "cannot parse the request URL");
+        goto done;
+    }
+    if (!other_base && c->host_header == NULL) {
         rc = rest_fail(err, c->host_rc ? c->host_rc : VPCEP_EINVALID,
                        "cannot parse the request URL");
         goto done;
@@ -442,13 +482,21 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
     rest_attempts_start(c, &tries,
                         rq->raw_path && rq->base != NULL ? "auth_url (OS_AUTH_URL)"
                                                          : "endpoint (VPCEP_ENDPOINT)");
+    if (c->auth == REST_AUTH_AKSK && c->security_token != NULL) {
+        /* temporary AK/SK: the security token travels with every request, signed */
+        sec_hdr = util_asprintf("X-Security-Token: %s", c->security_token);
+        if (sec_hdr == NULL) {
+            rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
+            goto done;
+        }
+    }
     for (attempt = 0;; attempt++) {
         if (rest_cancelled(c)) {
             rc = rest_fail(err, VPCEP_ECANCELED, "cancelled");
             goto done;
         }
         n = 0;
-        headers[n++] = c->host_header;
+        headers[n++] = other_base ? other_host : c->host_header;
         if (rq->body != NULL)
             headers[n++] = "Content-Type: application/json";
         util_free(authz);
@@ -461,9 +509,12 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
             }
             snprintf(date_hdr, sizeof(date_hdr), "X-Sdk-Date: %s", date);
             headers[n++] = date_hdr;
+            if (sec_hdr != NULL)
+                headers[n++] = sec_hdr;
             util_free(token_hdr);
             token_hdr = NULL;
-            rc = sign(c, &token_hdr, rq->method, url.data, headers, (size_t)n, rq->body);
+            rc =
+                sign(c, &token_hdr, rq->method, url.data, other_base, headers, (size_t)n, rq->body);
             if (rc != 0) {
                 rc = rest_fail(err, rc,
                                rc == VPCEP_ENOMEM ? "out of memory" : "cannot sign the request");
@@ -571,5 +622,7 @@ done:
     util_buf_dispose(&url);
     rest_free_secret(authz);
     rest_free_secret(token_hdr);
+    rest_free_secret(sec_hdr);
+    util_free(other_host);
     return rc;
 }

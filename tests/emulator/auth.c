@@ -300,10 +300,57 @@ auth_aksk(emu_server *srv, const emu_request *req, const char *authorization, em
         goto done;
     }
     const cJSON *acct = emu_seed_account_by_ak(srv->seed, az.access);
+    const char *sk = emu_jstr(acct, "secret_key");
+    const char *sec = req->header(req->header_ctx, "x-security-token");
     if (!acct) {
-        emu_set_error(resp, 401, "APIG.0301",
-                      "Incorrect IAM authentication information: unknown access key");
-        goto done;
+        /* temporary AK/SK (POST /v3.0/OS-CREDENTIAL/securitytokens): only with their
+         * security token, which the signature must cover */
+        const cJSON *t = NULL;
+        cJSON_ArrayForEach(t, srv->tokens)
+        {
+            const char *ak = emu_jstr(t, "temp_ak");
+            if (ak && strcmp(ak, az.access) == 0) {
+                break;
+            }
+        }
+        if (!t) {
+            emu_set_error(resp, 401, "APIG.0301",
+                          "Incorrect IAM authentication information: unknown access key");
+            goto done;
+        }
+        const cJSON *exp = cJSON_GetObjectItemCaseSensitive(t, "expires_ms");
+        const char *want = emu_jstr(t, "security_token");
+        char signed_list[sizeof(az.signed_headers) + 2];
+        snprintf(signed_list, sizeof(signed_list), ";%s;", az.signed_headers);
+        for (char *ch = signed_list; *ch; ch++) {
+            *ch = (char)tolower((unsigned char)*ch);
+        }
+        if (!cJSON_IsNumber(exp) || exp->valuedouble <= emu_now_ms()) {
+            emu_set_error(resp, 401, "APIG.0301",
+                          "Incorrect IAM authentication information: the temporary access key "
+                          "has expired");
+            goto done;
+        }
+        if (!sec || !want || strlen(sec) != strlen(want) ||
+            CRYPTO_memcmp(sec, want, strlen(want)) != 0) {
+            emu_set_error(resp, 401, "APIG.0301",
+                          "Incorrect IAM authentication information: a temporary access key "
+                          "needs its X-Security-Token");
+            goto done;
+        }
+        if (!strstr(signed_list, ";x-security-token;")) {
+            emu_set_error(resp, 401, "APIG.0301",
+                          "Incorrect IAM authentication information: x-security-token is not "
+                          "signed");
+            goto done;
+        }
+        acct = emu_seed_account_by_name(srv->seed, emu_jstr(t, "account"));
+        sk = emu_jstr(t, "temp_sk");
+        if (!acct) {
+            emu_set_error(resp, 401, "APIG.0301",
+                          "Incorrect IAM authentication information: user no longer exists");
+            goto done;
+        }
     }
     const char *date = req->header(req->header_ctx, "x-sdk-date");
     double date_ms = 0;
@@ -348,7 +395,6 @@ auth_aksk(emu_server *srv, const emu_request *req, const char *authorization, em
         goto done;
     }
     char sig[65];
-    const char *sk = emu_jstr(acct, "secret_key");
     if (!sk || emu_sign(sk, date, canon.p, sig) != EMU_OK) {
         emu_set_error(resp, 500, "EndPoint.0001", "Internal error while verifying signature");
         goto done;
@@ -653,4 +699,85 @@ void emu_handle_iam_projects(emu_server *srv, const emu_request *req, emu_respon
     cJSON_AddNullToObject(links, "next");
     resp->status = 200;
     resp->body = out;
+}
+
+/* ---- POST /v3.0/OS-CREDENTIAL/securitytokens ----------------------------------------------- */
+
+/* Temporary AK/SK for the caller's token (method "token", optional duration_seconds 900..86400,
+ * default 900): {"credential": {"access", "secret", "securitytoken", "expires_at"}}. */
+void emu_handle_iam_securitytokens(emu_server *srv, const emu_request *req, emu_response *resp)
+{
+    const char *token = req->header(req->header_ctx, "x-auth-token");
+    const char *scope = NULL;
+    cJSON *in = NULL;
+    const cJSON *acct;
+    if (!token || !*token) {
+        iam_error(resp, 401, "The request needs an X-Auth-Token.");
+        return;
+    }
+    acct = auth_token(srv, token, &scope, resp);
+    if (!acct) {
+        return;
+    }
+    in = cJSON_ParseWithLength(req->body ? req->body : "", req->body_len);
+    cJSON *identity =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(in, "auth"), "identity");
+    cJSON *methods = cJSON_GetObjectItemCaseSensitive(identity, "methods");
+    int has_token = 0;
+    cJSON *m = NULL;
+    cJSON_ArrayForEach(m, methods)
+    {
+        if (cJSON_IsString(m) && strcmp(m->valuestring, "token") == 0) {
+            has_token = 1;
+        }
+    }
+    if (!has_token) {
+        iam_error(resp, 400, "The request body is not a token security-token request");
+        goto done;
+    }
+    double dur = 900;
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(identity, "token"), "duration_seconds");
+    if (cJSON_IsNumber(d)) {
+        if (d->valuedouble < 900 || d->valuedouble > 86400) {
+            iam_error(resp, 400, "duration_seconds must be between 900 and 86400");
+            goto done;
+        }
+        dur = d->valuedouble;
+    }
+    unsigned char rnd[40];
+    char hex[81];
+    if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
+        iam_error(resp, 500, "credential generation failed");
+        goto done;
+    }
+    emu_hex(rnd, sizeof(rnd), hex);
+    char ak[24], sk[48], st[96];
+    snprintf(ak, sizeof(ak), "TMP%.16s", hex);
+    for (char *ch = ak; *ch; ch++) {
+        *ch = (char)toupper((unsigned char)*ch);
+    }
+    snprintf(sk, sizeof(sk), "tmpsk%.32s", hex + 16);
+    snprintf(st, sizeof(st), "gQpzst%.32s%.16s", hex + 48, hex);
+    double exp = emu_now_ms() + dur * 1000.0;
+    cJSON *rec = cJSON_CreateObject();
+    cJSON_AddStringToObject(rec, "temp_ak", ak);
+    cJSON_AddStringToObject(rec, "temp_sk", sk);
+    cJSON_AddStringToObject(rec, "security_token", st);
+    cJSON_AddStringToObject(rec, "account", emu_jstr(acct, "name"));
+    cJSON_AddNumberToObject(rec, "expires_ms", exp);
+    cJSON_AddItemToArray(srv->tokens, rec);
+    srv->dirty = 1;
+    cJSON *out = cJSON_CreateObject();
+    cJSON *cred = cJSON_AddObjectToObject(out, "credential");
+    char ts[32];
+    emu_iso8601(exp, ts);
+    cJSON_AddStringToObject(cred, "access", ak);
+    cJSON_AddStringToObject(cred, "secret", sk);
+    cJSON_AddStringToObject(cred, "securitytoken", st);
+    cJSON_AddStringToObject(cred, "expires_at", ts);
+    resp->status = 201;
+    resp->body = out;
+done:
+    cJSON_Delete(in);
 }

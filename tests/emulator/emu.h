@@ -176,6 +176,8 @@ const cJSON *emu_authenticate(emu_server *srv,
                               const char *path_project,
                               emu_response *resp);
 void emu_handle_iam_tokens(emu_server *srv, const emu_request *req, emu_response *resp);
+/* POST /v3.0/OS-CREDENTIAL/securitytokens: temporary AK/SK + security token for a token. */
+void emu_handle_iam_securitytokens(emu_server *srv, const emu_request *req, emu_response *resp);
 /* GET /v3/projects?name=...: the authenticated account's projects (AK/SK or token). */
 void emu_handle_iam_projects(emu_server *srv, const emu_request *req, emu_response *resp);
 

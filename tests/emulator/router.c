@@ -174,6 +174,9 @@ void emu_handle(emu_server *srv, const emu_request *req, emu_response *resp)
     } else if (n == 3 && emu_streq(seg[0], "v3") && emu_streq(seg[1], "auth") &&
                emu_streq(seg[2], "tokens")) {
         IS("POST") ? emu_handle_iam_tokens(srv, req, resp) : no_route(c);
+    } else if (n == 3 && emu_streq(seg[0], "v3.0") && emu_streq(seg[1], "OS-CREDENTIAL") &&
+               emu_streq(seg[2], "securitytokens")) {
+        IS("POST") ? emu_handle_iam_securitytokens(srv, req, resp) : no_route(c);
     } else if (n == 2 && emu_streq(seg[0], "v3") && emu_streq(seg[1], "projects")) {
         IS("GET") ? emu_handle_iam_projects(srv, req, resp) : no_route(c);
     } else if (n == 2 && emu_streq(seg[0], "__emulator") && emu_streq(seg[1], "clock")) {

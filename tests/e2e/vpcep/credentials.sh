@@ -14,6 +14,9 @@
 #   e) OS_CLOUD in the environment, an empty provider block: AK/SK from ~/.config/openstack, the
 #      secret key in secure.yaml; a configuration value (region) still wins over the cloud's;
 #   f) a cloud that clouds.yaml does not have is refused at the `cloud` argument;
+#   g) temporary AK/SK (IAM's securitytokens call): with OS_SECURITY_TOKEN every request carries
+#      X-Security-Token, signed; the same keys without it are refused by the API; the security
+#      token in the block (security_token) works too;
 # each applies a service, plans clean and destroys. No secret in any output or TRACE log.
 source "$(dirname "$0")/lib.sh"
 e2e_init "$@"
@@ -96,6 +99,7 @@ unset OS_AUTH_TOKEN OS_PROJECT_NAME OS_REGION_NAME VPCEP_ENDPOINT OS_AUTH_URL
 
 e2e_log "d) cloud = \"otc\": ./clouds.yaml and ~/.config/openstack/secure.yaml"
 home="$E2E_WORK/home"
+orig_home=$HOME
 mkdir -p "$home/.config/openstack"
 cat >"$dir/clouds.yaml" <<YAML
 # what openstack clients read; no secret here
@@ -149,9 +153,44 @@ tf "$dir" plan -input=false
 out_has 'Cannot use the cloud configuration'
 out_has 'no entry clouds\.nowhere'
 unset OS_CLOUD
+export HOME="$orig_home"
+
+e2e_log "g) temporary AK/SK with a security token"
+tmp=$(curl -sS -X POST "$BASE_URL/v3.0/OS-CREDENTIAL/securitytokens" -H "X-Auth-Token: $token" \
+  -H 'Content-Type: application/json;charset=utf8' \
+  --data-binary '{"auth":{"identity":{"methods":["token"],"token":{"duration_seconds":900}}}}')
+tmp_ak=$(jq -er .credential.access <<<"$tmp") || fail "no temporary credentials: $tmp"
+tmp_sk=$(jq -er .credential.secret <<<"$tmp")
+tmp_st=$(jq -er .credential.securitytoken <<<"$tmp")
+provider_block '  endpoint   = var.endpoint
+  region     = var.region
+  project_id = var.owner_project_id'
+export OS_ACCESS_KEY=$tmp_ak OS_SECRET_KEY=$tmp_sk OS_SECURITY_TOKEN=$tmp_st
+cycle temporary-env
+grep -q 'X-Security-Token=\[REDACTED\]' "$E2E_WORK/logs/tf-trace-temporary-env.log" ||
+  fail "the requests did not carry X-Security-Token"
+e2e_log "g') the temporary keys without their security token are refused"
+unset OS_SECURITY_TOKEN
+log_mode temporary-without-token
+tf "$dir" apply -input=false -auto-approve
+[ "$TF_RC" -ne 0 ] || fail "temporary keys worked without their security token"
+out_has 'X-Security-Token|APIG\.0301'
+assert_emu_empty
+unset OS_ACCESS_KEY OS_SECRET_KEY
+e2e_log "g'') the security token in the block"
+jq --arg ak "$tmp_ak" --arg sk "$tmp_sk" --arg st "$tmp_st" \
+  '. + {tmp_access_key: $ak, tmp_secret_key: $sk, tmp_security_token: $st}' \
+  "$dir/creds.auto.tfvars.json" >"$dir/creds.tmp" && mv "$dir/creds.tmp" "$dir/creds.auto.tfvars.json"
+provider_block '  endpoint       = var.endpoint
+  region         = var.region
+  project_id     = var.owner_project_id
+  access_key     = var.tmp_access_key
+  secret_key     = var.tmp_secret_key
+  security_token = var.tmp_security_token'
+cycle temporary-block
 unset TF_LOG TF_LOG_PATH
 
-for secret in "$sk" "$password" "$token"; do
+for secret in "$sk" "$password" "$token" "$tmp_sk" "$tmp_st"; do
   if grep -rlF -- "$secret" "$E2E_WORK/logs" >/dev/null; then
     fail "a secret (${#secret} characters, starting '${secret:0:3}') appears in: $(grep -rlF -- "$secret" "$E2E_WORK/logs" | tr '\n' ' ')"
   fi

@@ -49,20 +49,21 @@ static tfp_diags *resolve(tfpv_settings *s, const char *json, const char *const 
 static void test_schema_flags(void **state)
 {
     const tfp_block *b = tfp_schema_root_const(schema);
-    static const char *const sensitive[] = {"access_key", "secret_key", "token", "password"};
+    static const char *const sensitive[] = {"access_key", "secret_key", "token", "password",
+                                            "security_token"};
     (void)state;
     for (size_t i = 0; i < tfp_block_attribute_count(b); i++) {
         const char *name = NULL;
         unsigned flags = 0;
         int want = 0;
         assert_int_equal(tfp_block_attribute_at(&name, NULL, &flags, NULL, b, i), 0);
-        for (size_t j = 0; j < 4; j++) {
+        for (size_t j = 0; j < 5; j++) {
             want |= strcmp(name, sensitive[j]) == 0;
         }
         assert_int_equal((flags & TFP_ATTR_SENSITIVE) != 0, want);
         assert_true(flags & TFP_ATTR_OPTIONAL);
     }
-    assert_int_equal(tfp_block_attribute_count(b), 21);
+    assert_int_equal(tfp_block_attribute_count(b), 22);
 }
 
 static void test_env_and_defaults(void **state)
@@ -175,6 +176,40 @@ static void test_swiss_cloud_and_env_aliases(void **state)
     assert_false(tfp_diags_has_errors(d));
     assert_null(s.domain_name);
     assert_string_equal(s.domain_id, "cfg-id");
+    tfp_diags_free(d);
+}
+
+/* Temporary AK/SK: the security token with its keys, from the environment or the block. */
+static void test_security_token(void **state)
+{
+    static const char *const env[] = {"OS_REGION_NAME",
+                                      "eu-de",
+                                      "OS_ACCESS_KEY",
+                                      "TMPAK",
+                                      "OS_SECRET_KEY",
+                                      "TMPSK",
+                                      "OS_SECURITY_TOKEN",
+                                      "st",
+                                      "OS_PROJECT_ID",
+                                      "p",
+                                      NULL};
+    static const char *const alone[] = {
+        "OS_REGION_NAME", "eu-de", "OS_SECURITY_TOKEN", "st", "OS_PROJECT_ID", "p", NULL};
+    tfpv_settings s;
+    tfp_diags *d = resolve(&s, "{}", env, 1);
+    (void)state;
+    dump_diags(d);
+    assert_false(tfp_diags_has_errors(d));
+    assert_string_equal(s.security_token, "st");
+    assert_string_equal(s.access_key, "TMPAK");
+    tfp_diags_free(d);
+    /* keys in the block: the environment's security token is not mixed in */
+    d = resolve(&s, "{\"access_key\":\"AK\",\"secret_key\":\"SK\"}", env, 1);
+    assert_false(tfp_diags_has_errors(d));
+    assert_null(s.security_token);
+    tfp_diags_free(d);
+    d = resolve(&s, "{}", alone, 1);
+    assert_true(has_error_at(d, "security_token"));
     tfp_diags_free(d);
 }
 
@@ -312,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_env_and_defaults),
         cmocka_unit_test(test_config_wins_over_env),
         cmocka_unit_test(test_swiss_cloud_and_env_aliases),
+        cmocka_unit_test(test_security_token),
         cmocka_unit_test(test_errors_with_paths),
         cmocka_unit_test(test_timeouts_and_budget),
         cmocka_unit_test(test_validate_time_needs_no_credentials),

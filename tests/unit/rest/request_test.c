@@ -275,6 +275,43 @@ static void test_structured_logs(void **state)
     vpcep_client_free(c);
 }
 
+/* Temporary AK/SK: X-Security-Token on every request, signed, never in the logs. */
+static void test_security_token(void **state)
+{
+    fake f;
+    vpcep_client_options o;
+    vpcep_client *c;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    vpcep_quota_list *q = NULL;
+
+    (void)state;
+    fake_init(&f);
+    fake_options(&f, &o);
+    o.security_token = "SECTOK-123";
+    o.log_fields = capture_fields;
+    o.log_enabled = enabled;
+    g_trace = 1;
+    g_lines[0] = '\0';
+    c = fake_client(&f, &o);
+    fake_push(&f, 200, QUOTAS);
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), 0);
+    vpcep_quota_list_free(q);
+    assert_non_null(strstr(f.requests[0].headers, "X-Security-Token: SECTOK-123\n"));
+    assert_non_null(
+        strstr(f.requests[0].headers, "SignedHeaders=host;x-sdk-date;x-security-token,"));
+    assert_non_null(strstr(g_lines, " X-Security-Token=[REDACTED]"));
+    assert_null(strstr(g_lines, "SECTOK-123"));
+    vpcep_client_free(c);
+
+    /* only with AK/SK */
+    fake_options(&f, &o);
+    o.access_key = o.secret_key = NULL;
+    o.token = "T";
+    o.security_token = "SECTOK-123";
+    assert_int_equal(vpcep_client_new(&c, &o, &err), VPCEP_EINVALID);
+    assert_non_null(strstr(err.error_msg, "security_token"));
+}
+
 static void test_redact(void **state)
 {
     char *r;
@@ -446,6 +483,7 @@ int main(void)
         cmocka_unit_test(test_redact),
         cmocka_unit_test(test_unreachable_fails_fast),
         cmocka_unit_test(test_retry_budget_bounds_silent_server),
+        cmocka_unit_test(test_security_token),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

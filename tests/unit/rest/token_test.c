@@ -202,6 +202,9 @@ static void test_project_by_name(void **state)
     assert_string_equal(f.requests[0].method, "GET");
     assert_string_equal(f.requests[0].url, "http://iam.test/v3/projects?name=eu-de_x");
     assert_non_null(strstr(f.requests[0].headers, "Authorization: SDK-HMAC-SHA256 Access=AKTEST"));
+    /* signed for IAM's host, not the endpoint's */
+    assert_non_null(strstr(f.requests[0].headers, "Host: iam.test\n"));
+    assert_null(strstr(f.requests[0].headers, "vpcep.test"));
     assert_string_equal(f.requests[1].url, "http://vpcep.test:8080/v1/namedpid/quotas");
     assert_int_equal(vpcep_client_project_id(&pid, c, &err), 0);
     assert_string_equal(pid, "namedpid");
