@@ -293,6 +293,29 @@ void tfpv_wait_report(tfp_diags *d, const tfpv_wait *w, int rc, const vpcep_erro
     }
 }
 
+int tfpv_delete_and_wait(tfp_diags *d,
+                         vpcep_client *client,
+                         int (*del)(vpcep_client *client, const char *id, vpcep_error *err),
+                         const char *noun,
+                         const char *summary,
+                         const tfpv_wait *w)
+{
+    vpcep_error err = VPCEP_ERROR_INIT;
+    int rc;
+
+    tfp_log(TFP_LOG_DEBUG, "vpcep", "deleting %s %s", noun, w->id);
+    rc = del(client, w->id, &err);
+    if (rc == VPCEP_ENOTFOUND) {
+        return 0;
+    }
+    if (rc != 0) {
+        tfpv_api_error(d, NULL, summary, rc, &err);
+        return rc;
+    }
+    (void)tfpv_wait_run(d, client, w, NULL, &err);
+    return 0;
+}
+
 void tfpv_create_error(
     tfp_diags *d, const char *summary, const char *type_name, int rc, const vpcep_error *err)
 {

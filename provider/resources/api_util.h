@@ -127,6 +127,17 @@ int tfpv_wait_run(
  * w->timeout_summary is set, else tfpv_api_error with w->summary. */
 void tfpv_wait_report(tfp_diags *d, const tfpv_wait *w, int rc, const vpcep_error *err);
 
+/* A resource's Delete: deletes w->id with @p del (logging "deleting <noun> <id>"), then waits
+ * @p w until it is gone. An object already gone is done; a refused delete is reported as
+ * @p summary. @return the delete's code (0 also when the object was gone), for a caller that
+ * explains some refusals further. */
+int tfpv_delete_and_wait(tfp_diags *d,
+                         vpcep_client *client,
+                         int (*del)(vpcep_client *client, const char *id, vpcep_error *err),
+                         const char *noun,
+                         const char *summary,
+                         const tfpv_wait *w);
+
 #ifdef __cplusplus
 }
 #endif

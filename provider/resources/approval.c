@@ -517,10 +517,5 @@ static const tfpv_handlers approval_handlers = {
 
 int tfpv_approval_register(tfp_provider *p)
 {
-    tfp_schema *s = NULL;
-    int rc = tfpv_approval_schema(&s);
-    if (rc != 0) {
-        return rc;
-    }
-    return tfpv_register_type(p, TYPE_NAME, s, &approval_handlers, 0);
+    return tfpv_register(p, TYPE_NAME, tfpv_approval_schema, &approval_handlers, 0);
 }

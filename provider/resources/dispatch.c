@@ -49,6 +49,20 @@ static int trampoline(tfp_call *call)
     return rc;
 }
 
+int tfpv_register(tfp_provider *p,
+                  const char *name,
+                  int (*schema_fn)(tfp_schema **out),
+                  const tfpv_handlers *h,
+                  int is_data)
+{
+    tfp_schema *s = NULL;
+    int rc = schema_fn(&s);
+    if (rc != 0) {
+        return rc;
+    }
+    return tfpv_register_type(p, name, s, h, is_data);
+}
+
 int tfpv_register_type(
     tfp_provider *p, const char *name, tfp_schema *schema, const tfpv_handlers *h, int is_data)
 {

@@ -190,10 +190,5 @@ static const tfpv_handlers ds_handlers = {
 
 int tfpv_ds_endpoint_register(tfp_provider *p)
 {
-    tfp_schema *s = NULL;
-    int rc = tfpv_ds_endpoint_schema(&s);
-    if (rc != 0) {
-        return rc;
-    }
-    return tfpv_register_type(p, TYPE_NAME, s, &ds_handlers, 1);
+    return tfpv_register(p, TYPE_NAME, tfpv_ds_endpoint_schema, &ds_handlers, 1);
 }

@@ -840,7 +840,6 @@ static int endpoint_delete(tfp_call *call, vpcep_client *client, const tfp_value
 {
     tfp_diags *d = tfp_call_diags(call);
     const char *id = tfpv_str(prior, "id");
-    vpcep_error err = VPCEP_ERROR_INIT;
     const tfpv_wait deleted = {
         .kind = TFPV_WAIT_ENDPOINT_DELETED,
         .what = "endpoint deletion",
@@ -851,20 +850,10 @@ static int endpoint_delete(tfp_call *call, vpcep_client *client, const tfp_value
         .subject = "Endpoint",
         .timeout_name = "delete",
     };
-    int rc;
-    if (id == NULL) {
-        return tfp_call_set_result(call, NULL);
+    if (id != NULL) {
+        (void)tfpv_delete_and_wait(d, client, vpcep_endpoint_delete, "endpoint",
+                                   "Cannot delete the endpoint", &deleted);
     }
-    tfp_log(TFP_LOG_DEBUG, "vpcep", "deleting endpoint %s", id);
-    rc = vpcep_endpoint_delete(client, id, &err);
-    if (rc == VPCEP_ENOTFOUND) {
-        return tfp_call_set_result(call, NULL);
-    }
-    if (rc != 0) {
-        tfpv_api_error(d, NULL, "Cannot delete the endpoint", rc, &err);
-        return tfp_call_set_result(call, NULL);
-    }
-    (void)tfpv_wait_run(d, client, &deleted, NULL, &err);
     return tfp_call_set_result(call, NULL);
 }
 
@@ -909,10 +898,5 @@ static const tfpv_handlers endpoint_handlers = {
 
 int tfpv_endpoint_register(tfp_provider *p)
 {
-    tfp_schema *s = NULL;
-    int rc = tfpv_endpoint_schema(&s);
-    if (rc != 0) {
-        return rc;
-    }
-    return tfpv_register_type(p, TYPE_NAME, s, &endpoint_handlers, 0);
+    return tfpv_register(p, TYPE_NAME, tfpv_endpoint_schema, &endpoint_handlers, 0);
 }

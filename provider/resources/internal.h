@@ -204,6 +204,13 @@ typedef struct tfpv_handlers {
  *  on @p p with the non-NULL handlers of @p h (static storage). */
 int tfpv_register_type(
     tfp_provider *p, const char *name, tfp_schema *schema, const tfpv_handlers *h, int is_data);
+/** tfpv_register_type() with the schema that @p schema_fn builds: every resource and data source
+ *  registers through this. */
+int tfpv_register(tfp_provider *p,
+                  const char *name,
+                  int (*schema_fn)(tfp_schema **out),
+                  const tfpv_handlers *h,
+                  int is_data);
 
 /* ----- The current call (current_call.c) ------------------------------------------------ */
 

@@ -1041,7 +1041,6 @@ static int service_delete(tfp_call *call, vpcep_client *client, const tfp_value 
 {
     tfp_diags *d = tfp_call_diags(call);
     const char *id = tfpv_str(prior, "id");
-    vpcep_error err = VPCEP_ERROR_INIT;
     const tfpv_wait deleted = {
         .kind = TFPV_WAIT_SERVICE_DELETED,
         .what = "service deletion",
@@ -1052,25 +1051,13 @@ static int service_delete(tfp_call *call, vpcep_client *client, const tfp_value 
         .subject = "Service",
         .timeout_name = "delete",
     };
-    int rc;
-    if (id == NULL) {
-        return tfp_call_set_result(call, NULL);
+    if (id != NULL &&
+        tfpv_delete_and_wait(d, client, vpcep_service_delete, "endpoint service",
+                             "Cannot delete the endpoint service", &deleted) == VPCEP_ECONFLICT) {
+        tfp_diags_add(d, TFP_SEVERITY_WARNING, NULL, "The service still has connections",
+                      "The API refuses to delete a service with accepted or creating "
+                      "endpoints: delete those endpoints (or reject them) first.");
     }
-    tfp_log(TFP_LOG_DEBUG, "vpcep", "deleting endpoint service %s", id);
-    rc = vpcep_service_delete(client, id, &err);
-    if (rc == VPCEP_ENOTFOUND) {
-        return tfp_call_set_result(call, NULL);
-    }
-    if (rc != 0) {
-        tfpv_api_error(d, NULL, "Cannot delete the endpoint service", rc, &err);
-        if (rc == VPCEP_ECONFLICT) {
-            tfp_diags_add(d, TFP_SEVERITY_WARNING, NULL, "The service still has connections",
-                          "The API refuses to delete a service with accepted or creating "
-                          "endpoints: delete those endpoints (or reject them) first.");
-        }
-        return tfp_call_set_result(call, NULL);
-    }
-    (void)tfpv_wait_run(d, client, &deleted, NULL, &err);
     return tfp_call_set_result(call, NULL);
 }
 
@@ -1122,10 +1109,5 @@ static const tfpv_handlers service_handlers = {
 
 int tfpv_service_register(tfp_provider *p)
 {
-    tfp_schema *s = NULL;
-    int rc = tfpv_service_schema(&s);
-    if (rc != 0) {
-        return rc;
-    }
-    return tfpv_register_type(p, TYPE_NAME, s, &service_handlers, 0);
+    return tfpv_register(p, TYPE_NAME, tfpv_service_schema, &service_handlers, 0);
 }

@@ -159,7 +159,10 @@ int tfpv_set_empty_collection(tfp_value *obj, const char *name)
     return tfp_value_set_attr(obj, name, v);
 }
 
-int tfpv_set_string_collection(tfp_value *obj, const char *name, const char *const *items, size_t n)
+/* Sets obj[name] to a known collection of strings: a map of keys[i] = items[i] when @p keys is
+ * not NULL, else a list or set of items (NULL items count as ""). */
+static int set_strings(
+    tfp_value *obj, const char *name, const char *const *keys, const char *const *items, size_t n)
 {
     const tfp_type *t = tfpv_attr_type(obj, name);
     tfp_value *coll = NULL, *e = NULL;
@@ -176,7 +179,7 @@ int tfpv_set_string_collection(tfp_value *obj, const char *name, const char *con
         if (rc != 0) {
             goto done;
         }
-        rc = tfp_value_append(coll, e);
+        rc = keys != NULL ? tfp_value_map_put(coll, keys[i], e) : tfp_value_append(coll, e);
         e = NULL;
         if (rc != 0) {
             goto done;
@@ -189,35 +192,15 @@ done:
     return rc;
 }
 
+int tfpv_set_string_collection(tfp_value *obj, const char *name, const char *const *items, size_t n)
+{
+    return set_strings(obj, name, NULL, items, n);
+}
+
 int tfpv_set_string_map(
     tfp_value *obj, const char *name, const char *const *keys, const char *const *values, size_t n)
 {
-    const tfp_type *t = tfpv_attr_type(obj, name);
-    tfp_value *map = NULL, *e = NULL;
-    int rc;
-    if (t == NULL) {
-        return TFP_EINVALID;
-    }
-    rc = tfp_value_new_collection(&map, t);
-    if (rc != 0) {
-        goto done;
-    }
-    for (size_t i = 0; i < n; i++) {
-        rc = tfp_value_new_string(&e, values[i] != NULL ? values[i] : "");
-        if (rc != 0) {
-            goto done;
-        }
-        rc = tfp_value_map_put(map, keys[i], e);
-        e = NULL;
-        if (rc != 0) {
-            goto done;
-        }
-    }
-    rc = tfp_value_set_attr(obj, name, map);
-    map = NULL;
-done:
-    tfp_value_free(map);
-    return rc;
+    return set_strings(obj, name, keys, values, n);
 }
 
 int tfpv_copy_attr(tfp_value *dst, const tfp_value *src, const char *name)
