@@ -293,6 +293,35 @@ void tfpv_wait_report(tfp_diags *d, const tfpv_wait *w, int rc, const vpcep_erro
     }
 }
 
+int tfpv_accept_and_wait(tfp_diags *d,
+                         vpcep_client *client,
+                         const char *service_id,
+                         const char *endpoint_id,
+                         int64_t timeout_ms,
+                         const char *attr)
+{
+    const tfpv_wait accepted = {
+        .kind = TFPV_WAIT_CONNECTION_ACCEPTED,
+        .what = "acceptance of endpoint",
+        .service_id = service_id,
+        .id = endpoint_id,
+        .timeout_ms = timeout_ms,
+        .attr = attr,
+        .summary = "The endpoint connection was not accepted",
+    };
+    vpcep_error err = VPCEP_ERROR_INIT;
+    int rc;
+
+    tfp_log(TFP_LOG_DEBUG, "vpcep", "accepting endpoint %s on service %s", endpoint_id, service_id);
+    rc = vpcep_connection_action(NULL, client, service_id, VPCEP_CONNECTION_ACCEPT, &endpoint_id, 1,
+                                 &err);
+    if (rc != 0) {
+        tfpv_api_error(d, attr, "Cannot accept the endpoint connection", rc, &err);
+        return rc;
+    }
+    return tfpv_wait_run(d, client, &accepted, NULL, &err);
+}
+
 int tfpv_delete_and_wait(tfp_diags *d,
                          vpcep_client *client,
                          int (*del)(vpcep_client *client, const char *id, vpcep_error *err),

@@ -127,6 +127,16 @@ int tfpv_wait_run(
  * w->timeout_summary is set, else tfpv_api_error with w->summary. */
 void tfpv_wait_report(tfp_diags *d, const tfpv_wait *w, int rc, const vpcep_error *err);
 
+/* The owner accepts the connection of endpoint @p endpoint_id to service @p service_id and
+ * waits until it is accepted (a rejection meanwhile fails at once); failures are reported at
+ * @p attr. @return 0 or the code of the action or the wait. */
+int tfpv_accept_and_wait(tfp_diags *d,
+                         vpcep_client *client,
+                         const char *service_id,
+                         const char *endpoint_id,
+                         int64_t timeout_ms,
+                         const char *attr);
+
 /* A resource's Delete: deletes w->id with @p del (logging "deleting <noun> <id>"), then waits
  * @p w until it is gone. An object already gone is done; a refused delete is reported as
  * @p summary. @return the delete's code (0 also when the object was gone), for a caller that

@@ -277,16 +277,6 @@ static int accept_one(tfp_call *call,
         .attr = "endpoints",
         .summary = "Cannot accept the endpoint",
     };
-    /* 3. Accepted: a connection rejected meanwhile fails at once, like everywhere else. */
-    const tfpv_wait accepted = {
-        .kind = TFPV_WAIT_CONNECTION_ACCEPTED,
-        .what = "acceptance of endpoint",
-        .service_id = service_id,
-        .id = endpoint_id,
-        .timeout_ms = timeout_ms,
-        .attr = "endpoints",
-        .summary = "The endpoint was not accepted",
-    };
     int rc = tfpv_wait_run(NULL, client, &visible, &conn, &err); /* reported below */
 
     if (rc == VPCEP_ETIMEOUT && (err.state[0] == '\0' || err.state[0] == '(')) {
@@ -303,16 +293,8 @@ static int accept_one(tfp_call *call,
     if (is_accepted(conn)) {
         goto done;
     }
-    /* 2. Accept. */
-    tfp_log(TFP_LOG_DEBUG, "vpcep", "accepting endpoint %s on service %s", endpoint_id, service_id);
-    rc = vpcep_connection_action(NULL, client, service_id, VPCEP_CONNECTION_ACCEPT, &endpoint_id, 1,
-                                 &err);
-    if (rc != 0) {
-        tfpv_api_error(d, "endpoints", "Cannot accept the endpoint", rc, &err);
-        goto done;
-    }
-    /* 3. Confirm. */
-    rc = tfpv_wait_run(d, client, &accepted, NULL, &err);
+    /* 2. Accept, and confirm. */
+    rc = tfpv_accept_and_wait(d, client, service_id, endpoint_id, timeout_ms, "endpoints");
 done:
     vpcep_connection_free(conn);
     return rc;

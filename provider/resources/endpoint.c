@@ -574,15 +574,6 @@ static int auto_accept(tfp_call *call,
     tfp_diags *d = tfp_call_diags(call);
     vpcep_service *svc = NULL;
     vpcep_error err = VPCEP_ERROR_INIT;
-    const tfpv_wait accepted = {
-        .kind = TFPV_WAIT_CONNECTION_ACCEPTED,
-        .what = "connection acceptance",
-        .service_id = service_id,
-        .id = endpoint_id,
-        .timeout_ms = timeout_ms,
-        .attr = "auto_accept",
-        .summary = "The endpoint connection was not accepted",
-    };
     int rc = vpcep_service_get(&svc, client, service_id, &err);
     vpcep_service_free(svc);
     if (rc == VPCEP_ENOTFOUND || rc == VPCEP_EAUTH) {
@@ -598,15 +589,7 @@ static int auto_accept(tfp_call *call,
                        &err);
         return rc;
     }
-    tfp_log(TFP_LOG_DEBUG, "vpcep", "auto_accept: accepting endpoint %s on service %s", endpoint_id,
-            service_id);
-    rc = vpcep_connection_action(NULL, client, service_id, VPCEP_CONNECTION_ACCEPT, &endpoint_id, 1,
-                                 &err);
-    if (rc != 0) {
-        tfpv_api_error(d, "auto_accept", "Cannot accept the endpoint connection", rc, &err);
-        return rc;
-    }
-    return tfpv_wait_run(d, client, &accepted, NULL, &err);
+    return tfpv_accept_and_wait(d, client, service_id, endpoint_id, timeout_ms, "auto_accept");
 }
 
 static int wait_acceptance(tfp_call *call,
