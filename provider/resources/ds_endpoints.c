@@ -104,17 +104,33 @@ static int ds_validate(tfp_call *call)
     return 0;
 }
 
-static int str_cmp(const char *a, const char *b)
+static int keep_endpoint(const void *item, const tfp_value *cfg)
 {
-    return strcmp(a != NULL ? a : "", b != NULL ? b : "");
+    const vpcep_endpoint *ep = item;
+    const char *sid = tfpv_str(cfg, "service_id"), *status = tfpv_str(cfg, "status");
+    return (sid == NULL || sid[0] == '\0' ||
+            strcmp(ep->endpoint_service_id != NULL ? ep->endpoint_service_id : "", sid) == 0) &&
+           (status == NULL || tfpv_streq_nocase(ep->status != NULL ? ep->status : "", status));
 }
 
-static int by_created(const void *x, const void *y)
+static const char *endpoint_id_of(const void *item)
 {
-    const vpcep_endpoint *a = *(const vpcep_endpoint *const *)x;
-    const vpcep_endpoint *b = *(const vpcep_endpoint *const *)y;
-    int c = str_cmp(a->created_at, b->created_at);
-    return c != 0 ? c : str_cmp(a->id, b->id);
+    return ((const vpcep_endpoint *)item)->id;
+}
+
+static const char *endpoint_created(const void *item)
+{
+    return ((const vpcep_endpoint *)item)->created_at;
+}
+
+static int endpoint_fill(tfp_value *e, const void *item)
+{
+    return tfpv_ds_endpoint_fill(e, item);
+}
+
+static int tagged_has(const void *tagged, const char *id)
+{
+    return tfpv_tagged_has(tagged, id);
 }
 
 int tfpv_ds_endpoints_state(tfp_value **out,
@@ -123,81 +139,11 @@ int tfpv_ds_endpoints_state(tfp_value **out,
                             const vpcep_endpoint_list *list,
                             const vpcep_tagged_resource_list *tagged)
 {
-    const char *sid = tfpv_str(cfg, "service_id"), *status = tfpv_str(cfg, "status");
-    const vpcep_endpoint **found = NULL;
-    const char **ids = NULL;
-    size_t n = 0, total = list != NULL ? list->count : 0;
-    tfp_value *st = NULL, *coll = NULL, *e = NULL;
-    const tfp_type *lt, *et;
-    char id[96];
-    int rc = tfp_value_new_object(&st, type);
-    if (rc != 0) {
-        return rc;
-    }
-    found = calloc(total + 1, sizeof *found);
-    ids = calloc(total + 1, sizeof *ids);
-    if (found == NULL || ids == NULL) {
-        rc = TFP_ENOMEM;
-    }
-    for (size_t i = 0; rc == 0 && i < total; i++) {
-        const vpcep_endpoint *ep = list->items[i];
-        if ((sid != NULL && sid[0] != '\0' && str_cmp(ep->endpoint_service_id, sid) != 0) ||
-            (status != NULL && !tfpv_streq_nocase(ep->status != NULL ? ep->status : "", status)) ||
-            (tagged != NULL && !tfpv_tagged_has(tagged, ep->id))) {
-            continue;
-        }
-        found[n++] = ep;
-    }
-    if (rc == 0) {
-        qsort(found, n, sizeof *found, by_created);
-        rc = tfpv_ds_filter_id(id, sizeof id, "vpcep-endpoints", cfg, filter_attrs);
-    }
-    for (size_t i = 0; rc == 0 && filter_attrs[i] != NULL; i++) {
-        rc = tfpv_copy_attr(st, cfg, filter_attrs[i]);
-    }
-    if (rc == 0) {
-        rc = tfp_value_set_attr_string(st, "id", id);
-    }
-    lt = tfpv_attr_type(st, "endpoints");
-    et = lt != NULL ? tfp_type_element(lt) : NULL;
-    if (rc == 0 && et == NULL) {
-        rc = TFP_EINVALID;
-    }
-    if (rc == 0) {
-        rc = tfp_value_new_collection(&coll, lt);
-    }
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        ids[i] = found[i]->id != NULL ? found[i]->id : "";
-        rc = tfp_value_new_object(&e, et);
-        if (rc == 0) {
-            rc = tfp_value_set_attr_string(e, "id", found[i]->id);
-        }
-        if (rc == 0) {
-            rc = tfpv_ds_endpoint_fill(e, found[i]);
-        }
-        if (rc == 0) {
-            rc = tfp_value_append(coll, e);
-        } else {
-            tfp_value_free(e);
-        }
-        e = NULL;
-    }
-    if (rc == 0) {
-        rc = tfp_value_set_attr(st, "endpoints", coll);
-        coll = NULL;
-    }
-    if (rc == 0) {
-        rc = tfpv_set_string_collection(st, "ids", ids, n);
-    }
-    tfp_value_free(coll);
-    free(found);
-    free(ids);
-    if (rc != 0) {
-        tfp_value_free(st);
-        return rc;
-    }
-    *out = st;
-    return 0;
+    static const tfpv_ds_list k = {"vpcep-endpoints", "endpoints",      filter_attrs, keep_endpoint,
+                                   endpoint_id_of,    endpoint_created, endpoint_fill};
+    return tfpv_ds_list_state(out, type, cfg,
+                              list != NULL ? (const void *const *)list->items : NULL,
+                              list != NULL ? list->count : 0, tagged_has, tagged, &k);
 }
 
 static int ds_read(tfp_call *call)

@@ -97,17 +97,32 @@ static int ds_validate(tfp_call *call)
     return 0;
 }
 
-static int str_cmp(const char *a, const char *b)
+static int keep_service(const void *item, const tfp_value *cfg)
 {
-    return strcmp(a != NULL ? a : "", b != NULL ? b : "");
+    const vpcep_service *svc = item;
+    const char *vpc = tfpv_str(cfg, "vpc_id");
+    return vpc == NULL || vpc[0] == '\0' ||
+           strcmp(svc->vpc_id != NULL ? svc->vpc_id : "", vpc) == 0;
 }
 
-static int by_created(const void *x, const void *y)
+static const char *service_id_of(const void *item)
 {
-    const vpcep_service *a = *(const vpcep_service *const *)x;
-    const vpcep_service *b = *(const vpcep_service *const *)y;
-    int c = str_cmp(a->created_at, b->created_at);
-    return c != 0 ? c : str_cmp(a->id, b->id);
+    return ((const vpcep_service *)item)->id;
+}
+
+static const char *service_created(const void *item)
+{
+    return ((const vpcep_service *)item)->created_at;
+}
+
+static int service_fill(tfp_value *e, const void *item)
+{
+    return tfpv_ds_service_fill(e, item);
+}
+
+static int tagged_has(const void *tagged, const char *id)
+{
+    return tfpv_tagged_has(tagged, id);
 }
 
 int tfpv_ds_services_state(tfp_value **out,
@@ -116,80 +131,11 @@ int tfpv_ds_services_state(tfp_value **out,
                            const vpcep_service_list *list,
                            const vpcep_tagged_resource_list *tagged)
 {
-    const char *vpc = tfpv_str(cfg, "vpc_id");
-    const vpcep_service **found = NULL;
-    const char **ids = NULL;
-    size_t n = 0, total = list != NULL ? list->count : 0;
-    tfp_value *st = NULL, *coll = NULL, *e = NULL;
-    const tfp_type *lt, *et;
-    char id[96];
-    int rc = tfp_value_new_object(&st, type);
-    if (rc != 0) {
-        return rc;
-    }
-    found = calloc(total + 1, sizeof *found);
-    ids = calloc(total + 1, sizeof *ids);
-    if (found == NULL || ids == NULL) {
-        rc = TFP_ENOMEM;
-    }
-    for (size_t i = 0; rc == 0 && i < total; i++) {
-        const vpcep_service *svc = list->items[i];
-        if ((vpc != NULL && vpc[0] != '\0' && str_cmp(svc->vpc_id, vpc) != 0) ||
-            (tagged != NULL && !tfpv_tagged_has(tagged, svc->id))) {
-            continue;
-        }
-        found[n++] = svc;
-    }
-    if (rc == 0) {
-        qsort(found, n, sizeof *found, by_created);
-        rc = tfpv_ds_filter_id(id, sizeof id, "vpcep-services", cfg, filter_attrs);
-    }
-    for (size_t i = 0; rc == 0 && filter_attrs[i] != NULL; i++) {
-        rc = tfpv_copy_attr(st, cfg, filter_attrs[i]);
-    }
-    if (rc == 0) {
-        rc = tfp_value_set_attr_string(st, "id", id);
-    }
-    lt = tfpv_attr_type(st, "services");
-    et = lt != NULL ? tfp_type_element(lt) : NULL;
-    if (rc == 0 && et == NULL) {
-        rc = TFP_EINVALID;
-    }
-    if (rc == 0) {
-        rc = tfp_value_new_collection(&coll, lt);
-    }
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        ids[i] = found[i]->id != NULL ? found[i]->id : "";
-        rc = tfp_value_new_object(&e, et);
-        if (rc == 0) {
-            rc = tfp_value_set_attr_string(e, "id", found[i]->id);
-        }
-        if (rc == 0) {
-            rc = tfpv_ds_service_fill(e, found[i]);
-        }
-        if (rc == 0) {
-            rc = tfp_value_append(coll, e);
-        } else {
-            tfp_value_free(e);
-        }
-        e = NULL;
-    }
-    if (rc == 0) {
-        rc = tfp_value_set_attr(st, "services", coll);
-        coll = NULL;
-    }
-    if (rc == 0) {
-        rc = tfpv_set_string_collection(st, "ids", ids, n);
-    }
-    tfp_value_free(coll);
-    free(found);
-    free(ids);
-    if (rc != 0) {
-        tfp_value_free(st);
-        return rc;
-    }
-    *out = st;
-    return 0;
+    static const tfpv_ds_list k = {"vpcep-services", "services",      filter_attrs, keep_service,
+                                   service_id_of,    service_created, service_fill};
+    return tfpv_ds_list_state(out, type, cfg,
+                              list != NULL ? (const void *const *)list->items : NULL,
+                              list != NULL ? list->count : 0, tagged_has, tagged, &k);
 }
 
 static int ds_read(tfp_call *call)

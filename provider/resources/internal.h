@@ -170,6 +170,34 @@ void tfpv_quote_cut(char *buf, size_t cap, const char *s, size_t max_chars);
 int tfpv_ds_filter_id(
     char *buf, size_t cap, const char *prefix, const tfp_value *cfg, const char *const *attrs);
 
+/** How a list data source (vpcep_services, vpcep_endpoints) turns API objects into its state. */
+typedef struct tfpv_ds_list {
+    const char *id_prefix;           /* of the data source's ID: "vpcep-services" */
+    const char *list_attr;           /* the list of objects found: "services" */
+    const char *const *filter_attrs; /* copied from the configuration, hashed into the ID */
+    /* 1 when @p item passes the filters of @p cfg that the list API does not apply */
+    int (*keep)(const void *item, const tfp_value *cfg);
+    const char *(*id_of)(const void *item);
+    const char *(*created_of)(const void *item);
+    /* fills element @p e of the list (its "id" is set already) */
+    int (*fill)(tfp_value *e, const void *item);
+} tfpv_ds_list;
+
+/**
+ * The state of list data source @p k of @p type: the @p count objects @p items that @p k keeps
+ * and, when @p tagged is not NULL, that it holds (the tag filter's answer), sorted by creation
+ * time and ID, as `<list_attr>` and `ids`; the filters copied from @p cfg; a deterministic ID.
+ * @return 0, TFP_EINVALID, TFP_ENOMEM.
+ */
+int tfpv_ds_list_state(tfp_value **out,
+                       const tfp_type *type,
+                       const tfp_value *cfg,
+                       const void *const *items,
+                       size_t count,
+                       int (*tagged_has)(const void *tagged, const char *id),
+                       const void *tagged,
+                       const tfpv_ds_list *k);
+
 /** Timeout of operation @p op ("create", "update", "delete") from obj.timeouts, else the
  *  default (10 minutes). */
 int64_t tfpv_timeout_ms(const tfp_value *obj, const char *op);

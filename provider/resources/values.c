@@ -524,3 +524,108 @@ int tfpv_ds_filter_id(
     snprintf(buf, cap, "%s-%016llx", prefix, (unsigned long long)h);
     return 0;
 }
+
+/* One object of a list data source with its sort keys. */
+typedef struct ds_found {
+    const void *item;
+    const char *id;
+    const char *created;
+} ds_found;
+
+static int str_or_empty_cmp(const char *a, const char *b)
+{
+    return strcmp(a != NULL ? a : "", b != NULL ? b : "");
+}
+
+static int ds_found_cmp(const void *x, const void *y)
+{
+    const ds_found *a = x, *b = y;
+    int c = str_or_empty_cmp(a->created, b->created);
+    return c != 0 ? c : str_or_empty_cmp(a->id, b->id);
+}
+
+int tfpv_ds_list_state(tfp_value **out,
+                       const tfp_type *type,
+                       const tfp_value *cfg,
+                       const void *const *items,
+                       size_t count,
+                       int (*tagged_has)(const void *tagged, const char *id),
+                       const void *tagged,
+                       const tfpv_ds_list *k)
+{
+    ds_found *found = NULL;
+    const char **ids = NULL;
+    size_t n = 0;
+    tfp_value *st = NULL, *coll = NULL, *e = NULL;
+    const tfp_type *lt, *et;
+    char id[96];
+    int rc = tfp_value_new_object(&st, type);
+    if (rc != 0) {
+        return rc;
+    }
+    found = calloc(count + 1, sizeof *found);
+    ids = calloc(count + 1, sizeof *ids);
+    if (found == NULL || ids == NULL) {
+        rc = TFP_ENOMEM;
+    }
+    for (size_t i = 0; rc == 0 && i < count; i++) {
+        const char *item_id = k->id_of(items[i]);
+        if (!k->keep(items[i], cfg) || (tagged != NULL && !tagged_has(tagged, item_id))) {
+            continue;
+        }
+        found[n].item = items[i];
+        found[n].id = item_id;
+        found[n].created = k->created_of(items[i]);
+        n++;
+    }
+    if (rc == 0) {
+        qsort(found, n, sizeof *found, ds_found_cmp);
+        rc = tfpv_ds_filter_id(id, sizeof id, k->id_prefix, cfg, k->filter_attrs);
+    }
+    for (size_t i = 0; rc == 0 && k->filter_attrs[i] != NULL; i++) {
+        rc = tfpv_copy_attr(st, cfg, k->filter_attrs[i]);
+    }
+    if (rc == 0) {
+        rc = tfp_value_set_attr_string(st, "id", id);
+    }
+    lt = tfpv_attr_type(st, k->list_attr);
+    et = lt != NULL ? tfp_type_element(lt) : NULL;
+    if (rc == 0 && et == NULL) {
+        rc = TFP_EINVALID;
+    }
+    if (rc == 0) {
+        rc = tfp_value_new_collection(&coll, lt);
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        ids[i] = found[i].id != NULL ? found[i].id : "";
+        rc = tfp_value_new_object(&e, et);
+        if (rc == 0) {
+            rc = tfp_value_set_attr_string(e, "id", found[i].id);
+        }
+        if (rc == 0) {
+            rc = k->fill(e, found[i].item);
+        }
+        if (rc == 0) {
+            rc = tfp_value_append(coll, e);
+        } else {
+            tfp_value_free(e);
+        }
+        e = NULL;
+    }
+    if (rc == 0) {
+        rc = tfp_value_set_attr(st, k->list_attr, coll);
+        coll = NULL;
+    }
+    if (rc == 0) {
+        rc = tfpv_set_string_collection(st, "ids", ids, n);
+    }
+    tfp_value_free(coll);
+    free(found);
+    free(ids);
+    if (rc != 0) {
+        tfp_value_free(st);
+        return rc;
+    }
+    *out = st;
+    return 0;
+}
