@@ -216,6 +216,13 @@ static void log_line(tfp_log_level level,
                      const tfp_log_field *fields,
                      size_t n,
                      const char *fmt,
+                     va_list ap) UTIL_PRINTF(5, 0);
+
+static void log_line(tfp_log_level level,
+                     const char *module,
+                     const tfp_log_field *fields,
+                     size_t n,
+                     const char *fmt,
                      va_list ap)
 {
     char msg[8192];

@@ -387,6 +387,10 @@ int rest_log_enabled(vpcep_client *c, int level)
 
 static void rest_vlog_fields(
     vpcep_client *c, int level, const vpcep_log_field *f, size_t n, const char *fmt, va_list ap)
+    UTIL_PRINTF(5, 0);
+
+static void rest_vlog_fields(
+    vpcep_client *c, int level, const vpcep_log_field *f, size_t n, const char *fmt, va_list ap)
 {
     char msg[1024];
 
