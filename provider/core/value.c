@@ -63,13 +63,14 @@ int tfp__value_grow(tfp_value *v, int with_keys)
     return 0;
 }
 
-int tfp_value_new_null(tfp_value **out, const tfp_type *t)
+/* A new value of type @p t in @p state (null or unknown). */
+static int value_new_in_state(tfp_value **out, const tfp_type *t, int state)
 {
     tfp_value *v;
     if (out == NULL || t == NULL) {
         return TFP_EINVALID;
     }
-    v = tfp__value_alloc(t, TFP__NULL);
+    v = tfp__value_alloc(t, state);
     if (v == NULL) {
         return TFP_ENOMEM;
     }
@@ -77,18 +78,14 @@ int tfp_value_new_null(tfp_value **out, const tfp_type *t)
     return 0;
 }
 
+int tfp_value_new_null(tfp_value **out, const tfp_type *t)
+{
+    return value_new_in_state(out, t, TFP__NULL);
+}
+
 int tfp_value_new_unknown(tfp_value **out, const tfp_type *t)
 {
-    tfp_value *v;
-    if (out == NULL || t == NULL) {
-        return TFP_EINVALID;
-    }
-    v = tfp__value_alloc(t, TFP__UNKNOWN);
-    if (v == NULL) {
-        return TFP_ENOMEM;
-    }
-    *out = v;
-    return 0;
+    return value_new_in_state(out, t, TFP__UNKNOWN);
 }
 
 int tfp_value_new_stringn(tfp_value **out, const char *s, size_t len)

@@ -265,21 +265,14 @@ static int clean_copy(tfp_value **out, const tfp_value *v)
         break;
     case TFP_KIND_LIST:
     case TFP_KIND_SET:
-        rc = tfp_value_new_collection(&res, t);
-        for (size_t i = 0; rc == 0 && i < n; i++) {
-            rc = clean_copy(&child, tfp_value_at(v, i));
-            if (rc == 0) {
-                rc = tfp_value_append(res, child);
-            }
-            child = NULL;
-        }
-        break;
     case TFP_KIND_MAP:
         rc = tfp_value_new_collection(&res, t);
         for (size_t i = 0; rc == 0 && i < n; i++) {
             rc = clean_copy(&child, tfp_value_at(v, i));
             if (rc == 0) {
-                rc = tfp_value_map_put(res, tfp_value_key_at(v, i), child);
+                rc = tfp_type_kind(t) == TFP_KIND_MAP
+                         ? tfp_value_map_put(res, tfp_value_key_at(v, i), child)
+                         : tfp_value_append(res, child);
             }
             child = NULL;
         }
