@@ -150,8 +150,12 @@ void tfp__double_text(char *buf, size_t size, double d);
 /* ----- diagnostics / paths ----- */
 struct tfp_path_step {
     int kind;
-    char *name;
+    char *name; /* buf for attribute and string-key steps, NULL for index steps */
     int64_t index;
+    /* The slot's own name buffer, kept when the step is popped: decoders and validators push
+     * and pop a step per attribute they visit, and reuse it without allocating. */
+    char *buf;
+    size_t cap;
 };
 
 struct tfp_path {

@@ -29,16 +29,19 @@ void tfp_path_free(tfp_path *p)
     if (p == NULL) {
         return;
     }
-    for (i = 0; i < p->n; i++) {
-        util_free(p->steps[i].name);
+    for (i = 0; i < p->alloc; i++) {
+        util_free(p->steps[i].buf);
     }
     util_free(p->steps);
     util_free(p);
 }
 
+/* Smallest name buffer of a slot: most attribute names fit, so a slot is sized once. */
+#define PATH_NAME_MIN 24
+
 static int path_push(tfp_path *p, int kind, const char *name, int64_t index)
 {
-    char *copy = NULL;
+    struct tfp_path_step *slot;
     if (p == NULL || ((kind != TFP_STEP_KEY_INT) && name == NULL)) {
         return TFP_EINVALID;
     }
@@ -48,18 +51,29 @@ static int path_push(tfp_path *p, int kind, const char *name, int64_t index)
         if (steps == NULL) {
             return TFP_ENOMEM;
         }
+        memset(steps + p->alloc, 0, (nalloc - p->alloc) * sizeof(*steps));
         p->steps = steps;
         p->alloc = nalloc;
     }
+    slot = &p->steps[p->n];
+    slot->name = NULL;
     if (name != NULL) {
-        copy = util_strdup(name);
-        if (copy == NULL) {
-            return TFP_ENOMEM;
+        size_t len = strlen(name) + 1;
+        if (len > slot->cap) {
+            size_t cap = len < PATH_NAME_MIN ? PATH_NAME_MIN : len;
+            char *buf = util_malloc(cap);
+            if (buf == NULL) {
+                return TFP_ENOMEM;
+            }
+            util_free(slot->buf);
+            slot->buf = buf;
+            slot->cap = cap;
         }
+        memcpy(slot->buf, name, len);
+        slot->name = slot->buf;
     }
-    p->steps[p->n].kind = kind;
-    p->steps[p->n].name = copy;
-    p->steps[p->n].index = index;
+    slot->kind = kind;
+    slot->index = index;
     p->n++;
     return 0;
 }
@@ -88,8 +102,7 @@ void tfp_path_pop(tfp_path *p)
         return;
     }
     p->n--;
-    util_free(p->steps[p->n].name);
-    p->steps[p->n].name = NULL;
+    p->steps[p->n].name = NULL; /* the slot keeps its buffer for the next push */
 }
 
 int tfp_path_new_attr(tfp_path **out, const char *attr)

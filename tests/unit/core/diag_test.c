@@ -49,6 +49,47 @@ static void test_paths(void **state)
     tfp_path_free(p);
 }
 
+/* Popped steps keep their name buffers: pushing again reuses them (no allocation once a
+ * path has been as deep and its names as long), names stay exact when a longer one follows a
+ * shorter one, and an index step over a slot that held a name has no name. */
+static void test_path_slot_reuse(void **state)
+{
+    static const char long_name[] = "an_attribute_name_longer_than_the_smallest_buffer";
+    tfp_path *p = NULL;
+    tfp_path_step_kind kind = 0;
+    const char *name = "x";
+    long before;
+    char *s = NULL;
+    int i;
+    (void)state;
+    assert_int_equal(tfp_path_new(&p), 0);
+    assert_int_equal(tfp_path_push_attr(p, "a"), 0);
+    assert_int_equal(tfp_path_push_attr(p, "b"), 0);
+    tfp_path_pop(p);
+    tfp_path_pop(p);
+    before = util_alloc_count();
+    for (i = 0; i < 100; i++) {
+        assert_int_equal(tfp_path_push_attr(p, "port"), 0);
+        assert_int_equal(tfp_path_push_attr(p, "client_port"), 0);
+        tfp_path_pop(p);
+        tfp_path_pop(p);
+    }
+    assert_int_equal(util_alloc_count() - before, 0);
+    assert_int_equal(tfp_path_push_attr(p, "s"), 0);
+    assert_int_equal(tfp_path_push_attr(p, long_name), 0);
+    assert_int_equal(tfp_path_step(&kind, &name, NULL, p, 1), 0);
+    assert_string_equal(name, long_name);
+    tfp_path_pop(p);
+    assert_int_equal(tfp_path_push_index(p, 3), 0);
+    assert_int_equal(tfp_path_step(&kind, &name, NULL, p, 1), 0);
+    assert_int_equal(kind, TFP_STEP_KEY_INT);
+    assert_null(name);
+    assert_int_equal(tfp_path_to_string(&s, p), 0);
+    assert_string_equal(s, "s[3]");
+    tfp_free(s);
+    tfp_path_free(p);
+}
+
 static void test_diags(void **state)
 {
     tfp_diags *d = NULL;
@@ -125,6 +166,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_paths),
+        cmocka_unit_test(test_path_slot_reuse),
         cmocka_unit_test(test_diags),
         cmocka_unit_test(test_long_texts),
     };
