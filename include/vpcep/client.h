@@ -15,6 +15,8 @@
  *     `POST {auth_url}/auth/tokens` (project scope by project_id, else by project_name, else by
  *     the region's name) on the first call; the project ID is taken from the token body when
  *     not given; on a 401 the token is renewed once and the request repeated.
+ * With an agency (agency_name + agency_domain_name), those credentials only obtain the agency's
+ * token (`assume_role`), renewed like a password token; every API call uses it.
  * With AK/SK or a token and no project_id, the ID of project_name is looked up once with
  * `GET {auth_url}/projects?name=...` (signed or with the token) before the first call.
  *
@@ -162,6 +164,14 @@ typedef struct vpcep_client_options {
     /** Secret: the security token of temporary AK/SK credentials (with access_key and
      *  secret_key); sent as X-Security-Token with every request and signed with it. */
     const char *security_token;
+    /** Agency (assume role): with agency_name and agency_domain_name (the domain that
+     *  delegates), every API call uses the agency's token, requested from IAM
+     *  (`assume_role`) with the credentials above; the project is delegated_project (a project
+     *  name of the delegating domain; default the region's name), its ID taken from the
+     *  agency token unless project_id is given. */
+    const char *agency_name;
+    const char *agency_domain_name;
+    const char *delegated_project;
 } vpcep_client_options;
 
 #define VPCEP_CLIENT_OPTIONS_INIT VPCEP_INIT_VERSIONED(VPCEP_CLIENT_OPTIONS_VERSION)

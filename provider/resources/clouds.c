@@ -8,7 +8,7 @@
  * the same directories), optional. The entry `clouds.<name>` gives `region_name` and under
  * `auth`: auth_url, username / user_name, password, token, project_id, project_name,
  * user_domain_name, user_domain_id, domain_name, domain_id, ak / access_key, sk / secret_key,
- * security_token.
+ * security_token, agency_name, agency_domain_name, delegated_project.
  */
 #include "internal.h"
 
@@ -163,6 +163,9 @@ static const auth_key auth_keys[] = {
     {"sk", CLOUD_FIELD(secret_key)},
     {"secret_key", CLOUD_FIELD(secret_key)},
     {"security_token", CLOUD_FIELD(security_token)},
+    {"agency_name", CLOUD_FIELD(agency_name)},
+    {"agency_domain_name", CLOUD_FIELD(agency_domain_name)},
+    {"delegated_project", CLOUD_FIELD(delegated_project)},
 };
 
 /* Lays entry @p name of the file @p path over @p c. @return 1 entry found, 0 file without it,
@@ -304,5 +307,8 @@ void tfpv_cloud_dispose(tfpv_cloud *c)
     free(c->access_key);
     free_secret(c->secret_key);
     free_secret(c->security_token);
+    free(c->agency_name);
+    free(c->agency_domain_name);
+    free(c->delegated_project);
     memset(c, 0, sizeof(*c));
 }

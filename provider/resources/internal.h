@@ -314,7 +314,7 @@ void tfpv_ctx_free(void *ctx);
 typedef struct tfpv_cloud {
     char *region, *auth_url, *user_name, *password, *token, *project_id, *project_name;
     char *user_domain_name, *user_domain_id, *domain_name, *domain_id, *access_key, *secret_key;
-    char *security_token;
+    char *security_token, *agency_name, *agency_domain_name, *delegated_project;
     char file[1024]; /**< the clouds.yaml read */
 } tfpv_cloud;
 
@@ -337,6 +337,7 @@ typedef struct tfpv_settings {
     const char *project_name;   /**< scope / lookup by name */
     const char *domain_id;      /**< the user's domain by ID (domain_name NULL) */
     const char *security_token; /**< temporary AK/SK */
+    const char *agency_name, *agency_domain_name, *delegated_project; /**< assume role */
     int insecure;
     int64_t max_retries; /**< -1 = not set */
     /** connect_timeout, request_timeout, retry_budget in ms; 0 = not set (library default) */

@@ -60,6 +60,15 @@ static const attr_spec string_attrs[] = {
      "Base URL of the VPCEP API; default https://vpcep.{region}.otc.t-systems.com "
      "(https://vpcep.eu-ch2.sc.otc.t-systems.com for eu-ch2). Environment: VPCEP_ENDPOINT."},
     {"cacert_file", NULL, 0, "PEM file with the CA certificates to verify the API with."},
+    {"agency_name", "OS_AGENCY_NAME", 0,
+     "Agency to assume (with agency_domain_name): every API call then uses the agency's token, "
+     "which IAM hands out for the credentials given here. Environment: OS_AGENCY_NAME."},
+    {"agency_domain_name", "OS_AGENCY_DOMAIN_NAME", 0,
+     "The domain (account) that created the agency, whose resources are managed. Environment: "
+     "OS_AGENCY_DOMAIN_NAME."},
+    {"delegated_project", "OS_DELEGATED_PROJECT", 0,
+     "With an agency: the delegating domain's project (by name) to work in; default the "
+     "region's name. Environment: OS_DELEGATED_PROJECT."},
     {"cloud", "OS_CLOUD", 0,
      "Entry of clouds.yaml (and secure.yaml) to take the region, the IAM URL, the project and "
      "the credentials from, for what neither the configuration nor the environment sets. Files: "
@@ -195,6 +204,13 @@ static void apply_cloud(tfpv_settings *s, tfp_diags *d, const char *(*getenv_fn)
         s->domain_name = user ? c->user_domain_name : c->domain_name;
         s->domain_id = user ? c->user_domain_id : c->domain_id;
     }
+    if (s->agency_name == NULL && s->agency_domain_name == NULL) {
+        s->agency_name = c->agency_name;
+        s->agency_domain_name = c->agency_domain_name;
+    }
+    if (s->delegated_project == NULL) {
+        s->delegated_project = c->delegated_project;
+    }
     if (s->access_key == NULL && s->secret_key == NULL && s->security_token == NULL &&
         s->token == NULL && s->user_name == NULL && s->password == NULL) {
         s->access_key = c->access_key;
@@ -268,6 +284,10 @@ int tfpv_settings_resolve(tfpv_settings *s,
     s->auth_url = pick(s, config, "auth_url", "OS_AUTH_URL", getenv_fn);
     s->endpoint = pick(s, config, "endpoint", "VPCEP_ENDPOINT", getenv_fn);
     s->cacert_file = pick(s, config, "cacert_file", NULL, getenv_fn);
+    s->agency_name = pick(s, config, "agency_name", "OS_AGENCY_NAME", getenv_fn);
+    s->agency_domain_name =
+        pick(s, config, "agency_domain_name", "OS_AGENCY_DOMAIN_NAME", getenv_fn);
+    s->delegated_project = pick(s, config, "delegated_project", "OS_DELEGATED_PROJECT", getenv_fn);
     s->cloud_name = pick(s, config, "cloud", "OS_CLOUD", getenv_fn);
     if (s->cloud_name != NULL) {
         apply_cloud(s, d, getenv_fn);
@@ -387,7 +407,14 @@ int tfpv_settings_resolve(tfpv_settings *s,
                                 "domain ID), the account the user belongs to.");
             }
         }
-        if ((aksk || s->token != NULL) && s->project_id == NULL && s->project_name == NULL) {
+        if ((s->agency_name == NULL) != (s->agency_domain_name == NULL)) {
+            tfp_diags_error(d, s->agency_name == NULL ? "agency_name" : "agency_domain_name",
+                            "Incomplete agency",
+                            "An agency is named by agency_name and agency_domain_name (the domain "
+                            "that created it) together (OS_AGENCY_NAME, OS_AGENCY_DOMAIN_NAME).");
+        }
+        if ((aksk || s->token != NULL) && s->agency_name == NULL && s->project_id == NULL &&
+            s->project_name == NULL) {
             tfp_diags_error(d, "project_id", "Missing project_id",
                             "AK/SK and token authentication need project_id (or "
                             "OS_PROJECT_ID) or project_name (OS_PROJECT_NAME), whose ID is "
@@ -535,6 +562,9 @@ int tfpv_provider_configure(tfp_call *call)
         opts.domain_id = s.domain_id;
     }
     opts.project_name = s.project_name;
+    opts.agency_name = s.agency_name;
+    opts.agency_domain_name = s.agency_domain_name;
+    opts.delegated_project = s.delegated_project;
     opts.insecure = s.insecure;
     opts.cacert_file = s.cacert_file;
     if (s.max_retries >= 0) {
@@ -557,10 +587,11 @@ int tfpv_provider_configure(tfp_call *call)
         goto done;
     }
     ctx->configured = 1;
-    tfp_log(TFP_LOG_DEBUG, "vpcep", "provider configured: region=%s endpoint=%s auth=%s",
+    tfp_log(TFP_LOG_DEBUG, "vpcep", "provider configured: region=%s endpoint=%s auth=%s%s%s",
             s.region != NULL ? s.region : "", vpcep_client_endpoint(ctx->client),
             opts.access_key != NULL ? (opts.security_token != NULL ? "temporary aksk" : "aksk")
-                                    : (opts.token != NULL ? "token" : "password"));
+                                    : (opts.token != NULL ? "token" : "password"),
+            s.agency_name != NULL ? " agency=" : "", s.agency_name != NULL ? s.agency_name : "");
     rc = tfp_call_set_provider_data(call, ctx, tfpv_ctx_free);
     if (rc == 0) {
         ctx = NULL;

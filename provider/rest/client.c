@@ -148,7 +148,10 @@ int vpcep_client_new(vpcep_client **out, const vpcep_client_options *caller_opts
     }
     if (opts->version >= 2 &&
         (dup_opt(&c->project_name, opts->project_name) || dup_opt(&c->domain_id, opts->domain_id) ||
-         dup_opt(&c->security_token, opts->security_token))) {
+         dup_opt(&c->security_token, opts->security_token) ||
+         dup_opt(&c->agency_name, opts->agency_name) ||
+         dup_opt(&c->agency_domain_name, opts->agency_domain_name) ||
+         dup_opt(&c->delegated_project, opts->delegated_project))) {
         rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
         goto done;
     }
@@ -224,7 +227,18 @@ int vpcep_client_new(vpcep_client **out, const vpcep_client_options *caller_opts
                        "security_token belongs to temporary access_key and secret_key");
         goto done;
     }
-    if (c->auth != REST_AUTH_PASSWORD && c->project_id == NULL && c->project_name == NULL) {
+    if ((c->agency_name == NULL) != (c->agency_domain_name == NULL)) {
+        rc = rest_fail(err, VPCEP_EINVALID,
+                       "agency_name and agency_domain_name must be given together");
+        goto done;
+    }
+    if (c->agency_name != NULL && c->delegated_project == NULL && c->region == NULL &&
+        c->project_id == NULL) {
+        rc = rest_fail(err, VPCEP_EINVALID, "an agency needs delegated_project or region");
+        goto done;
+    }
+    if (c->auth != REST_AUTH_PASSWORD && c->agency_name == NULL && c->project_id == NULL &&
+        c->project_name == NULL) {
         rc = rest_fail(err, VPCEP_EINVALID,
                        "project_id (or project_name) is required with AK/SK or token auth");
         goto done;
@@ -238,7 +252,7 @@ int vpcep_client_new(vpcep_client **out, const vpcep_client_options *caller_opts
             rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
             goto done;
         }
-    } else if (c->auth == REST_AUTH_PASSWORD || c->project_id == NULL) {
+    } else if (c->auth == REST_AUTH_PASSWORD || c->project_id == NULL || c->agency_name != NULL) {
         rc = rest_fail(err, VPCEP_EINVALID,
                        "auth_url or region is required for password auth and project lookups");
         goto done;
@@ -343,6 +357,10 @@ void vpcep_client_free(vpcep_client *c)
     util_free(c->project_name);
     util_free(c->domain_id);
     rest_free_secret(c->security_token);
+    util_free(c->agency_name);
+    util_free(c->agency_domain_name);
+    util_free(c->delegated_project);
+    rest_free_secret(c->user_token);
     util_free(c->access_key);
     rest_free_secret(c->secret_key);
     rest_free_secret(c->token);

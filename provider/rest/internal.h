@@ -147,6 +147,10 @@ struct vpcep_client {
     char *project_name;   /* scope / lookup by name (project_id NULL) */
     char *domain_id;      /* the user's domain by ID (password auth) */
     char *security_token; /* temporary AK/SK: sent as X-Security-Token, signed */
+    char *agency_name;    /* assume role: requests use the agency's token (iam_token) */
+    char *agency_domain_name;
+    char *delegated_project; /* the agency token's project (default: the region's name) */
+    char *user_token;        /* agency with password auth: the user's own token */
     char *access_key;
     char *secret_key;
     char *token;
@@ -207,6 +211,8 @@ typedef struct rest_request {
     const char *body;    /* JSON or NULL */
     int create;          /* outcome-unknown failures are not retried (caller looks up first) */
     unsigned int *calls; /* optional counter of HTTP requests */
+    int own_credentials; /* with an agency: authenticate as the caller itself (AK/SK, its
+                            token or the user's password token), not with the agency token */
 } rest_request;
 
 typedef struct rest_result {
@@ -214,6 +220,7 @@ typedef struct rest_result {
     char *body;
     size_t body_len;
     int outcome_unknown; /* create: transport failure or 5xx, the object may exist */
+    char *subject_token; /* X-Subject-Token of the answer (a secret), or NULL */
 } rest_result;
 
 REST_HIDDEN void rest_result_dispose(rest_result *r);

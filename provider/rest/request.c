@@ -374,6 +374,7 @@ int rest_send_counted(vpcep_client *c,
 void rest_result_dispose(rest_result *r)
 {
     util_free(r->body);
+    rest_free_secret(r->subject_token);
     memset(r, 0, sizeof(*r));
 }
 
@@ -501,7 +502,7 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
             headers[n++] = "Content-Type: application/json";
         util_free(authz);
         authz = NULL;
-        if (c->auth == REST_AUTH_AKSK) {
+        if (c->auth == REST_AUTH_AKSK && (c->agency_name == NULL || rq->own_credentials)) {
             char date[17];
             if (rest_sdk_date(date, time(NULL)) != 0) {
                 rc = rest_fail(err, VPCEP_ERROR, "clock error");
@@ -523,7 +524,19 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
             headers[n++] = token_hdr;
         } else {
             const char *tok = c->token;
-            if (c->auth == REST_AUTH_PASSWORD) {
+            if (c->agency_name != NULL && rq->own_credentials && c->auth == REST_AUTH_PASSWORD) {
+                /* the assume_role call with the user's own token (fetched just before) */
+                pthread_mutex_lock(&c->lock);
+                rest_free_secret(authz);
+                authz = c->user_token != NULL ? util_strdup(c->user_token) : NULL;
+                pthread_mutex_unlock(&c->lock);
+                if (authz == NULL) {
+                    rc = rest_fail(err, VPCEP_ENOMEM, "out of memory");
+                    goto done;
+                }
+                tok = authz;
+            } else if (c->auth == REST_AUTH_PASSWORD ||
+                       (c->agency_name != NULL && !rq->own_credentials)) {
                 if ((rc = rest_fetch_token(c, 0, 0, rq->calls, err)) != 0)
                     goto done;
                 pthread_mutex_lock(&c->lock);
@@ -561,7 +574,9 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
             res->status = rs.status;
             res->body = rs.body;
             res->body_len = rs.body_len;
+            res->subject_token = rs.subject_token;
             rs.body = NULL;
+            rs.subject_token = NULL;
             goto done;
         }
         if (rc == VPCEP_ECANCELED || rc == VPCEP_ENOMEM || rc == VPCEP_ETOOLARGE)
@@ -569,7 +584,8 @@ int rest_call(vpcep_client *c, const rest_request *rq, rest_result *res, vpcep_e
         if (rc == 0) {
             long delay;
             rc = rest_error_from_response(err, rs.status, rs.body, rs.body_len, rs.request_id);
-            if (rs.status == 401 && c->auth == REST_AUTH_PASSWORD && !renewed) {
+            if (rs.status == 401 && !renewed && !rq->own_credentials &&
+                (c->auth == REST_AUTH_PASSWORD || c->agency_name != NULL)) {
                 renewed = 1;
                 rest_log(c, VPCEP_LOG_INFO, "vpcep: token rejected (401), renewing it once");
                 if ((rc = rest_fetch_token(c, gen, 1, rq->calls, err)) != 0)

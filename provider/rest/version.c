@@ -8,7 +8,7 @@ UTIL_VERSIONS(rest_v_client_options,
               VPCEP_CLIENT_OPTIONS_VERSION,
               UTIL_VERSION_END(vpcep_client_options, cancel_ud),
               UTIL_VERSION_END(vpcep_client_options, domain_id),
-              UTIL_VERSION_END(vpcep_client_options, security_token));
+              UTIL_VERSION_END(vpcep_client_options, delegated_project));
 UTIL_VERSIONS(rest_v_client_stats,
               vpcep_client_stats,
               VPCEP_CLIENT_STATS_VERSION,

@@ -492,25 +492,14 @@ static cJSON *catalog_entry(const char *type, const char *name, const char *url,
     return e;
 }
 
-void emu_handle_iam_tokens(emu_server *srv, const emu_request *req, emu_response *resp)
+/* The account of a password authentication (identity.password.user), or NULL (resp set). */
+static const cJSON *password_account(emu_server *srv, const cJSON *identity, emu_response *resp)
 {
-    cJSON *in = NULL;
-    if (req->body_too_large) {
-        iam_error(resp, 400, "Request body too large");
-        goto done;
-    }
-    in = cJSON_ParseWithLength(req->body ? req->body : "", req->body_len);
-    cJSON *auth = cJSON_GetObjectItemCaseSensitive(in, "auth");
-    cJSON *identity = cJSON_GetObjectItemCaseSensitive(auth, "identity");
-    cJSON *methods = cJSON_GetObjectItemCaseSensitive(identity, "methods");
-    cJSON *user = cJSON_GetObjectItemCaseSensitive(
+    const cJSON *methods = cJSON_GetObjectItemCaseSensitive(identity, "methods");
+    const cJSON *user = cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(identity, "password"), "user");
-    if (!cJSON_IsObject(in) || !cJSON_IsArray(methods) || !cJSON_IsObject(user)) {
-        iam_error(resp, 400, "The request body is not a password authentication request");
-        goto done;
-    }
     int has_pw = 0;
-    cJSON *m = NULL;
+    const cJSON *m = NULL;
     cJSON_ArrayForEach(m, methods)
     {
         if (cJSON_IsString(m) && strcmp(m->valuestring, "password") == 0) {
@@ -519,14 +508,17 @@ void emu_handle_iam_tokens(emu_server *srv, const emu_request *req, emu_response
     }
     const char *uname = emu_jstr(user, "name");
     const char *pw = emu_jstr(user, "password");
-    cJSON *dom = cJSON_GetObjectItemCaseSensitive(user, "domain");
+    const cJSON *dom = cJSON_GetObjectItemCaseSensitive(user, "domain");
     const char *dname = emu_jstr(dom, "name");
     const char *did = emu_jstr(dom, "id");
+    if (!cJSON_IsObject(user)) {
+        iam_error(resp, 400, "The request body is not a password authentication request");
+        return NULL;
+    }
     if (!has_pw || !uname || !pw || (!dname && !did)) {
         iam_error(resp, 400, "password authentication needs user name, password and domain");
-        goto done;
+        return NULL;
     }
-    const cJSON *acct = NULL;
     const cJSON *a = NULL;
     cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(srv->seed, "accounts"))
     {
@@ -538,12 +530,113 @@ void emu_handle_iam_tokens(emu_server *srv, const emu_request *req, emu_response
             (did && emu_jstr(a, "domain_id") && strcmp(did, emu_jstr(a, "domain_id")) == 0);
         if (dom_ok && an && strcmp(an, uname) == 0 && ap && strlen(ap) == strlen(pw) &&
             CRYPTO_memcmp(ap, pw, strlen(ap)) == 0) {
-            acct = a;
+            return a;
+        }
+    }
+    iam_error(resp, 401, "The username or password is wrong.");
+    return NULL;
+}
+
+/* Agencies (assume role): identity.assume_role names the delegating domain (domain_name or
+ * domain_id) and one of its agencies (seed: account.agencies[] = {name, trusted_domain_name |
+ * trusted_domain_id}); the caller, authenticated by X-Auth-Token or an AK/SK signature, must
+ * belong to the trusted domain. Returns the delegating account (the token acts in it), the
+ * caller in *by; NULL with resp set otherwise. */
+static const cJSON *assume_role_account(emu_server *srv,
+                                        const emu_request *req,
+                                        const cJSON *identity,
+                                        const cJSON **by,
+                                        emu_response *resp)
+{
+    const char *token = req->header(req->header_ctx, "x-auth-token");
+    const char *authz = req->header(req->header_ctx, "authorization");
+    const char *scope = NULL;
+    const cJSON *caller = NULL;
+    const cJSON *ar = cJSON_GetObjectItemCaseSensitive(identity, "assume_role");
+    const char *dname = emu_jstr(ar, "domain_name");
+    const char *did = emu_jstr(ar, "domain_id");
+    const char *agency = emu_jstr(ar, "agency_name");
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(ar, "duration_seconds");
+    if (!agency || (!dname && !did)) {
+        iam_error(resp, 400, "assume_role needs agency_name and domain_name (or domain_id)");
+        return NULL;
+    }
+    if (d && (!cJSON_IsNumber(d) || d->valuedouble < 900 || d->valuedouble > 86400)) {
+        iam_error(resp, 400, "duration_seconds must be between 900 and 86400");
+        return NULL;
+    }
+    if (token && *token) {
+        caller = auth_token(srv, token, &scope, resp);
+    } else if (authz && *authz) {
+        caller = auth_aksk(srv, req, authz, resp);
+    } else {
+        iam_error(resp, 401, "assume_role needs the caller's X-Auth-Token or an AK/SK signature");
+        return NULL;
+    }
+    if (!caller) {
+        return NULL;
+    }
+    const cJSON *a = NULL;
+    cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(srv->seed, "accounts"))
+    {
+        if ((dname && emu_jstr(a, "domain_name") &&
+             strcmp(dname, emu_jstr(a, "domain_name")) == 0) ||
+            (did && emu_jstr(a, "domain_id") && strcmp(did, emu_jstr(a, "domain_id")) == 0)) {
             break;
         }
     }
+    const cJSON *g = NULL;
+    cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(a, "agencies"))
+    {
+        const char *gn = emu_jstr(g, "name");
+        const char *tn = emu_jstr(g, "trusted_domain_name");
+        const char *ti = emu_jstr(g, "trusted_domain_id");
+        if (gn && strcmp(gn, agency) == 0 &&
+            ((tn && emu_jstr(caller, "domain_name") &&
+              strcmp(tn, emu_jstr(caller, "domain_name")) == 0) ||
+             (ti && emu_jstr(caller, "domain_id") &&
+              strcmp(ti, emu_jstr(caller, "domain_id")) == 0))) {
+            break;
+        }
+    }
+    if (!a || !g) {
+        iam_error(resp, 403,
+                  "The agency does not exist in that domain or does not trust the caller's "
+                  "domain.");
+        return NULL;
+    }
+    *by = caller;
+    return a;
+}
+
+void emu_handle_iam_tokens(emu_server *srv, const emu_request *req, emu_response *resp)
+{
+    cJSON *in = NULL;
+    if (req->body_too_large) {
+        iam_error(resp, 400, "Request body too large");
+        goto done;
+    }
+    in = cJSON_ParseWithLength(req->body ? req->body : "", req->body_len);
+    cJSON *auth = cJSON_GetObjectItemCaseSensitive(in, "auth");
+    cJSON *identity = cJSON_GetObjectItemCaseSensitive(auth, "identity");
+    cJSON *methods = cJSON_GetObjectItemCaseSensitive(identity, "methods");
+    if (!cJSON_IsObject(in) || !cJSON_IsArray(methods)) {
+        iam_error(resp, 400, "The request body is not a token request");
+        goto done;
+    }
+    const char *method = "password";
+    const cJSON *assumed_by = NULL;
+    cJSON *m = NULL;
+    cJSON_ArrayForEach(m, methods)
+    {
+        if (cJSON_IsString(m) && strcmp(m->valuestring, "assume_role") == 0) {
+            method = "assume_role";
+        }
+    }
+    const cJSON *acct = strcmp(method, "assume_role") == 0
+                            ? assume_role_account(srv, req, identity, &assumed_by, resp)
+                            : password_account(srv, identity, resp);
     if (!acct) {
-        iam_error(resp, 401, "The username or password is wrong.");
         goto done;
     }
     const char *region = emu_jstr(srv->seed, "region");
@@ -608,7 +701,7 @@ void emu_handle_iam_tokens(emu_server *srv, const emu_request *req, emu_response
     cJSON *out = cJSON_CreateObject();
     cJSON *t = cJSON_AddObjectToObject(out, "token");
     cJSON *ms = cJSON_AddArrayToObject(t, "methods");
-    cJSON_AddItemToArray(ms, cJSON_CreateString("password"));
+    cJSON_AddItemToArray(ms, cJSON_CreateString(method));
     char ts[32];
     emu_iso8601(exp, ts);
     cJSON_AddStringToObject(t, "expires_at", ts);
@@ -621,6 +714,15 @@ void emu_handle_iam_tokens(emu_server *srv, const emu_request *req, emu_response
                           named_ref(emu_jstr(acct, "domain_id"), emu_jstr(acct, "domain_name")));
     cJSON_AddStringToObject(u, "password_expires_at", "");
     cJSON_AddItemToObject(t, "user", u);
+    if (assumed_by) {
+        /* the agency token names who assumed the role */
+        cJSON *ab = cJSON_AddObjectToObject(t, "assumed_by");
+        cJSON *abu = named_ref(emu_jstr(assumed_by, "user_id"), emu_jstr(assumed_by, "user_name"));
+        cJSON_AddItemToObject(
+            abu, "domain",
+            named_ref(emu_jstr(assumed_by, "domain_id"), emu_jstr(assumed_by, "domain_name")));
+        cJSON_AddItemToObject(ab, "user", abu);
+    }
     char url[256];
     if (scope_pid) {
         cJSON *p = named_ref(scope_pid, acct_pname);

@@ -17,10 +17,18 @@
 #   g) temporary AK/SK (IAM's securitytokens call): with OS_SECURITY_TOKEN every request carries
 #      X-Security-Token, signed; the same keys without it are refused by the API; the security
 #      token in the block (security_token) works too;
+#   h) an agency: the owner's AK/SK (environment) and OS_AGENCY_NAME / OS_AGENCY_DOMAIN_NAME of
+#      the consumer's agency: the service is created in the consumer's project with the agency
+#      token; the same with the owner's password and the agency in the block; an agency the
+#      consumer does not have is refused;
 # each applies a service, plans clean and destroys. No secret in any output or TRACE log.
 source "$(dirname "$0")/lib.sh"
 e2e_init "$@"
-jq '(.accounts[] | select(.name == "owner") | .project_name) = "eu-de_e2e"' "$E2E_WORK/seed.json" \
+# the consumer's account lets the owner's domain act in it through the agency "e2e-ops"
+jq '(.accounts[] | select(.name == "owner") | .project_name) = "eu-de_e2e" |
+    (.accounts[] | select(.name == "consumer") | .agencies) =
+      [{name: "e2e-ops", trusted_domain_name: (.accounts[] | select(.name == "owner") | .domain_name)}]' \
+  "$E2E_WORK/seed.json" \
   >"$E2E_WORK/seed-creds.json"
 cp "$E2E_WORK/seed-creds.json" "$E2E_WORK/seed.json"
 e2e_start_emulator --seed "$E2E_WORK/seed-creds.json"
@@ -188,6 +196,41 @@ provider_block '  endpoint       = var.endpoint
   secret_key     = var.tmp_secret_key
   security_token = var.tmp_security_token'
 cycle temporary-block
+
+e2e_log "h) agency: the owner's AK/SK act in the consumer's project"
+adir=$(e2e_workdir creds-agency credentials)
+sed -i 's/var\.owner_vpc_id/var.consumer_vpc_id/; s/var\.owner_port_id/var.consumer_port_id/' "$adir/main.tf"
+cp "$dir/creds.auto.tfvars.json" "$adir/"
+printf 'provider "vpcep" {\n  endpoint = var.endpoint\n  auth_url = var.auth_url\n  region   = var.region\n}\n' \
+  >"$adir/providers.tf"
+export OS_ACCESS_KEY OS_SECRET_KEY=$sk OS_AGENCY_NAME=e2e-ops OS_AGENCY_DOMAIN_NAME
+OS_ACCESS_KEY=$(acct owner access_key)
+OS_AGENCY_DOMAIN_NAME=$(acct consumer domain_name)
+agency_cycle() {
+  log_mode "$1"
+  tf_apply "$adir"
+  assert_emu_counts 1 0
+  [ "$(emu_objects | jq -r '.services[0].project_id')" = "$(acct consumer project_id)" ] ||
+    fail "the agency's service is not in the consumer's project: $(emu_objects | head -c 600)"
+  tf_plan_expect "$adir" 0
+  tf_destroy "$adir"
+  assert_emu_empty
+}
+agency_cycle agency-aksk
+grep -q '"assume_role"\|assume_role' "$E2E_WORK/logs/tf-trace-agency-aksk.log" ||
+  fail "no assume_role token request in the log"
+unset OS_ACCESS_KEY OS_SECRET_KEY OS_AGENCY_NAME OS_AGENCY_DOMAIN_NAME
+e2e_log "h') agency in the block, with the owner's password"
+printf 'provider "vpcep" {\n  endpoint           = var.endpoint\n  auth_url           = var.auth_url\n  region             = var.region\n  user_name          = var.owner_user_name\n  password           = var.owner_password\n  domain_name        = "%s"\n  agency_name        = "e2e-ops"\n  agency_domain_name = "%s"\n}\n' \
+  "$(acct owner domain_name)" "$(acct consumer domain_name)" >"$adir/providers.tf"
+agency_cycle agency-password
+e2e_log "h'') an agency the consumer does not have"
+sed -i 's/agency_name        = "e2e-ops"/agency_name        = "nope"/' "$adir/providers.tf"
+log_mode agency-missing
+tf "$adir" apply -input=false -auto-approve
+[ "$TF_RC" -ne 0 ] || fail "an unknown agency worked"
+out_has 'assuming agency nope'
+assert_emu_empty
 unset TF_LOG TF_LOG_PATH
 
 for secret in "$sk" "$password" "$token" "$tmp_sk" "$tmp_st"; do

@@ -63,7 +63,7 @@ static void test_schema_flags(void **state)
         assert_int_equal((flags & TFP_ATTR_SENSITIVE) != 0, want);
         assert_true(flags & TFP_ATTR_OPTIONAL);
     }
-    assert_int_equal(tfp_block_attribute_count(b), 22);
+    assert_int_equal(tfp_block_attribute_count(b), 25);
 }
 
 static void test_env_and_defaults(void **state)

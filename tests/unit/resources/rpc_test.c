@@ -125,7 +125,7 @@ static void test_schemas(void **state)
         assert_non_null(tfp_schema_type(s));
     }
     assert_int_equal(
-        tfp_block_attribute_count(tfp_schema_root_const(tfp__rpc_provider_schema(prov))), 22);
+        tfp_block_attribute_count(tfp_schema_root_const(tfp__rpc_provider_schema(prov))), 25);
 }
 
 static void test_provider_validate_and_configure(void **state)

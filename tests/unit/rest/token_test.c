@@ -245,6 +245,93 @@ static void test_project_by_name(void **state)
     vpcep_client_free(c);
 }
 
+static fake_answer agency_iam(fake *f, const rest_http_request *rq)
+{
+    fake_answer a;
+
+    (void)f;
+    memset(&a, 0, sizeof(a));
+    a.status = 200;
+    a.body = QUOTAS;
+    if (strstr(rq->url, "/auth/tokens") != NULL) {
+        a.status = 201;
+        if (rq->body != NULL && strstr(rq->body, "assume_role") != NULL) {
+            a.body = "{\"token\":{\"project\":{\"id\":\"delegatedpid\",\"name\":\"eu-de\"}}}";
+            a.subject_token = "AGENCY-TOKEN";
+        } else {
+            a.body = "{\"token\":{\"domain\":{\"id\":\"d\",\"name\":\"dn\"}}}";
+            a.subject_token = "USER-TOKEN";
+        }
+    }
+    return a;
+}
+
+/* An agency: the caller's credentials only get the agency token; API calls use it, in the
+ * delegated project the token names. */
+static void test_agency(void **state)
+{
+    fake f;
+    vpcep_client_options o;
+    vpcep_client *c;
+    vpcep_error err = VPCEP_ERROR_INIT;
+    vpcep_quota_list *q = NULL;
+
+    (void)state;
+    /* AK/SK: the assume_role call is signed, for IAM's host */
+    fake_init(&f);
+    fake_options(&f, &o);
+    o.project_id = NULL;
+    o.agency_name = "ops";
+    o.agency_domain_name = "other-domain";
+    o.auth_url = "http://iam.test/v3";
+    c = fake_client(&f, &o);
+    f.dynamic = agency_iam;
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), 0);
+    vpcep_quota_list_free(q);
+    assert_int_equal(f.n_requests, 2);
+    assert_string_equal(f.requests[0].url, "http://iam.test/v3/auth/tokens?nocatalog=true");
+    assert_non_null(strstr(f.requests[0].headers, "Authorization: SDK-HMAC-SHA256 Access=AKTEST"));
+    assert_non_null(strstr(f.requests[0].headers, "Host: iam.test\n"));
+    assert_non_null(strstr(f.requests[0].body, "\"methods\":[\"assume_role\"]"));
+    assert_non_null(strstr(f.requests[0].body, "\"domain_name\":\"other-domain\""));
+    assert_non_null(strstr(f.requests[0].body, "\"agency_name\":\"ops\""));
+    assert_non_null(strstr(f.requests[0].body, "\"scope\":{\"project\":{\"name\":\"eu-de\"}}"));
+    assert_string_equal(f.requests[1].url, "http://vpcep.test:8080/v1/delegatedpid/quotas");
+    assert_non_null(strstr(f.requests[1].headers, "X-Auth-Token: AGENCY-TOKEN\n"));
+    assert_null(strstr(f.requests[1].headers, "Authorization"));
+    vpcep_client_free(c);
+
+    /* password: the user's own (domain-scoped) token first, then the agency's */
+    fake_init(&f);
+    fake_options(&f, &o);
+    o.access_key = o.secret_key = NULL;
+    o.project_id = NULL;
+    o.user_name = "u";
+    o.password = "pw";
+    o.domain_name = "my-domain";
+    o.agency_name = "ops";
+    o.agency_domain_name = "other-domain";
+    o.delegated_project = "eu-de_x";
+    o.auth_url = "http://iam.test/v3";
+    c = fake_client(&f, &o);
+    f.dynamic = agency_iam;
+    assert_int_equal(vpcep_quota_get(&q, c, NULL, &err), 0);
+    vpcep_quota_list_free(q);
+    assert_int_equal(f.n_requests, 3);
+    assert_non_null(strstr(f.requests[0].body, "\"scope\":{\"domain\":{\"name\":\"my-domain\"}}"));
+    assert_non_null(strstr(f.requests[1].headers, "X-Auth-Token: USER-TOKEN\n"));
+    assert_non_null(strstr(f.requests[1].body, "\"name\":\"eu-de_x\""));
+    assert_non_null(strstr(f.requests[2].headers, "X-Auth-Token: AGENCY-TOKEN\n"));
+    assert_null(strstr(f.log, "AGENCY-TOKEN"));
+    assert_null(strstr(f.log, "USER-TOKEN"));
+    vpcep_client_free(c);
+
+    /* half an agency is refused */
+    fake_options(&f, &o);
+    o.agency_name = "ops";
+    assert_int_equal(vpcep_client_new(&c, &o, &err), VPCEP_EINVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_token_renewed_once_on_401),
         cmocka_unit_test(test_token_without_project),
         cmocka_unit_test(test_project_by_name),
+        cmocka_unit_test(test_agency),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
