@@ -241,10 +241,20 @@ static void lifecycle(const char *mode)
     assert_non_null(strstr(svc->service_name, name));
     check(vpcep_service_get(&got, own, svc->id, &err), &err, "service get");
     assert_true(got->approval_enabled_set && got->approval_enabled);
-    assert_int_equal(got->n_tags, 1);
+    /* The user's tag and the create's marker, which the caller removes once it holds the ID. */
+    assert_int_equal(got->n_tags, 2);
+    assert_true(strcmp(got->tags[0]->key, VPCEP_CREATE_MARKER_KEY) == 0 ||
+                strcmp(got->tags[1]->key, VPCEP_CREATE_MARKER_KEY) == 0);
+    assert_true(strcmp(got->tags[0]->key, "k1") == 0 || strcmp(got->tags[1]->key, "k1") == 0);
     assert_int_equal(got->n_ports, 1);
     assert_int_equal(got->ports[0]->server_port, 80);
     vpcep_service_free(got);
+    {
+        vpcep_tag_param marker[] = {{VPCEP_CREATE_MARKER_KEY, NULL}};
+        check(vpcep_tags_action(own, VPCEP_RESOURCE_SERVICE, svc->id, VPCEP_TAGS_DELETE, marker, 1,
+                                &err),
+              &err, "marker removal");
+    }
 
     slo.name = name;
     check(vpcep_services_list(&sl, own, &slo, &err), &err, "service list");
