@@ -121,6 +121,24 @@ REST_HIDDEN void rest_client_set_transport(vpcep_client *client, rest_transport_
 /* ---- the libcurl transport (transport.c) ------------------------------------------------ */
 /* curl_global_init, once per process: 0, or -1 when libcurl cannot be initialised. */
 REST_HIDDEN int rest_transport_global_init(void);
+/* The CA certificates a transfer verifies the peer with. The plugin carries its own libcurl,
+ * built without a compiled-in CA file (it runs on any distribution), so this finds the
+ * system's: cacert_file (the user's option) if set, else env_file (SSL_CERT_FILE), else
+ * env_dir (SSL_CERT_DIR) as a directory, else the first of bundles (NULL-terminated) that is
+ * a readable file, else the first of dirs that is a directory. Sets *file or *dir (the other
+ * NULL); both NULL when nothing is found (then OpenSSL's default paths apply). Empty strings
+ * count as unset. */
+REST_HIDDEN void rest_ca_locate(const char *cacert_file,
+                                const char *env_file,
+                                const char *env_dir,
+                                const char *const *bundles,
+                                const char *const *dirs,
+                                const char **file,
+                                const char **dir);
+/* The system bundles rest_ca_locate looks for, in order (NULL-terminated): Debian/Ubuntu,
+ * Fedora/RHEL, openSUSE, Alpine/macOS-style; and the directories. */
+extern REST_HIDDEN const char *const rest_ca_bundles[];
+extern REST_HIDDEN const char *const rest_ca_dirs[];
 /* The default transport (libcurl). */
 REST_HIDDEN int rest_curl_transport(void *ud,
                                     vpcep_client *c,

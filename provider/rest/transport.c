@@ -7,6 +7,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define REST_MAX_TOKEN_BYTES (64 * 1024)
 
@@ -31,6 +33,64 @@ static CURLcode curl_init_rc = CURLE_FAILED_INIT;
 static void curl_init_once(void)
 {
     curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+const char *const rest_ca_bundles[] = {
+    "/etc/ssl/certs/ca-certificates.crt", /* Debian, Ubuntu, Arch, Gentoo */
+    "/etc/pki/tls/certs/ca-bundle.crt",   /* Fedora, RHEL, CentOS */
+    "/etc/ssl/ca-bundle.pem",             /* openSUSE, SLES */
+    "/etc/ssl/cert.pem",                  /* Alpine, macOS-style */
+    NULL,
+};
+const char *const rest_ca_dirs[] = {"/etc/ssl/certs", "/etc/pki/tls/certs", NULL};
+
+static int is_set(const char *s)
+{
+    return s != NULL && s[0] != '\0';
+}
+
+static int is_kind(const char *path, mode_t kind)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == kind && access(path, R_OK) == 0;
+}
+
+void rest_ca_locate(const char *cacert_file,
+                    const char *env_file,
+                    const char *env_dir,
+                    const char *const *bundles,
+                    const char *const *dirs,
+                    const char **file,
+                    const char **dir)
+{
+    size_t i;
+
+    *file = NULL;
+    *dir = NULL;
+    if (is_set(cacert_file)) {
+        *file = cacert_file;
+        return;
+    }
+    if (is_set(env_file)) {
+        *file = env_file;
+        return;
+    }
+    if (is_set(env_dir)) {
+        *dir = env_dir;
+        return;
+    }
+    for (i = 0; bundles != NULL && bundles[i] != NULL; i++) {
+        if (is_kind(bundles[i], S_IFREG)) {
+            *file = bundles[i];
+            return;
+        }
+    }
+    for (i = 0; dirs != NULL && dirs[i] != NULL; i++) {
+        if (is_kind(dirs[i], S_IFDIR)) {
+            *dir = dirs[i];
+            return;
+        }
+    }
 }
 
 int rest_transport_global_init(void)
@@ -246,8 +306,15 @@ int rest_curl_transport(void *ud,
                      connect_ms < timeout_ms ? connect_ms : timeout_ms);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, c->insecure ? 0L : 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, c->insecure ? 0L : 2L);
-    if (c->cacert_file != NULL)
-        curl_easy_setopt(h, CURLOPT_CAINFO, c->cacert_file);
+    {
+        const char *ca_file, *ca_dir;
+        rest_ca_locate(c->cacert_file, getenv("SSL_CERT_FILE"), getenv("SSL_CERT_DIR"),
+                       rest_ca_bundles, rest_ca_dirs, &ca_file, &ca_dir);
+        if (ca_file != NULL)
+            curl_easy_setopt(h, CURLOPT_CAINFO, ca_file);
+        else if (ca_dir != NULL)
+            curl_easy_setopt(h, CURLOPT_CAPATH, ca_dir);
+    }
     if (share != NULL)
         curl_easy_setopt(h, CURLOPT_SHARE, share->sh);
     if (rq->fresh_connection)

@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static struct MHD_Daemon *D;
 static unsigned short PORT;
@@ -405,6 +407,58 @@ static void test_concurrent_transfers(void **state)
     vpcep_client_free(c);
 }
 
+/* The CA lookup: the user's file, SSL_CERT_FILE, SSL_CERT_DIR, then the first system bundle that
+ * is a readable file, then the first directory; nothing found leaves both unset. */
+static void test_ca_locate(void **state)
+{
+    char tmp[] = "/tmp/rest_ca_XXXXXX";
+    char bundle[64], missing[64], subdir[64];
+    const char *file, *dir;
+    FILE *f;
+
+    (void)state;
+    assert_non_null(mkdtemp(tmp));
+    snprintf(bundle, sizeof bundle, "%s/bundle.pem", tmp);
+    snprintf(missing, sizeof missing, "%s/missing.pem", tmp);
+    snprintf(subdir, sizeof subdir, "%s/certs", tmp);
+    f = fopen(bundle, "w");
+    assert_non_null(f);
+    fputs("-----BEGIN CERTIFICATE-----\n", f);
+    fclose(f);
+    assert_int_equal(mkdir(subdir, 0700), 0);
+    {
+        /* A directory named like a bundle is not a bundle. */
+        const char *const bundles[] = {missing, subdir, bundle, NULL};
+        const char *const dirs[] = {missing, bundle, subdir, NULL};
+        const char *const none[] = {missing, NULL};
+
+        rest_ca_locate("/user/ca.pem", "/env/file.pem", "/env/dir", bundles, dirs, &file, &dir);
+        assert_string_equal(file, "/user/ca.pem");
+        assert_null(dir);
+        rest_ca_locate(NULL, "/env/file.pem", "/env/dir", bundles, dirs, &file, &dir);
+        assert_string_equal(file, "/env/file.pem");
+        assert_null(dir);
+        rest_ca_locate("", "", "/env/dir", bundles, dirs, &file, &dir);
+        assert_null(file);
+        assert_string_equal(dir, "/env/dir");
+        rest_ca_locate(NULL, NULL, "", bundles, dirs, &file, &dir);
+        assert_string_equal(file, bundle);
+        assert_null(dir);
+        rest_ca_locate(NULL, NULL, NULL, none, dirs, &file, &dir);
+        assert_null(file);
+        assert_string_equal(dir, subdir);
+        rest_ca_locate(NULL, NULL, NULL, none, none, &file, &dir);
+        assert_null(file);
+        assert_null(dir);
+    }
+    /* The lists the transport uses start with Debian's bundle and directory. */
+    assert_string_equal(rest_ca_bundles[0], "/etc/ssl/certs/ca-certificates.crt");
+    assert_string_equal(rest_ca_dirs[0], "/etc/ssl/certs");
+    unlink(bundle);
+    rmdir(subdir);
+    rmdir(tmp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -417,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_connection_reuse),
         cmocka_unit_test(test_concurrent_transfers),
+        cmocka_unit_test(test_ca_locate),
     };
     return cmocka_run_group_tests(tests, start, stop);
 }
