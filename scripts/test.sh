@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test suite (unit, conformance, e2e, fuzz-corpus replay, header and ABI checks).
+# Runs every test suite (unit, conformance, e2e, stress in its short form, fuzz-corpus replay,
+# header and ABI checks; STRESS_LONG=1 for the long stress form).
 # Builds first if needed; run scripts/setup.sh once on a fresh machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,7 @@ cmake --build "$BUILD_DIR" -j"$(nproc)"
 cd "$BUILD_DIR"
 status=0
 ctest --output-on-failure -j"${CTEST_JOBS:-2}" "$@" || status=$?
-# The benchmarks' numbers (ctest keeps a passing test's output only in its log).
+# The benchmarks' numbers and the stress figures (ctest keeps a passing test's output only in
+# its log).
 bash "$OLDPWD/tests/bench/report.sh" .
 exit "$status"
