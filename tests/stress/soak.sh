@@ -11,7 +11,8 @@
 source "$(dirname "$0")/stress_lib.sh"
 e2e_init "$@"
 cycles=${STRESS_CYCLES:-$(stress_long 3 20)}
-seed=${STRESS_SEED:-$RANDOM}
+# CI runs one fixed seed so a failure reproduces; STRESS_SEED=<n> (or $RANDOM) explores others.
+seed=${STRESS_SEED:-1}
 rate=${STRESS_FAULT_RATE:-0.15}
 # slow answers (1.5 s) outlast request_timeout: their requests were applied, the answer is lost
 export VPCEP_REQUEST_TIMEOUT=1s VPCEP_RETRY_BUDGET=60s
