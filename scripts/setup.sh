@@ -27,7 +27,7 @@ SUDO=""
 APT=(apt-get -o DPkg::Lock::Timeout=900)
 
 # The plugin's libcurl and cJSON are built from Debian's own source packages (`apt-get source`,
-# see CONTRIBUTING.md "Static plugin"), which needs deb-src entries. Without any, add them for the
+# see CONTRIBUTING.md "The static plugin"), which needs deb-src entries. Without any, add them for the
 # Debian entries already configured (same mirrors and suites), in a file of our own.
 DEBSRC_LIST=/etc/apt/sources.list.d/tfpv-deb-src.list
 DEBSRC_SOURCES=/etc/apt/sources.list.d/tfpv-deb-src.sources
